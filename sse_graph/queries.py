@@ -1,0 +1,49 @@
+"""The SPARQL queries shipped with the package, as ``.rq`` files.
+
+Each file opens with ``#`` comment lines stating its question in plain words.
+Competency queries live in ``queries/``; quality checks that must return no
+rows live in ``queries/checks/`` and are named ``*_violation.rq``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["Query", "load_query", "competency_queries", "violation_queries", "QUERY_DIR"]
+
+QUERY_DIR = Path(__file__).resolve().parent / "queries"
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    question: str
+    text: str
+    path: Path
+
+
+def _read(path: Path) -> Query:
+    text = path.read_text(encoding="utf-8")
+    question = " ".join(
+        line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")
+    ).strip()
+    return Query(path.stem, question, text, path)
+
+
+@lru_cache(maxsize=None)
+def load_query(name: str) -> Query:
+    """A shipped query by name (file stem), e.g. ``load_query("members")``."""
+    path = QUERY_DIR / f"{name}.rq"
+    if not path.is_file():
+        path = QUERY_DIR / "checks" / f"{name}.rq"
+    return _read(path)
+
+
+def competency_queries() -> list[Query]:
+    """The shipped competency queries (the examples of the endpoint and the app)."""
+    return [_read(p) for p in sorted(QUERY_DIR.glob("*.rq"))]
+
+
+def violation_queries() -> list[tuple[str, Query]]:
+    return [(p.stem, _read(p)) for p in sorted((QUERY_DIR / "checks").glob("*_violation.rq"))]

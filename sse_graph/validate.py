@@ -1,0 +1,90 @@
+"""Validation: the SHACL shapes (pyshacl) and the ``*_violation.rq`` queries."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import RDF, SH
+
+from .queries import violation_queries
+
+__all__ = ["Violation", "ValidationReport", "validate_graph"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One failed rule: the rule ID, the node, the path and the message."""
+
+    rule: str
+    focus: str
+    path: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "focus": self.focus, "path": self.path, "message": self.message}
+
+
+@dataclass
+class ValidationReport:
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    @property
+    def violation_count(self) -> int:
+        return len(self.violations)
+
+    def as_dict(self) -> dict:
+        return {"conforms": self.conforms, "violations": [v.as_dict() for v in self.violations]}
+
+
+def _rule_id(shapes: Graph, shape) -> str:
+    """The stable rule ID of a (possibly nested property) shape: S01 ..."""
+    node = shape
+    for _ in range(3):
+        text = str(node)
+        if "#S" in text:
+            return text.rsplit("#", 1)[1]
+        parents = list(shapes.subjects(SH.property, node))
+        if not parents:
+            break
+        node = parents[0]
+    return str(shape)
+
+
+def _message(report: Graph, result, lang: str) -> str:
+    msgs = list(report.objects(result, SH.resultMessage))
+    for m in msgs:
+        if getattr(m, "language", None) == lang:
+            return str(m)
+    return str(msgs[0]) if msgs else ""
+
+
+def validate_graph(data: Graph, shapes_path: Path, *, lang: str = "en") -> ValidationReport:
+    """Run the shapes of ``shapes_path`` and every violation query on ``data``
+    (the reasoned graph: sub-classes and types materialised)."""
+    import pyshacl
+
+    shapes = Graph().parse(shapes_path, format="turtle")
+    _conforms, report_graph, _text = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False
+    )
+    violations = []
+    for result in report_graph.subjects(RDF.type, SH.ValidationResult):
+        violations.append(
+            Violation(
+                rule=_rule_id(shapes, report_graph.value(result, SH.sourceShape)),
+                focus=str(report_graph.value(result, SH.focusNode)),
+                path=str(report_graph.value(result, SH.resultPath) or ""),
+                message=_message(report_graph, result, lang),
+            )
+        )
+    for name, query in violation_queries():
+        for row in data.query(query.text):
+            focus = str(row[0]) if len(row) else ""
+            violations.append(Violation(rule=name, focus=focus, path="", message=query.question))
+    violations.sort(key=lambda v: (v.rule, v.focus, v.path))
+    return ValidationReport(violations)
