@@ -1,0 +1,212 @@
+"""The ``sse-graph`` command: a thin layer over the library.
+
+Exit codes: 0 ok; 1 violations, inconsistency, or nothing found; 2 bad input or usage.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+import typer
+from rich.console import Console
+
+from .errors import AmbiguousNameError, NotFoundError, SSEGraphError, ValidationFailed
+
+app = typer.Typer(
+    name="sse-graph",
+    help="A sourced knowledge graph of the Social and Solidarity Economy: who federates whom, "
+    "who sits where, who speaks for whom.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, soft_wrap=True)
+
+DataOpt = typer.Option(None, "--data", help="Folder holding ontology/ and graph/ (default: the shipped dataset).")
+
+
+def _progress():
+    """A status line on stderr while a long step runs (only on a terminal)."""
+    if not err.is_terminal:
+        return None, None
+    status = err.status("building")
+    status.start()
+    return status, (lambda msg: status.update(f"[bold]{msg}[/bold]"))
+
+
+def _build(data, force=False):
+    from .build import build
+
+    status, say = _progress()
+    try:
+        return build(data, force=force, progress=say)
+    finally:
+        if status:
+            status.stop()
+
+
+def _store(data):
+    from .store import Store
+
+    return Store(_build(data).dataset_path)
+
+
+def _print_violations(report, limit: int = 50) -> None:
+    for v in report.violations[:limit]:
+        err.print(f"[red]{v.rule}[/red] {v.focus} {v.path}: {v.message}", highlight=False, markup=True)
+    if report.violation_count > limit:
+        err.print(f"... and {report.violation_count - limit} more")
+
+
+# --------------------------------------------------------------------------------------
+# build, validate, query, export
+# --------------------------------------------------------------------------------------
+@app.command()
+def build(
+    data: Optional[Path] = DataOpt,
+    force: bool = typer.Option(False, "--force", help="Rebuild even if a cached build exists."),
+    as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON."),
+):
+    """Load, reason (OWL 2 RL) and validate (SHACL) the dataset; cache the result."""
+    try:
+        result = _build(data, force=force)
+    except ValidationFailed as e:
+        _print_violations(e.report)
+        err.print(f"[red]build failed:[/red] {e.report.violation_count} violation(s); nothing was published")
+        raise typer.Exit(1)
+    if as_json:
+        out.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table(title="sse-graph build", show_lines=False)
+    table.add_column("kind or record")
+    table.add_column("count", justify="right")
+    for label, n in sorted(result.counts.items()):
+        table.add_row(label, str(n))
+    out.print(table)
+    state = "cached" if result.cached else "built"
+    out.print(
+        f"asserted triples: {result.asserted_triples}   inferred triples: {result.inferred_triples}   "
+        f"violations: {len(result.validation.get('violations', []))}"
+    )
+    timings = ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
+    out.print(f"{state} ({timings}) in {result.directory}")
+
+
+@app.command()
+def validate(
+    data: Optional[Path] = DataOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print the validation report as JSON."),
+):
+    """Validate the dataset against the SHACL shapes and the violation queries."""
+    try:
+        result = _build(data)
+        report = result.validation
+    except ValidationFailed as e:
+        if as_json:
+            out.print_json(json.dumps(e.report.as_dict(), ensure_ascii=False))
+        else:
+            _print_violations(e.report)
+        raise typer.Exit(1)
+    if as_json:
+        out.print_json(json.dumps(report, ensure_ascii=False))
+    else:
+        out.print("conforms: no violation of the shapes or of the violation queries")
+
+
+@app.command()
+def query(
+    file: Optional[Path] = typer.Argument(None, help="A .rq file (or use -e)."),
+    expression: Optional[str] = typer.Option(None, "-e", "--expression", help="The query text."),
+    asserted: bool = typer.Option(False, "--asserted", help="Query the asserted graphs only, without inferences."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json (SPARQL 1.1 JSON results), csv or tsv."),
+    data: Optional[Path] = DataOpt,
+):
+    """Run a SPARQL query over the reasoned dataset (default graph: union of all graphs)."""
+    from .errors import InputError
+    from .results import render
+
+    if (file is None) == (expression is None):
+        raise InputError("give either a query file or -e TEXT, not both")
+    if fmt not in ("table", "json", "csv", "tsv"):
+        raise InputError(f"unknown format '{fmt}': use table, json, csv or tsv")
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as e:
+            raise InputError(f"{file}: {e.strerror or e}") from None
+    else:
+        text = expression
+    store = _store(data)
+    result = store.raw_query(text, reasoned=not asserted)
+    render(result, fmt, out)
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option("turtle", "--format", "-f", help="turtle, trig, nquads or jsonld."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file (atomically) instead of stdout."),
+    asserted: bool = typer.Option(False, "--asserted", help="Leave out the inferred triples."),
+    data: Optional[Path] = DataOpt,
+):
+    """Export the dataset (Turtle and JSON-LD merge the graphs; TriG and N-Quads keep them)."""
+    from .export import export as do_export
+
+    result = _build(data)
+    payload = do_export(result.dataset_path, fmt, asserted=asserted)
+    if output is None:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+    else:
+        from .fileio import write_atomic
+
+        write_atomic(output, payload)
+        err.print(f"wrote {output} ({len(payload)} bytes)")
+
+
+# The analyst's commands (members, represented-by, ...) register themselves here.
+from . import cli_questions  # noqa: E402,F401
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (never raise for a user's mistake)."""
+    command = typer.main.get_command(app)
+    try:
+        rv = command.main(args=argv, prog_name="sse-graph", standalone_mode=False)
+        return rv if isinstance(rv, int) else 0
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.UsageError as e:
+        e.show(file=sys.stderr)
+        return 2
+    except click.ClickException as e:
+        e.show(file=sys.stderr)
+        return e.exit_code
+    except click.exceptions.Abort:
+        err.print("aborted")
+        return 130
+    except AmbiguousNameError as e:
+        err.print(f"[red]error:[/red] {e}", highlight=False)
+        for iri, label in e.candidates:
+            err.print(f"  {label}  <{iri}>", highlight=False, markup=False)
+        return e.exit_code
+    except NotFoundError as e:
+        err.print(f"[red]error:[/red] {e}", highlight=False)
+        if e.suggestions:
+            err.print("did you mean: " + ", ".join(e.suggestions), highlight=False, markup=False)
+        return e.exit_code
+    except ValidationFailed as e:
+        _print_violations(e.report)
+        err.print(f"[red]error:[/red] the dataset has {e.report.violation_count} violation(s); run 'sse-graph validate'")
+        return 1
+    except SSEGraphError as e:
+        err.print("error: " + str(e), highlight=False, markup=False)
+        return e.exit_code
+    except BrokenPipeError:
+        return 0

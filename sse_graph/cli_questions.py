@@ -1,0 +1,224 @@
+"""The analyst's commands: members, represented-by, represents, seats, show, path, search.
+
+Each prints a readable table by default, or with ``--json`` the stable JSON
+documented in the README.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from .cli import DataOpt, _store, app, out
+from .errors import NotFoundError
+
+JsonOpt = typer.Option(False, "--json", help="Print a JSON array of objects (see the README for the fields).")
+LangOpt = typer.Option("en", "--lang", help="Preferred language of the labels (falls back to en, fr, es, ko).")
+ARROW = " → "
+
+
+def _questions(data, lang):
+    from .questions import Questions
+
+    return Questions(_store(data), lang=lang)
+
+
+def _emit_json(payload) -> None:
+    out.print_json(json.dumps(payload, ensure_ascii=False, default=str))
+
+
+def _dates(e: dict) -> str:
+    parts = []
+    if e.get("start"):
+        parts.append(f"since {e['start']}")
+    if e.get("end"):
+        parts.append(f"until {e['end']}")
+    if e.get("during"):
+        parts.append(f"during {e['during']}")
+    if e.get("attested"):
+        parts.append(f"as of {e['attested']}")
+    return ", ".join(parts) or "undated"
+
+
+def _src(e: dict) -> str:
+    return ", ".join(e.get("sources") or []) or "—"
+
+
+def _table(title: str, *columns: str) -> Table:
+    t = Table(title=escape(title), title_justify="left")
+    for c in columns:
+        t.add_column(c)
+    return t
+
+
+@app.command()
+def members(
+    org: str = typer.Argument(..., help="IRI, prefixed name, label or acronym."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Keep memberships valid or attested on this date (YYYY[-MM[-DD]])."),
+    role: Optional[str] = typer.Option(None, "--role", help="Keep roles whose label contains TEXT (any language), e.g. board."),
+    as_json: bool = JsonOpt,
+    lang: str = LangOpt,
+    data: Optional[Path] = DataOpt,
+):
+    """The members of ORG, with roles, dates and sources."""
+    from .dates import parse_user_date
+
+    when = parse_user_date(as_of) if as_of else None
+    q = _questions(data, lang)
+    iri = q.resolve(org)
+    rows = q.members(iri, as_of=when, role=role)
+    if as_json:
+        _emit_json(rows)
+        return
+    name = q.labels.label(iri, lang)
+    t = _table(f"Members of {name}" + (f" on {when}" if when else "") + (f", role ~ '{role}'" if role else ""),
+               "member", "roles", "dates", "sources")
+    for e in rows:
+        t.add_row(escape(e["label"]), escape(", ".join(e["roles"])), _dates(e), _src(e))
+    out.print(t)
+    out.print(f"{len(rows)} member(s)")
+    for c in q.declared_counts(iri):
+        when_ = f"as of {c['as_of']}" if c["as_of"] else "undated"
+        out.print(f"the sources declare: {c['qualifier'] or ''} {c['value']} members, {when_} ({', '.join(c['sources'])})",
+                  highlight=False, markup=False)
+
+
+def _chain_command(org, as_json, lang, data, *, up: bool):
+    q = _questions(data, lang)
+    iri = q.resolve(org)
+    rows = q.represented_by(iri) if up else q.represents(iri)
+    if as_json:
+        _emit_json(rows)
+        return
+    name = q.labels.label(iri, lang)
+    title = f"Who represents {name}" if up else f"Whom {name} represents"
+    t = _table(title, "organisation", "chain", "sources")
+    for e in rows:
+        t.add_row(escape(e["label"]), escape(ARROW.join(e["chain"])), _src(e))
+    out.print(t)
+    if not rows:
+        out.print("none in the graph (unknown is not none: the sources may not say)")
+
+
+@app.command("represented-by")
+def represented_by(
+    org: str = typer.Argument(..., help="IRI, prefixed name, label or acronym."),
+    as_json: bool = JsonOpt, lang: str = LangOpt, data: Optional[Path] = DataOpt,
+):
+    """Every organisation that represents ORG, directly or through a chain."""
+    _chain_command(org, as_json, lang, data, up=True)
+
+
+@app.command()
+def represents(
+    org: str = typer.Argument(..., help="IRI, prefixed name, label or acronym."),
+    as_json: bool = JsonOpt, lang: str = LangOpt, data: Optional[Path] = DataOpt,
+):
+    """Every organisation ORG represents, directly or indirectly."""
+    _chain_command(org, as_json, lang, data, up=False)
+
+
+@app.command()
+def seats(
+    org: str = typer.Argument(..., help="IRI, prefixed name, label or acronym."),
+    as_json: bool = JsonOpt, lang: str = LangOpt, data: Optional[Path] = DataOpt,
+):
+    """The seats and mandates ORG holds on public or consultative bodies."""
+    q = _questions(data, lang)
+    iri = q.resolve(org)
+    rows = q.seats(iri)
+    if as_json:
+        _emit_json(rows)
+        return
+    t = _table(f"Seats and mandates of {q.labels.label(iri, lang)}", "body", "how", "role", "person", "dates", "sources")
+    for e in rows:
+        t.add_row(escape(e["body"]), e["relation"], escape(", ".join(e["roles"])), escape(e["person"] or ""), _dates(e), _src(e))
+    out.print(t)
+    sitting = q.sitting(iri)
+    if sitting:
+        t2 = _table(f"Who sits on {q.labels.label(iri, lang)}", "holder", "role", "for", "nominated by", "dates", "sources")
+        for e in sitting:
+            t2.add_row(escape(e["label"]), escape(", ".join(e["roles"])), escape(e["on_behalf_of"] or ""),
+                       escape(e["nominated_by"] or ""), _dates(e), _src(e))
+        out.print(t2)
+
+
+@app.command()
+def show(
+    org: str = typer.Argument(..., help="IRI, prefixed name, label or acronym."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    lang: str = LangOpt, data: Optional[Path] = DataOpt,
+):
+    """The organisation's card: labels, kinds, places, relations both ways, seats, counts, sources."""
+    q = _questions(data, lang)
+    card = q.card(q.resolve(org))
+    if as_json:
+        _emit_json(card)
+        return
+    out.print(f"[bold]{escape(card['label'])}[/bold]  <{escape(card['iri'])}>")
+    if card["alt_labels"]:
+        out.print("also: " + escape(" · ".join(card["alt_labels"])))
+    out.print("kinds: " + escape(", ".join(t["label"] for t in card["types"])))
+    for p in card["places"]:
+        out.print(f"{p['relation']}: {escape(p['label'])}")
+    for name, values in card["facts"].items():
+        for v in values:
+            out.print(f"{name}: {escape(str(v['value']))}  [{_src(v)}]", highlight=False)
+    if card["represented_by"]:
+        out.print("represented by: " + escape("; ".join(ARROW.join(e["chain"]) for e in card["represented_by"])))
+    if card["represents"]:
+        out.print(f"represents {len(card['represents'])} organisation(s)")
+    t = _table("Relations", "direction", "relation", "role", "with", "sources")
+    for r in card["relations"]:
+        t.add_row(r["direction"], r["relation"], escape(r["role"] or ""), escape(r["label"]), _src(r))
+    out.print(t)
+    if card["counts"]:
+        t = _table("Dated counts", "measure", "value", "as of", "sources")
+        for c in card["counts"]:
+            t.add_row(escape(c["measure"]), f"{c['qualifier'] or ''} {c['value']}", str(c["as_of"] or "undated"), _src(c))
+        out.print(t)
+    out.print("sources: " + ", ".join(card["sources"]))
+
+
+@app.command()
+def path(
+    a: str = typer.Argument(..., help="First organisation."),
+    b: str = typer.Argument(..., help="Second organisation."),
+    as_json: bool = JsonOpt, lang: str = LangOpt, data: Optional[Path] = DataOpt,
+):
+    """The shortest chain of relations linking two organisations, each step with its source."""
+    q = _questions(data, lang)
+    ia, ib = q.resolve(a), q.resolve(b)
+    steps = q.path(ia, ib)
+    if not steps:
+        raise NotFoundError(f"no chain of relations links '{a}' and '{b}' in the graph")
+    if as_json:
+        _emit_json(steps)
+        return
+    out.print(escape(steps[0]["label"]))
+    for s in steps[1:]:
+        role = f" ({s['role']})" if s["role"] else ""
+        out.print(f"  {ARROW.strip()} {escape(s['relation'])}{escape(role)}: [bold]{escape(s['label'])}[/bold]  [{_src(s)}]")
+
+
+@app.command()
+def search(
+    text: str = typer.Argument(..., help="Part of a label or an acronym."),
+    as_json: bool = JsonOpt, lang: str = LangOpt, data: Optional[Path] = DataOpt,
+):
+    """Organisations whose label or acronym matches TEXT, best first."""
+    q = _questions(data, lang)
+    rows = q.search(text)
+    if as_json:
+        _emit_json(rows)
+        return
+    if not rows:
+        raise NotFoundError(f"no organisation matches '{text}'")
+    t = _table(f"Organisations matching '{text}'", "label", "also", "iri")
+    for e in rows:
+        t.add_row(escape(e["label"]), escape(", ".join(e["alt_labels"])), e["iri"])
+    out.print(t)

@@ -1,0 +1,107 @@
+"""The built dataset, served from pyoxigraph for speed.
+
+The build (rdflib + owlrl + pyshacl) writes N-Quads once; every later command
+loads them into an in-memory pyoxigraph store in milliseconds and answers
+SPARQL there.  The default graph is the union of the sources and the
+inferences (``reasoned=True``) or of the asserted graphs only.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
+from .safety import check_query
+
+__all__ = ["Store", "Results", "open_store", "term_value"]
+
+
+def term_value(term):
+    """A plain Python value for a pyoxigraph term (IRIs and blank nodes as strings)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value if term.datatype else ""
+        if dt.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
+            try:
+                return int(term.value)
+            except ValueError:
+                return term.value
+        if dt.endswith(("#decimal", "#double", "#float")):
+            try:
+                return float(term.value)
+            except ValueError:
+                return term.value
+        if dt.endswith("#boolean"):
+            return term.value == "true"
+        return term.value
+    return term.value
+
+
+@dataclass
+class Results:
+    """A SELECT result: variable names and rows of pyoxigraph terms."""
+
+    variables: list[str]
+    rows: list[tuple]
+
+    def dicts(self) -> list[dict]:
+        return [{v: term_value(t) for v, t in zip(self.variables, row)} for row in self.rows]
+
+
+class Store:
+    """A read-only view of one build, queried with pyoxigraph."""
+
+    def __init__(self, dataset_path: Path):
+        self.path = Path(dataset_path)
+        self._store = ox.Store()
+        self._store.bulk_load(path=str(self.path), format=ox.RdfFormat.N_QUADS)
+        self.graph_names = sorted(g.value for g in self._store.named_graphs())
+
+    @property
+    def asserted_graphs(self) -> list[str]:
+        return [g for g in self.graph_names if g not in (str(INFERRED_GRAPH), str(METRICS_GRAPH))]
+
+    def raw_query(self, text: str, *, reasoned: bool = True, timeout_s: float | None = None):
+        """Run any query form and return pyoxigraph's result object."""
+        check_query(text, known_graphs=self.graph_names)
+        kwargs = {"use_default_graph_as_union": True} if reasoned else {
+            "default_graph": [ox.NamedNode(g) for g in self.asserted_graphs]
+        }
+        try:
+            return self._store.query(text, **kwargs)
+        except SyntaxError as e:
+            raise QueryError(f"SPARQL syntax error: {e}") from None
+        except (ValueError, OSError, RuntimeError) as e:
+            raise QueryError(f"query failed: {e}") from None
+
+    def select(self, text: str, *, reasoned: bool = True, bindings: dict[str, str] | None = None) -> Results:
+        """A SELECT query; ``bindings`` replace ``?name`` by an IRI (``VALUES``-free)."""
+        if bindings:
+            for name, iri in bindings.items():
+                text = text.replace(f"?{name}_param", f"<{iri}>")
+        result = self.raw_query(text, reasoned=reasoned)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        variables = [v.value for v in result.variables]
+        rows = [tuple(sol[v] for v in variables) for sol in result]
+        return Results(variables, rows)
+
+    def add_graph(self, name: str, quads_text: bytes) -> None:
+        """Add (or replace) a named graph given as N-Triples bytes (used for metrics)."""
+        g = ox.NamedNode(name)
+        self._store.clear_graph(g) if name in self.graph_names else None
+        self._store.load(quads_text, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
+        if name not in self.graph_names:
+            self.graph_names = sorted([*self.graph_names, name])
+
+
+def open_store(data: str | os.PathLike | None = None, *, progress=None) -> Store:
+    """Build (or reuse the cached build of) the dataset and open it."""
+    from .build import build
+
+    return Store(build(data, progress=progress).dataset_path)
