@@ -1,11 +1,11 @@
 """sse-graph: a sourced knowledge graph of the Social and Solidarity Economy.
 
-The library the command line, the SPARQL endpoint and the viewer all call:
+The library the command line, the SPARQL endpoint and the viewer all call::
 
->>> from sse_graph import build, open_store        # doctest: +SKIP
->>> result = build()                               # load, reason, validate (cached)
->>> store = open_store()
->>> store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").dicts()
+    from sse_graph import build, open_store
+    result = build()            # load, reason, validate (cached on disk)
+    store = open_store()        # the built dataset in pyoxigraph
+    store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").dicts()
 """
 from __future__ import annotations
 

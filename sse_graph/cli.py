@@ -9,8 +9,12 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import click
 import typer
+
+try:  # typer 0.2x vendors click as typer._click; older ones use click itself
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exceptions
 from rich.console import Console
 
 from .errors import AmbiguousNameError, NotFoundError, SSEGraphError, ValidationFailed
@@ -180,15 +184,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rv = command.main(args=argv, prog_name="sse-graph", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
-    except click.exceptions.Exit as e:
+    except typer.Exit as e:
         return e.exit_code
-    except click.UsageError as e:
+    except click_exceptions.UsageError as e:
         e.show(file=sys.stderr)
         return 2
-    except click.ClickException as e:
+    except click_exceptions.ClickException as e:
         e.show(file=sys.stderr)
         return e.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         err.print("aborted")
         return 130
     except AmbiguousNameError as e:

@@ -95,23 +95,25 @@ class Questions:
 
     # ------------------------------------------------------------------ representation
     def _representation_edges(self):
-        up: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        down: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        """Direct representation steps, both ways, each with every source that states it."""
+        up: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        down: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for row in self._select("representation_edges").dicts():
-            up[row["member"]].append((row["body"], row["file"]))
-            down[row["body"]].append((row["member"], row["file"]))
+            files = {row["file"]} if row["file"] else set()
+            up[row["member"]][row["body"]] |= files
+            down[row["body"]][row["member"]] |= files
         return up, down
 
     @staticmethod
-    def _chains(start: str, edges: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str | None]]]:
-        """Shortest chain from ``start`` to every reachable node: [(node, source of the step)]."""
-        chains = {start: [(start, None)]}
+    def _chains(start: str, edges) -> dict[str, list[tuple[str, set[str]]]]:
+        """Shortest chain from ``start`` to every reachable node: [(node, sources of the step)]."""
+        chains = {start: [(start, set())]}
         queue = deque([start])
         while queue:
             node = queue.popleft()
-            for nxt, src in sorted(edges.get(node, []), key=lambda e: (e[0], e[1] or "")):
+            for nxt in sorted(edges.get(node, {})):
                 if nxt not in chains:
-                    chains[nxt] = chains[node] + [(nxt, src)]
+                    chains[nxt] = chains[node] + [(nxt, edges[node][nxt])]
                     queue.append(nxt)
         return chains
 
@@ -122,7 +124,7 @@ class Questions:
             chain = chains.get(iri)
             if not chain:
                 continue
-            sources = sorted({src for _n, src in chain[1:] if src})
+            sources = sorted(set().union(*(src for _n, src in chain[1:])))
             answers.append({
                 **self._entity(iri),
                 "chain": [self.labels.label(n, self.lang) for n, _s in chain],

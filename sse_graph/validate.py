@@ -63,9 +63,9 @@ def _message(report: Graph, result, lang: str) -> str:
     return str(msgs[0]) if msgs else ""
 
 
-def validate_graph(data: Graph, shapes_path: Path, *, lang: str = "en") -> ValidationReport:
-    """Run the shapes of ``shapes_path`` and every violation query on ``data``
-    (the reasoned graph: sub-classes and types materialised)."""
+def validate_graph(data: Graph, shapes_path: Path, *, lang: str = "en", queries: bool = True) -> ValidationReport:
+    """Run the shapes of ``shapes_path`` and (unless ``queries=False``) every
+    violation query on ``data`` (the reasoned graph: types materialised)."""
     import pyshacl
 
     shapes = Graph().parse(shapes_path, format="turtle")
@@ -82,7 +82,7 @@ def validate_graph(data: Graph, shapes_path: Path, *, lang: str = "en") -> Valid
                 message=_message(report_graph, result, lang),
             )
         )
-    for name, query in violation_queries():
+    for name, query in violation_queries() if queries else []:
         for row in data.query(query.text):
             focus = str(row[0]) if len(row) else ""
             violations.append(Violation(rule=name, focus=focus, path="", message=query.question))

@@ -1,0 +1,55 @@
+"""Shared fixtures: one build of the real seed graph per test session, in a
+private cache folder, and a store and question set over it."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """Every test builds into a cache of its own, never the user's."""
+    cache = tmp_path_factory.mktemp("cache")
+    old = os.environ.get("SSE_GRAPH_CACHE")
+    os.environ["SSE_GRAPH_CACHE"] = str(cache)
+    os.environ.pop("SSE_GRAPH_DATA", None)
+    yield cache
+    if old is None:
+        os.environ.pop("SSE_GRAPH_CACHE", None)
+    else:
+        os.environ["SSE_GRAPH_CACHE"] = old
+
+
+@pytest.fixture(scope="session")
+def built(private_cache):
+    from sse_graph import build
+
+    return build(ROOT)
+
+
+@pytest.fixture(scope="session")
+def store(built):
+    from sse_graph import Store
+
+    return Store(built.dataset_path)
+
+
+@pytest.fixture(scope="session")
+def questions(store):
+    from sse_graph.questions import Questions
+
+    return Questions(store, lang="en")
+
+
+@pytest.fixture
+def dataset_copy(tmp_path):
+    """A copy of the real ontology/ and graph/ that a test may break."""
+    for name in ("ontology", "graph"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    return tmp_path

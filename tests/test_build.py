@@ -1,0 +1,85 @@
+"""The build: cached by content, atomic, and refusing bad input with file:line."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sse_graph import build
+from sse_graph.errors import ParseError, ValidationFailed
+
+
+def _run(*args, env_extra=None, cwd=None):
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "sse_graph", *args], capture_output=True, text=True, env=env, cwd=cwd)
+
+
+def test_second_build_is_served_from_the_cache(built):
+    again = build(Path(__file__).resolve().parent.parent)
+    assert again.cached and again.key == built.key
+    assert again.inferred_triples == built.inferred_triples
+
+
+def test_cache_key_changes_with_the_data(dataset_copy, built):
+    from sse_graph.build import cache_key
+    from sse_graph.config import data_paths
+
+    before = cache_key(data_paths(dataset_copy))
+    f = dataset_copy / "graph" / "001_a8e3a8c5c264d9e4.ttl"
+    f.write_text(f.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert cache_key(data_paths(dataset_copy)) != before
+
+
+def test_malformed_turtle_gives_file_line_and_exit_2_and_no_cache(dataset_copy, tmp_path):
+    bad = dataset_copy / "graph" / "002_8a782234b05de830.ttl"
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    lines.insert(20, 'id:broken skos:prefLabel "unterminated ;')
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cache = tmp_path / "fresh-cache"
+    r = _run("build", "--data", str(dataset_copy), env_extra={"SSE_GRAPH_CACHE": str(cache)})
+    assert r.returncode == 2
+    assert "002_8a782234b05de830.ttl:21:" in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+    assert not cache.exists() or not any(p.name != ".building" for p in cache.iterdir())
+
+
+def test_parse_error_names_file_line_and_column(tmp_path):
+    from sse_graph.load import parse_file
+
+    f = tmp_path / "x.ttl"
+    f.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e <not an iri> .\n', encoding="utf-8")
+    with pytest.raises(ParseError) as e:
+        parse_file(f)
+    assert e.value.line == 3 and str(e.value).startswith(f"{f}:3:")
+
+
+def test_relative_iris_are_refused(tmp_path):
+    from sse_graph.load import parse_file
+
+    f = tmp_path / "rel.ttl"
+    f.write_text("<a> <http://example.org/p> <b> .\n", encoding="utf-8")
+    with pytest.raises(ParseError):
+        parse_file(f)
+
+
+def test_a_violation_fails_the_build_and_publishes_nothing(dataset_copy, tmp_path, monkeypatch):
+    f = dataset_copy / "graph" / "001_a8e3a8c5c264d9e4.ttl"
+    f.write_text(f.read_text(encoding="utf-8") + "\nid:orphan a org:Membership ; org:member id:labo-ess ; org:role sse:role-member .\n",
+                 encoding="utf-8")
+    monkeypatch.setenv("SSE_GRAPH_CACHE", str(tmp_path / "c"))
+    with pytest.raises(ValidationFailed) as e:
+        build(dataset_copy)
+    rules = {v.rule for v in e.value.report.violations}
+    assert any(r.startswith("S01") for r in rules) and any(r.startswith("S04") for r in rules)
+    assert not (tmp_path / "c").exists() or list((tmp_path / "c").iterdir()) == []
+    r = _run("build", "--data", str(dataset_copy), env_extra={"SSE_GRAPH_CACHE": str(tmp_path / "c")})
+    assert r.returncode == 1 and "S01" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_build_command_prints_counts_and_exits_0(built):
+    r = _run("build")
+    assert r.returncode == 0, r.stderr
+    assert "inferred triples" in r.stdout and "federation" in r.stdout and "cached" in r.stdout
