@@ -8,6 +8,7 @@ inferences (``reasoned=True``) or of the asserted graphs only.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,12 +67,29 @@ class Store:
     def asserted_graphs(self) -> list[str]:
         return [g for g in self.graph_names if g not in (str(INFERRED_GRAPH), str(METRICS_GRAPH))]
 
-    def raw_query(self, text: str, *, reasoned: bool = True, timeout_s: float | None = None):
-        """Run any query form and return pyoxigraph's result object."""
+    def raw_query(self, text: str, *, reasoned: bool = True, bindings: dict[str, str] | None = None,
+                  default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
+        """Run any query form and return pyoxigraph's result object.
+
+        ``bindings`` replace variables by IRIs (``{"org_param": iri}``) in the text;
+        ``default_graphs`` / ``named_graphs`` set the dataset (SPARQL protocol's
+        default-graph-uri / named-graph-uri), else the default graph is the union
+        of all graphs (``reasoned``) or of the asserted ones.
+        """
         check_query(text, known_graphs=self.graph_names)
-        kwargs = {"use_default_graph_as_union": True} if reasoned else {
-            "default_graph": [ox.NamedNode(g) for g in self.asserted_graphs]
-        }
+        kwargs: dict = {}
+        if default_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        elif reasoned:
+            kwargs["use_default_graph_as_union"] = True
+        else:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in self.asserted_graphs]
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        for name, iri in (bindings or {}).items():
+            if any(c in iri for c in '<>"{}|^`\\ '):
+                raise QueryError(f"not an IRI: {iri!r}")
+            text = re.sub(rf"\?{re.escape(name)}\b", f"<{iri}>", text)
         try:
             return self._store.query(text, **kwargs)
         except SyntaxError as e:
@@ -80,11 +98,9 @@ class Store:
             raise QueryError(f"query failed: {e}") from None
 
     def select(self, text: str, *, reasoned: bool = True, bindings: dict[str, str] | None = None) -> Results:
-        """A SELECT query; ``bindings`` replace ``?name`` by an IRI (``VALUES``-free)."""
-        if bindings:
-            for name, iri in bindings.items():
-                text = text.replace(f"?{name}_param", f"<{iri}>")
-        result = self.raw_query(text, reasoned=reasoned)
+        """A SELECT query, with ``bindings`` substituted (``{"org": iri}`` binds ``?org_param``)."""
+        subs = {f"{k}_param": v for k, v in (bindings or {}).items()}
+        result = self.raw_query(text, reasoned=reasoned, bindings=subs)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         variables = [v.value for v in result.variables]
