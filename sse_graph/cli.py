@@ -174,6 +174,26 @@ def export(
         err.print(f"wrote {output} ({len(payload)} bytes)")
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    timeout: float = typer.Option(10.0, "--timeout", help="Seconds a query may run before it is stopped."),
+    max_rows: int = typer.Option(10000, "--max-rows", help="Rows (or triples) at most in a result; truncation is flagged."),
+    workers: int = typer.Option(2, "--workers", help="Query worker processes."),
+    data: Optional[Path] = DataOpt,
+):
+    """Serve the reasoned dataset read-only over the SPARQL 1.1 protocol at /sparql (YASGUI at /)."""
+    from .errors import InputError
+    from .endpoint import run_serve
+
+    if timeout <= 0 or max_rows <= 0 or workers <= 0:
+        raise InputError("--timeout, --max-rows and --workers must be positive")
+    result = _build(data)
+    err.print(f"serving {result.dataset_path} on http://{host}:{port}/ (SPARQL at /sparql)")
+    run_serve(result.dataset_path, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers)
+
+
 # The analyst's commands (members, represented-by, ...) register themselves here.
 from . import cli_questions  # noqa: E402,F401
 
@@ -214,3 +234,13 @@ def main(argv: list[str] | None = None) -> int:
         return e.exit_code
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # noqa: BLE001 - a bug: say so without a traceback unless asked
+        import os
+
+        if os.environ.get("SSE_GRAPH_DEBUG"):
+            raise
+        err.print(f"internal error: {type(e).__name__}: {e} (set SSE_GRAPH_DEBUG=1 for the traceback, and please report it)",
+                  highlight=False, markup=False)
+        return 70

@@ -1,6 +1,8 @@
 """The SPARQL queries shipped with the package, as ``.rq`` files.
 
-Each file opens with ``#`` comment lines stating its question in plain words.
+Each file opens with ``#`` comment lines stating its question in plain words;
+a ``# param org = IRI`` line gives the example organisation that ``?org_param``
+stands for in the endpoint's and the viewer's example tabs.
 Competency queries live in ``queries/``; quality checks that must return no
 rows live in ``queries/checks/`` and are named ``*_violation.rq``.
 """
@@ -26,7 +28,8 @@ class Query:
 def _read(path: Path) -> Query:
     text = path.read_text(encoding="utf-8")
     question = " ".join(
-        line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")
+        line.lstrip("#").strip() for line in text.splitlines()
+        if line.startswith("#") and not line.startswith("# param ")
     ).strip()
     return Query(path.stem, question, text, path)
 

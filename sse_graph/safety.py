@@ -13,7 +13,7 @@ from collections.abc import Collection
 
 from .errors import QueryError
 
-__all__ = ["check_query", "is_update", "strip_literals"]
+__all__ = ["check_query", "is_update", "strip_literals", "declares_dataset"]
 
 _TOKEN = re.compile(
     r"""(?P<comment>\#[^\n]*)
@@ -70,4 +70,16 @@ def check_query(text: str, *, known_graphs: Collection[str] | None = None) -> No
         for m in re.finditer(r"\bFROM\s+(?:NAMED\s+)?<(\d+)>", bare, re.IGNORECASE):
             iri = iris[int(m.group(1))]
             if iri not in known_graphs:
-                raise QueryError(f"FROM <{iri}>: only the dataset's own graphs can be named")
+                raise QueryError(f"FROM <{iri}>: unknown graph; only the dataset's own graphs can be named")
+
+
+def declares_dataset(text: str) -> bool:
+    """Whether the query names its own dataset with FROM / FROM NAMED.
+
+    >>> declares_dataset('SELECT * FROM <urn:g> WHERE { ?s ?p "FROM" }')
+    True
+    >>> declares_dataset('SELECT * WHERE { ?s ?p "FROM <x>" }')
+    False
+    """
+    bare, _ = strip_literals(text)
+    return bool(re.search(r"\bFROM\s+(NAMED\s+)?<", bare, re.IGNORECASE))

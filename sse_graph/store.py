@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
-from .safety import check_query
+from .safety import check_query, declares_dataset
 
 __all__ = ["Store", "Results", "open_store", "term_value"]
 
@@ -80,6 +80,8 @@ class Store:
         kwargs: dict = {}
         if default_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        elif declares_dataset(text):
+            pass  # the query's own FROM / FROM NAMED (already checked against the dataset's graphs)
         elif reasoned:
             kwargs["use_default_graph_as_union"] = True
         else:

@@ -1,0 +1,129 @@
+"""SPARQL results, capped: SELECT/ASK as JSON, XML, CSV, TSV; graphs as Turtle,
+N-Triples, JSON-LD.  Rows past the cap are not serialised and the truncation is
+reported to the caller (an HTTP header)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+__all__ = ["serialize", "RESULT_TYPES", "GRAPH_TYPES"]
+
+RESULT_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+}
+GRAPH_TYPES = {
+    "turtle": "text/turtle; charset=utf-8",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _json_term(t) -> dict:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    d = {"type": "literal", "value": t.value}
+    if t.language:
+        d["xml:lang"] = t.language
+    elif t.datatype and t.datatype.value != XSD_STRING:
+        d["datatype"] = t.datatype.value
+    return d
+
+
+def _xml_term(t) -> str:
+    if isinstance(t, ox.NamedNode):
+        return f"<uri>{escape(t.value)}</uri>"
+    if isinstance(t, ox.BlankNode):
+        return f"<bnode>{escape(t.value)}</bnode>"
+    if t.language:
+        return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+    if t.datatype and t.datatype.value != XSD_STRING:
+        return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
+    return f"<literal>{escape(t.value)}</literal>"
+
+
+def _csv_value(t) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, ox.BlankNode):
+        return f"_:{t.value}"
+    return t.value
+
+
+def _select(variables: list[str], rows: list[list], fmt: str) -> bytes:
+    if fmt == "json":
+        bindings = [{v: _json_term(t) for v, t in zip(variables, r) if t is not None} for r in rows]
+        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
+    if fmt == "xml":
+        out = ['<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
+        out += [f"<variable name={quoteattr(v)}/>" for v in variables]
+        out.append("</head>\n<results>")
+        for r in rows:
+            out.append("<result>" + "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                                              for v, t in zip(variables, r) if t is not None) + "</result>")
+        out.append("</results>\n</sparql>\n")
+        return "\n".join(out).encode("utf-8")
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(variables)
+        for r in rows:
+            w.writerow([_csv_value(t) for t in r])
+        # A byte order mark, so that Excel reads UTF-8 (accents, Hangul); pandas skips it.
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{v}" for v in variables)]
+        lines += ["\t".join("" if t is None else str(t) for t in r) for r in rows]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    raise ValueError(fmt)
+
+
+def _boolean(value: bool, fmt: str) -> bytes:
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt == "xml":
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
+    return (f"{'true' if value else 'false'}\n").encode()
+
+
+def _graph(triples: list, fmt: str) -> bytes:
+    if fmt == "jsonld":
+        from rdflib import Graph
+
+        from ..load import to_rdflib
+
+        g = Graph()
+        for t in triples:
+            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return g.serialize(format="json-ld", encoding="utf-8")
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES) or b""
+
+
+def serialize(result, fmt: str, max_rows: int) -> tuple[bytes, bool]:
+    """Serialise a pyoxigraph result in ``fmt``; returns (body, truncated)."""
+    if isinstance(result, ox.QueryBoolean):
+        return _boolean(bool(result), fmt), False
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = []
+        for sol in result:
+            if len(rows) == max_rows:
+                return _select(variables, rows, fmt), True
+            rows.append([sol[v] for v in variables])
+        return _select(variables, rows, fmt), False
+    triples = []
+    for t in result:
+        if len(triples) == max_rows:
+            return _graph(triples, fmt), True
+        triples.append(t)
+    return _graph(triples, fmt), False
