@@ -181,17 +181,19 @@ def serve(
     timeout: float = typer.Option(10.0, "--timeout", help="Seconds a query may run before it is stopped."),
     max_rows: int = typer.Option(10000, "--max-rows", help="Rows (or triples) at most in a result; truncation is flagged."),
     workers: int = typer.Option(2, "--workers", help="Query worker processes."),
+    cache_size: int = typer.Option(512, "--cache-size", help="Answers kept in memory for identical requests (0: none)."),
     data: Optional[Path] = DataOpt,
 ):
     """Serve the reasoned dataset read-only over the SPARQL 1.1 protocol at /sparql (YASGUI at /)."""
     from .errors import InputError
     from .endpoint import run_serve
 
-    if timeout <= 0 or max_rows <= 0 or workers <= 0:
+    if timeout <= 0 or max_rows <= 0 or workers <= 0 or cache_size < 0:
         raise InputError("--timeout, --max-rows and --workers must be positive")
     result = _build(data)
     err.print(f"serving {result.dataset_path} on http://{host}:{port}/ (SPARQL at /sparql)")
-    run_serve(result.dataset_path, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers)
+    run_serve(result.dataset_path, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+              cache_size=cache_size)
 
 
 # The analyst's commands (members, represented-by, ...) register themselves here.

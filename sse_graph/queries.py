@@ -43,9 +43,15 @@ def load_query(name: str) -> Query:
     return _read(path)
 
 
+# The analyst's questions first, the building blocks of the library after.
+FEATURED = ("members", "represented_by", "represents", "seats", "body_members", "counts", "card")
+
+
 def competency_queries() -> list[Query]:
     """The shipped competency queries (the examples of the endpoint and the app)."""
-    return [_read(p) for p in sorted(QUERY_DIR.glob("*.rq"))]
+    queries = [_read(p) for p in QUERY_DIR.glob("*.rq")]
+    rank = {name: i for i, name in enumerate(FEATURED)}
+    return sorted(queries, key=lambda q: (rank.get(q.name, len(FEATURED)), q.name))
 
 
 def violation_queries() -> list[tuple[str, Query]]:

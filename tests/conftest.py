@@ -53,3 +53,32 @@ def dataset_copy(tmp_path):
     for name in ("ontology", "graph"):
         shutil.copytree(ROOT / name, tmp_path / name)
     return tmp_path
+
+
+# --- browser tests: Debian's chromium driven by pytest-playwright (never `playwright install`)
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": shutil.which("chromium") or "/usr/bin/chromium",
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage", "--no-first-run"],
+    }
+
+
+def offline(page, allowed=("127.0.0.1", "localhost")):
+    """Abort every request that does not go to loopback; return the list of aborted URLs."""
+    from urllib.parse import urlsplit
+
+    blocked: list[str] = []
+
+    def route(r):
+        host = urlsplit(r.request.url).hostname or ""
+        if r.request.url.startswith(("data:", "blob:", "about:")) or host in allowed:
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return blocked

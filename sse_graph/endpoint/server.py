@@ -52,13 +52,40 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 
 class EndpointSettings:
     def __init__(self, dataset_path, *, timeout: float = 10.0, max_rows: int = 10000, workers: int = 2,
-                 memory_limit: int | None = 2 * 1024**3, queue_wait: float | None = None):
+                 memory_limit: int | None = 2 * 1024**3, queue_wait: float | None = None, cache_size: int = 512):
         self.dataset_path = str(dataset_path)
         self.timeout = timeout
         self.max_rows = max_rows
         self.workers = workers
         self.memory_limit = memory_limit
         self.queue_wait = queue_wait if queue_wait is not None else 3 * timeout
+        self.cache_size = cache_size
+
+
+class ResultCache:
+    """Answers to identical requests, kept in memory: the dataset never changes while
+    the server runs, so an answer stays right.  Only successful answers under
+    ``max_bytes`` are kept, ``size`` of them at most (least recently used first out)."""
+
+    def __init__(self, size: int = 512, max_bytes: int = 1 << 20):
+        from collections import OrderedDict
+
+        self.size, self.max_bytes = size, max_bytes
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        answer = self._items.get(key)
+        if answer is not None:
+            self._items.move_to_end(key)
+        return answer
+
+    def put(self, key, answer) -> None:
+        if not self.size or answer.status != 200 or len(answer.body) > self.max_bytes:
+            return
+        self._items[key] = answer
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
 
 
 def _error(status: int, message: str) -> PlainTextResponse:
@@ -156,6 +183,7 @@ class RequestLog:
 
 def create_app(settings: EndpointSettings) -> Starlette:
     pool = WorkerPool(settings.dataset_path, size=settings.workers, memory_limit=settings.memory_limit)
+    cache = ResultCache(settings.cache_size)
     static = files("sse_graph.endpoint").joinpath("static")
 
     @asynccontextmanager
@@ -220,8 +248,12 @@ def create_app(settings: EndpointSettings) -> Starlette:
         if fmts is None:
             return _error(406, "none of the accepted media types can be served; see the service description")
         job = QueryJob(query, fmts, settings.max_rows, default_graphs, named_graphs)
+        key = (query, fmts, tuple(default_graphs or ()), tuple(named_graphs or ()))
+        answer = cache.get(key)
         try:
-            answer = await pool.run(job, settings.timeout, wait=settings.queue_wait)
+            if answer is None:
+                answer = await pool.run(job, settings.timeout, wait=settings.queue_wait)
+                cache.put(key, answer)
         except QueryTimeout:
             return _error(503, f"the query ran longer than the time limit of {settings.timeout:g} s and was stopped")
         except PoolBusy:
