@@ -21,7 +21,7 @@ from rdflib import Dataset, Graph
 from .config import DataPaths, cache_dir, data_paths
 from .errors import ValidationFailed
 from .load import load_dataset
-from .namespaces import INFERRED_GRAPH
+from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
 from .reason import reason
 from .validate import ValidationReport, validate_graph
 
@@ -33,7 +33,8 @@ REPORT_FILE = "report.json"
 BUILD_FORMAT = "1"
 
 # The modules whose code shapes the build output (part of the cache key).
-_BUILD_MODULES = ("load.py", "reason.py", "validate.py", "build.py", "namespaces.py")
+_BUILD_MODULES = ("load.py", "reason.py", "validate.py", "build.py", "namespaces.py",
+                  "analysis/__init__.py", "analysis/measures.py", "analysis/projections.py")
 
 Progress = Callable[[str], None]
 
@@ -80,7 +81,7 @@ def cache_key(paths: DataPaths) -> str:
         h.update(str(f.relative_to(paths.root)).encode() + b"\0")
         h.update(f.read_bytes() + b"\0")
     code = Path(__file__).resolve().parent
-    for f in sorted([*(code / m for m in _BUILD_MODULES), *code.glob("queries/checks/*.rq")]):
+    for f in sorted([*(code / m for m in _BUILD_MODULES), *code.glob("queries/**/*.rq")]):
         h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()[:24]
 
@@ -198,6 +199,19 @@ def build(
         for triple in closure.inferred:
             inferred.add(triple)
         out.serialize(tmp / DATASET_FILE, format="nquads", encoding="utf-8")
+        # The network measures, in their own named graph (sortable in SPARQL).
+        t = time.perf_counter()
+        say("computing the network measures")
+        from .analysis import metrics_ntriples
+        from .store import Store
+
+        metrics = metrics_ntriples(Store(tmp / DATASET_FILE))
+        with open(tmp / DATASET_FILE, "ab") as fh:
+            for line in metrics.splitlines():
+                if line.strip():
+                    fh.write(line[:-1].rstrip() + f" <{METRICS_GRAPH}> .\n".encode())
+        result.graphs[str(METRICS_GRAPH)] = metrics.count(b"\n")
+        result.timings["measures"] = time.perf_counter() - t
         result.timings["total"] = time.perf_counter() - t0
         (tmp / REPORT_FILE).write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
 

@@ -222,3 +222,45 @@ def search(
     for e in rows:
         t.add_row(escape(e["label"]), escape(", ".join(e["alt_labels"])), e["iri"])
     out.print(t)
+
+
+@app.command()
+def analyse(
+    projection: str = typer.Option("representation", "--projection", "-p",
+                                   help="representation, affiliation or governance."),
+    metric: Optional[list[str]] = typer.Option(None, "--metric", "-m",
+                                               help="degree, members, reach, level, chain, betweenness, constraint, "
+                                                    "effective_size, pagerank, core, community, countries (repeatable)."),
+    top: int = typer.Option(20, "--top", help="How many rows (0: all)."),
+    as_json: bool = typer.Option(False, "--json", help="A JSON array of objects: iri, label, alt_labels, kind and one field per metric."),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV (UTF-8 with a byte order mark, for Excel)."),
+    lang: str = LangOpt, data: Optional[Path] = DataOpt,
+):
+    """Rank organisations by network measures (brokers, reach, levels, communities), with their meaning."""
+    import sys
+
+    from .analysis import DEFAULT_METRICS, MEANINGS, analyse as run
+
+    store = _store(data)
+    metrics = list(metric or DEFAULT_METRICS.get(projection, ["degree"]))
+    rows = run(store, projection, metrics, top=top or None, lang=lang)
+    if as_json:
+        _emit_json(rows)
+        return
+    if as_csv:
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(["iri", "label", "alt_labels", "kind", *metrics])
+        for r in rows:
+            w.writerow([r["iri"], r["label"], " | ".join(r["alt_labels"]), r["kind"], *[r[m] for m in metrics]])
+        sys.stdout.buffer.write(("\ufeff" + buf.getvalue()).encode("utf-8"))
+        return
+    t = _table(f"{projection} projection, ranked by {metrics[0]}", "#", "organisation", "kind", *metrics)
+    for i, r in enumerate(rows, 1):
+        t.add_row(str(i), escape(r["label"]), escape(r["kind"]), *["" if r[m] is None else str(r[m]) for m in metrics])
+    out.print(t)
+    for m in metrics:
+        out.print(f"[bold]{m}[/bold]: {MEANINGS[m]}")
