@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from .cli import DataOpt, _store, app, out
+from .cli import DataOpt, _store, app, err, out
 from .errors import NotFoundError
 
 JsonOpt = typer.Option(False, "--json", help="Print a JSON array of objects (see the README for the fields).")
@@ -264,3 +264,27 @@ def analyse(
     out.print(t)
     for m in metrics:
         out.print(f"[bold]{m}[/bold]: {MEANINGS[m]}")
+
+
+@app.command()
+def draw(
+    output: Path = typer.Option(..., "-o", "--output", help="The HTML file to write (atomically)."),
+    focus: Optional[str] = typer.Option(None, "--focus", help="An organisation: draw its neighbourhood and highlight its chain."),
+    depth: int = typer.Option(2, "--depth", help="Radius of the neighbourhood around --focus."),
+    projection: str = typer.Option("representation", "--projection", "-p", help="representation, governance, affiliation or all."),
+    size: str = typer.Option("reach", "--size", help="The measure that sizes the nodes (reach, members, betweenness, pagerank ...)."),
+    lang: str = typer.Option("fr", "--lang", help="Language of the labels (falls back to en, fr, es, ko)."),
+    data: Optional[Path] = DataOpt,
+):
+    """Draw who represents whom as a self-contained, offline HTML picture (pyvis)."""
+    from .draw import draw_html
+    from .errors import InputError
+    from .fileio import write_atomic
+
+    if depth < 0:
+        raise InputError("--depth must be 0 or more")
+    q = _questions(data, lang)
+    iri = q.resolve(focus) if focus else None
+    picture = draw_html(q.store, focus=iri, depth=depth, projection=projection, lang=lang, size_metric=size, labels=q.labels)
+    write_atomic(output, picture.html.encode("utf-8"))
+    err.print(f"wrote {output}: {picture.nodes} nodes, {picture.edges} edges", highlight=False)

@@ -18,6 +18,9 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, *, encoding: str = 
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

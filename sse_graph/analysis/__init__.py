@@ -33,6 +33,8 @@ def analyse(store, projection: str = "representation", metrics: list[str] | None
     rows = []
     for n in G.nodes:
         data = G.nodes[n]
+        if data.get("bipartite") == 1 and projection == "affiliation":
+            continue  # rank the actors, not the affiliations
         row = {"iri": data["iri"], "label": data["label"], "alt_labels": labels.alt_labels(data["iri"], lang),
                "kind": data["kind"]}
         for m in metrics:

@@ -97,11 +97,25 @@ def _attributes(store, labels: LabelIndex, lang: str) -> dict[str, dict]:
     return attrs
 
 
-def project(store, name: str, *, lang: str = "en", labels: LabelIndex | None = None):
+# Above this many co-membership pairs, the one-mode projection (a clique per
+# affiliation) is not built: the measures run on the bipartite graph instead.
+ONE_MODE_LIMIT = 200_000
+
+
+def one_mode_pairs(B) -> int:
+    """How many actor pairs the one-mode projection of ``B`` would hold, at most."""
+    return sum(d * (d - 1) // 2 for n, d in B.degree() if B.nodes[n].get("bipartite") == 1)
+
+
+def project(store, name: str, *, lang: str = "en", labels: LabelIndex | None = None,
+            one_mode_limit: int = ONE_MODE_LIMIT):
     """Project the store's reasoned graph; returns ``(G, B, actors)``.
 
-    ``G`` is the graph the measures run on (for ``affiliation`` the weighted
-    one-mode projection onto the actors); ``B`` the bipartite graph (or None).
+    ``G`` is the graph the measures run on: for ``affiliation`` the weighted
+    one-mode projection onto the actors (co-membership), unless it would exceed
+    ``one_mode_limit`` pairs (large federations make it quadratic), in which case
+    ``G`` is the bipartite graph itself and ``G.graph["one_mode"]`` is False;
+    ``B`` is the bipartite graph (or None).
     """
     from ..errors import InputError
 
@@ -116,12 +130,14 @@ def project(store, name: str, *, lang: str = "en", labels: LabelIndex | None = N
     B = None
     if spec.bipartite:
         B = graph
-        if name == "affiliation":
+        if name == "affiliation" and one_mode_pairs(B) <= one_mode_limit:
             from networkx.algorithms import bipartite
 
             G = bipartite.weighted_projected_graph(B, sorted(actors))
+            G.graph["one_mode"] = True
         else:
             G = B
+            G.graph["one_mode"] = False
     else:
         G = graph
     decorate: Callable[[str], dict] = lambda n: _node_data(n, labels, attrs, lang)  # noqa: E731

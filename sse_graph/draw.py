@@ -1,0 +1,231 @@
+"""Pictures of who represents whom, drawn with pyvis — the only module that touches pyvis.
+
+The HTML is self-contained (vis.js inlined), written as UTF-8 by us, laid out in
+Python with a seeded spring layout (physics off: the picture is the same every
+time), coloured and shaped by kind of organisation with a legend, sized by a
+measure, with edges labelled by relation and the representation chain of the
+focused organisation highlighted.
+
+Nothing from the data runs as code: node ids are integers; labels and
+tooltips reach the page only through Jinja's ``tojson`` (``<``, ``>``, ``&``
+and quotes escaped) and are shown by vis-network as text; the substring
+``href`` is broken with a zero-width joiner so that pyvis never switches its
+tooltips to ``innerHTML`` (shared/RELIABILITY.md); ``heading`` and
+``select_menu`` (rendered raw by pyvis) are never used; a Content-Security-Policy
+forbids loading or sending anything.
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+
+from .names import LabelIndex
+
+__all__ = ["draw_html", "Picture", "KIND_STYLE", "safe_text"]
+
+# legend group -> (colour, shape, kinds (en labels) it covers); the first group that matches wins.
+KIND_GROUPS = [
+    ("network", "#1f77b4", "triangle", {"network"}),
+    ("umbrella body", "#9467bd", "diamond", {"umbrella body"}),
+    ("SSE chamber", "#8c564b", "square", {"SSE chamber", "regional SSE chamber (CRESS)"}),
+    ("federation", "#17becf", "dot", {"federation"}),
+    ("council, commission or committee", "#e377c2", "star",
+     {"council, commission or committee", "consultative body", "approval commission", "committee", "expert group",
+      "joint governance or steering body"}),
+    ("public body", "#7f7f7f", "square", {"public body"}),
+    ("research, think tank, observatory", "#bcbd22", "hexagon",
+     {"research or training institution", "research chair", "think tank", "observatory"}),
+    ("SSE enterprise or organisation", "#2ca02c", "dot", {"SSE enterprise or organisation"}),
+    ("funder", "#ff7f0e", "dot", {"funder"}),
+    ("person", "#d62728", "dot", {"person"}),
+    ("project", "#aec7e8", "square", {"project"}),
+    ("event", "#ffbb78", "square", {"event"}),
+]
+KIND_STYLE = [(name, colour, shape) for name, colour, shape, _k in KIND_GROUPS]
+OTHER = ("other", "#c7c7c7", "dot")
+LEGEND_FR = {
+    "network": "réseau", "umbrella body": "faîtière", "SSE chamber": "chambre de l'ESS", "federation": "fédération",
+    "public body": "organisme public", "council, commission or committee": "conseil, commission, comité",
+    "research, think tank, observatory": "recherche, think tank, observatoire", "SSE enterprise or organisation": "entreprise de l'ESS",
+    "funder": "financeur", "person": "personne", "project": "projet", "event": "événement", "other": "autre",
+    "representation chain": "chaîne de représentation",
+}
+RELATION_FR = {"member of": "membre de", "sits on": "siège à", "sits for": "siège pour", "nominates members to": "propose des membres à",
+               "takes part in": "participe à", "holds a post in": "poste à", "part of": "fait partie de", "led by": "porté par"}
+EDGE_COLOURS = {"member of": "#1f77b4", "sits on": "#e377c2", "sits for": "#e377c2", "nominates members to": "#e377c2",
+                "takes part in": "#aaaaaa", "holds a post in": "#d62728", "part of": "#8c564b", "led by": "#8c564b"}
+CHAIN_COLOUR = "#d62728"
+CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+       "font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'")
+
+
+def safe_text(text) -> str:
+    """Text for vis-network: shown as text; ``href`` broken so pyvis keeps innerText.
+
+    >>> safe_text('<a href="javascript:alert(1)">x</a>')
+    '<a hre\\u200df="javascript:alert(1)">x</a>'
+    """
+    s = "" if text is None else str(text)
+    out, low = [], s.lower()
+    i = 0
+    while True:
+        j = low.find("href", i)
+        if j < 0:
+            out.append(s[i:])
+            break
+        out.append(s[i:j + 3] + "\u200d" + s[j + 3:j + 4])
+        i = j + 4
+    return "".join(out)
+
+
+@dataclass
+class Picture:
+    html: str
+    nodes: int
+    edges: int
+
+
+def _style(kinds: list[str]) -> tuple[str, str, str]:
+    for name, colour, shape, covered in KIND_GROUPS:
+        if covered & set(kinds):
+            return name, colour, shape
+    return OTHER
+
+
+def _kinds_by_node(store, labels) -> dict[str, list[str]]:
+    q = """PREFIX sse: <https://w3id.org/sse-graph/ontology#>
+    SELECT ?x ?kind WHERE {
+      { ?x a ?k . ?k a sse:Kind } UNION { ?x a sse:Body . BIND(sse:Body AS ?k) }
+      UNION { ?x a sse:Person . BIND(sse:Person AS ?k) } UNION { ?x a sse:Project . BIND(sse:Project AS ?k) }
+      UNION { ?x a sse:Event . BIND(sse:Event AS ?k) }
+      BIND(?k AS ?kind) }"""
+    out: dict[str, list[str]] = {}
+    for r in store.select(q).dicts():
+        out.setdefault(r["x"], []).append(labels.label(r["kind"], "en"))
+    return out
+
+
+def _legend(used: list[tuple[str, str, str]], lang: str, focus_label: str | None) -> str:
+    items = []
+    for name, colour, _shape in used:
+        text = LEGEND_FR.get(name, name) if lang == "fr" else name
+        items.append(f'<span class="lg"><i style="background:{colour}"></i>{html.escape(text)}</span>')
+    if focus_label is not None:
+        text = LEGEND_FR["representation chain"] if lang == "fr" else "representation chain"
+        items.append(f'<span class="lg"><i style="background:{CHAIN_COLOUR}"></i>{html.escape(text)}: '
+                     f"{html.escape(focus_label)}</span>")
+    return ('<style>#sse-legend{font:13px system-ui,sans-serif;padding:6px 10px;border-top:1px solid #ddd}'
+            '#sse-legend .lg{margin-right:14px;white-space:nowrap}#sse-legend i{display:inline-block;width:11px;'
+            'height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}</style>'
+            f'<div id="sse-legend">{"".join(items)}</div>')
+
+
+def draw_html(store, *, focus: str | None = None, depth: int = 2, projection: str = "representation",
+              lang: str = "fr", size_metric: str = "reach", seed: int = 42, height: str = "720px",
+              labels: LabelIndex | None = None) -> Picture:
+    """The picture as a self-contained HTML page.
+
+    ``projection``: ``representation`` (memberships in representative bodies),
+    ``governance`` (seats), ``affiliation`` (memberships, partnerships, seats) or
+    ``all`` (every sourced relation); ``focus`` (an IRI) keeps the ego graph of
+    radius ``depth`` around it and highlights its representation chain.
+    """
+    import networkx as nx
+    from pyvis.network import Network
+
+    from .analysis.measures import compute
+    from .analysis.projections import project
+    from .errors import InputError
+    from .questions import Questions
+
+    q = Questions(store, lang=lang)
+    if labels is not None:
+        q.labels = labels
+    labels = q.labels
+    rel_filter = {
+        "representation": {"member of"},
+        "governance": {"sits on", "sits for", "nominates members to"},
+        "affiliation": {"member of", "takes part in", "sits on"},
+        "all": None,
+    }
+    if projection not in rel_filter:
+        raise InputError(f"unknown projection '{projection}': use {', '.join(rel_filter)}")
+    keep = rel_filter[projection]
+    G = nx.MultiDiGraph()
+    for r in q.relations():
+        if keep is None or r["relation"] in keep:
+            G.add_edge(r["a"], r["b"], relation=r["relation"], file=r["file"])
+    if projection == "representation":
+        # only memberships of representative bodies are representation
+        bodies = {row["body"] for row in q._select("representation_edges").dicts()}
+        G.remove_edges_from([(a, b, k) for a, b, k in G.edges(keys=True) if b not in bodies])
+        G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0])
+    chain_edges: set[tuple[str, str]] = set()
+    if focus is not None:
+        if focus not in G:
+            G.add_node(focus)
+        ego = nx.ego_graph(G.to_undirected(as_view=True), focus, radius=depth)
+        G = G.subgraph(ego.nodes).copy()
+        for answer in q.represented_by(focus):
+            path = answer["chain_iris"]
+            chain_edges.update(zip(path, path[1:]))
+        for answer in q.represents(focus):
+            path = answer["chain_iris"]
+            chain_edges.update((b, a) for a, b in zip(path, path[1:]))
+    if G.number_of_nodes() == 0:
+        raise InputError("nothing to draw: no relation of this projection in the graph")
+
+    sizes = {}
+    if size_metric:
+        R, _B, _a = project(store, "representation", labels=labels)
+        values = compute(R, [size_metric], R=R)[size_metric] if size_metric in ("reach", "members", "chain") else {}
+        if not values:
+            S = nx.DiGraph(G)
+            values = compute(S, [size_metric], R=R)[size_metric]
+        sizes = values
+    kinds = _kinds_by_node(store, labels)
+    simple = nx.Graph(G.to_undirected())
+    n = simple.number_of_nodes()
+    pos = nx.spring_layout(simple, seed=seed, k=1.8 / math.sqrt(max(n, 1)), iterations=100)
+    scale = 120 * math.sqrt(n)
+
+    net = Network(height=height, width="100%", directed=True, cdn_resources="in_line", notebook=False)
+    net.set_options('{"physics": {"enabled": false}, "layout": {"randomSeed": %d}, '
+                    '"interaction": {"hover": true, "tooltipDelay": 120}, '
+                    '"edges": {"smooth": false, "font": {"size": 9, "align": "middle"}, "arrows": {"to": {"scaleFactor": 0.5}}}}' % seed)
+    ids = {}
+    used = []
+    for i, node in enumerate(sorted(G.nodes)):
+        ids[node] = i
+        k = kinds.get(node, [])
+        style = _style(k)
+        if style not in used:
+            used.append(style)
+        label = labels.label(node, lang)
+        v = sizes.get(node) or 0
+        size = 10 + 6 * math.sqrt(max(0.0, float(v)))
+        tooltip = "\n".join([label, *(["(" + ", ".join(labels.alt_labels(node, lang)) + ")"] if labels.alt_labels(node, lang) else []),
+                             ", ".join(sorted(set(k))) or "", f"{size_metric}: {v}" if size_metric else "", node])
+        x, y = pos[node]
+        is_focus = node == focus
+        net.add_node(i, label=safe_text(label), title=safe_text(tooltip), color=style[1], shape=style[2], size=size,
+                     x=float(x * scale), y=float(y * scale), borderWidth=4 if is_focus else 1,
+                     font={"size": 16 if is_focus else 12})
+    for a, b, data in G.edges(data=True):
+        on_chain = (a, b) in chain_edges
+        relation = RELATION_FR.get(data["relation"], data["relation"]) if lang == "fr" else data["relation"]
+        net.add_edge(ids[a], ids[b], label=safe_text(relation),
+                     title=safe_text(f"{relation} — {data.get('file') or ''}"),
+                     color=CHAIN_COLOUR if on_chain else EDGE_COLOURS.get(data["relation"], "#999999"),
+                     width=4 if on_chain else 1)
+    page = net.generate_html(notebook=False)
+    if "popup.innerHTML" in page:  # pragma: no cover - safe_text prevents it
+        raise RuntimeError("pyvis switched its tooltips to innerHTML")
+    # pyvis links bootstrap from a CDN for menus we do not use: nothing leaves the page.
+    page = re.sub(r"<link[^>]*cdn\.jsdelivr\.net[^>]*>", "", page)
+    page = re.sub(r"<script[^>]*cdn\.jsdelivr\.net[^>]*>\s*</script>", "", page)
+    page = page.replace("<head>", f'<head>\n<meta http-equiv="Content-Security-Policy" content="{CSP}">', 1)
+    page = page.replace("</body>", _legend(used, lang, labels.label(focus, lang) if focus else None) + "\n</body>", 1)
+    return Picture(page, G.number_of_nodes(), G.number_of_edges())
