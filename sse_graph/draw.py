@@ -124,13 +124,14 @@ def _legend(used: list[tuple[str, str, str]], lang: str, focus_label: str | None
 
 def draw_html(store, *, focus: str | None = None, depth: int = 2, projection: str = "representation",
               lang: str = "fr", size_metric: str = "reach", seed: int = 42, height: str = "720px",
-              labels: LabelIndex | None = None) -> Picture:
+              labels: LabelIndex | None = None, nodes: set[str] | None = None) -> Picture:
     """The picture as a self-contained HTML page.
 
     ``projection``: ``representation`` (memberships in representative bodies),
     ``governance`` (seats), ``affiliation`` (memberships, partnerships, seats) or
     ``all`` (every sourced relation); ``focus`` (an IRI) keeps the ego graph of
-    radius ``depth`` around it and highlights its representation chain.
+    radius ``depth`` around it and highlights its representation chain;
+    ``nodes`` (IRIs) keeps only those (a filter by country, kind or level).
     """
     import networkx as nx
     from pyvis.network import Network
@@ -162,6 +163,9 @@ def draw_html(store, *, focus: str | None = None, depth: int = 2, projection: st
         bodies = {row["body"] for row in q._select("representation_edges").dicts()}
         G.remove_edges_from([(a, b, k) for a, b, k in G.edges(keys=True) if b not in bodies])
         G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0])
+    if nodes is not None:
+        G.remove_nodes_from([n for n in list(G) if n not in nodes and n != focus])
+        G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0 and n != focus])
     chain_edges: set[tuple[str, str]] = set()
     if focus is not None:
         if focus not in G:

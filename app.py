@@ -1,0 +1,32 @@
+"""sse-graph explorer — `streamlit run app.py`.
+
+A thin layer over the sse_graph library (pages in sse_graph/viewer/): explore
+the graph, an organisation's card with its sources, who represents whom, the
+network measures, SPARQL, and the sources.  Deep links: ?org=<IRI, prefixed
+name, label or acronym>.  Works offline.
+"""
+import streamlit as st
+
+from sse_graph.viewer import LANGS, tr
+
+st.set_page_config(page_title="sse-graph", layout="wide")
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "fr")
+
+
+with st.sidebar:
+    st.title(tr("title", lang()))
+    st.selectbox(tr("language", lang()), list(LANGS), format_func=LANGS.get, key="lang")
+
+VIEWS = "sse_graph/viewer/views/"
+pages = [
+    st.Page(VIEWS + "explore.py", title=tr("explore", lang()), url_path="explore", default=True),
+    st.Page(VIEWS + "organisation.py", title=tr("organisation", lang()), url_path="organisation"),
+    st.Page(VIEWS + "represent.py", title=tr("represent", lang()), url_path="represent"),
+    st.Page(VIEWS + "analysis.py", title=tr("analysis", lang()), url_path="analysis"),
+    st.Page(VIEWS + "sparql.py", title=tr("sparql", lang()), url_path="sparql"),
+    st.Page(VIEWS + "about.py", title=tr("about", lang()), url_path="about"),
+]
+st.navigation(pages).run()

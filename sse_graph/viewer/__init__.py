@@ -1,0 +1,80 @@
+"""Helpers of the Streamlit explorer (``app.py``): interface text in French and
+English, safe display of text from the data, and the cached loaders."""
+from __future__ import annotations
+
+import re
+
+__all__ = ["TEXT", "tr", "md_escape", "LANGS"]
+
+LANGS = {"fr": "Français", "en": "English"}
+
+TEXT = {
+    "title": {"en": "sse-graph explorer", "fr": "Explorateur sse-graph"},
+    "tagline": {"en": "Who federates whom, who sits where, who speaks for whom in the Social and Solidarity Economy.",
+                "fr": "Qui fédère qui, qui siège où, qui parle pour qui dans l'économie sociale et solidaire."},
+    "language": {"en": "Language", "fr": "Langue"},
+    "explore": {"en": "Explore", "fr": "Explorer"},
+    "organisation": {"en": "Organisation", "fr": "Organisation"},
+    "represent": {"en": "Who represents whom", "fr": "Qui représente qui"},
+    "analysis": {"en": "Analysis", "fr": "Analyse"},
+    "sparql": {"en": "SPARQL", "fr": "SPARQL"},
+    "about": {"en": "About the data", "fr": "À propos des données"},
+    "search": {"en": "Search an organisation", "fr": "Chercher une organisation"},
+    "pick": {"en": "Organisation", "fr": "Organisation"},
+    "depth": {"en": "Neighbourhood depth", "fr": "Profondeur du voisinage"},
+    "projection": {"en": "Relations shown", "fr": "Relations affichées"},
+    "country": {"en": "Country", "fr": "Pays"},
+    "kind": {"en": "Kind", "fr": "Type"},
+    "level": {"en": "Level", "fr": "Niveau"},
+    "all": {"en": "(all)", "fr": "(tous)"},
+    "nodes_edges": {"en": "{n} organisations and {e} relations drawn", "fr": "{n} organisations et {e} relations dessinées"},
+    "labels": {"en": "Labels", "fr": "Libellés"},
+    "kinds": {"en": "Kinds", "fr": "Types"},
+    "places": {"en": "Places", "fr": "Lieux"},
+    "chain_up": {"en": "Represented by (chain up)", "fr": "Représentée par (chaîne vers le haut)"},
+    "chain_down": {"en": "Represents (chain down)", "fr": "Représente (chaîne vers le bas)"},
+    "members": {"en": "Members", "fr": "Membres"},
+    "seats": {"en": "Seats and mandates", "fr": "Sièges et mandats"},
+    "sitting": {"en": "Who sits on this body", "fr": "Qui siège dans cet organe"},
+    "relations": {"en": "Relations, with their sources", "fr": "Relations, avec leurs sources"},
+    "counts": {"en": "Dated counts", "fr": "Effectifs datés"},
+    "sources": {"en": "Sources", "fr": "Sources"},
+    "none": {"en": "None in the graph (unknown is not none: the sources may not say).",
+             "fr": "Aucune dans le graphe (inconnu n'est pas aucun : les sources peuvent ne pas le dire)."},
+    "body": {"en": "A body (council, committee …)", "fr": "Un organe (conseil, comité …)"},
+    "metric": {"en": "Measures", "fr": "Mesures"},
+    "top": {"en": "Rows", "fr": "Lignes"},
+    "download_csv": {"en": "Download CSV", "fr": "Télécharger en CSV"},
+    "download_json": {"en": "Download JSON", "fr": "Télécharger en JSON"},
+    "community_sizes": {"en": "Community sizes", "fr": "Taille des communautés"},
+    "degree_distribution": {"en": "Degree distribution", "fr": "Distribution des degrés"},
+    "query": {"en": "Query", "fr": "Requête"},
+    "example": {"en": "Example query", "fr": "Requête d'exemple"},
+    "run": {"en": "Run", "fr": "Exécuter"},
+    "rows": {"en": "{n} row(s)", "fr": "{n} ligne(s)"},
+    "counts_per_kind": {"en": "Counts per kind", "fr": "Effectifs par type"},
+    "validation": {"en": "Validation report", "fr": "Rapport de validation"},
+    "conforms": {"en": "The data conforms to every shape and check.", "fr": "Les données respectent toutes les formes et vérifications."},
+    "cite": {"en": "How to cite", "fr": "Comment citer"},
+    "triples": {"en": "{a} asserted triples, {i} inferred", "fr": "{a} triplets affirmés, {i} inférés"},
+    "picture": {"en": "Picture", "fr": "Image"},
+}
+
+
+def tr(key: str, lang: str, **kw) -> str:
+    """Interface text in ``lang`` (fr or en)."""
+    text = TEXT[key].get(lang) or TEXT[key]["en"]
+    return text.format(**kw) if kw else text
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text) -> str:
+    """Text from the data, made inert for Streamlit's Markdown (no link, no HTML,
+    no formatting).
+
+    >>> md_escape("[x](javascript:alert(1))")
+    '\\\\[x\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\)'
+    """
+    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))

@@ -1,0 +1,293 @@
+"""The pages of the Streamlit explorer; ``app.py`` wires them with st.navigation.
+
+Every text that comes from the data is shown as text (tables, st.text, or
+escaped Markdown), never as HTML; the graph is loaded once (st.cache_resource).
+"""
+from __future__ import annotations
+
+import json
+import os
+
+import pandas as pd
+import streamlit as st
+
+from . import md_escape, tr
+
+# ------------------------------------------------------------------ loading (once)
+@st.cache_resource(show_spinner="Building the graph (first run only)…")
+def load(data_dir: str | None):
+    from sse_graph import Store, build
+    from sse_graph.questions import Questions
+
+    result = build(data_dir)
+    store = Store(result.dataset_path)
+    return result, store, {"en": Questions(store, lang="en"), "fr": Questions(store, lang="fr")}
+
+
+def _result():
+    return load(os.environ.get("SSE_GRAPH_DATA"))[0]
+
+
+def _store():
+    return load(os.environ.get("SSE_GRAPH_DATA"))[1]
+
+
+def _q(lang: str):
+    return load(os.environ.get("SSE_GRAPH_DATA"))[2][lang]
+
+
+@st.cache_data(show_spinner=False)
+def picture_html(focus: str | None, depth: int, projection: str, lang: str, nodes: tuple[str, ...] | None) -> tuple[str, int, int]:
+    from sse_graph.draw import draw_html
+
+    pic = draw_html(_store(), focus=focus, depth=depth, projection=projection, lang=lang,
+                    labels=_q(lang).labels, nodes=set(nodes) if nodes is not None else None)
+    return pic.html, pic.nodes, pic.edges
+
+
+@st.cache_data(show_spinner=False)
+def attributes(lang: str) -> pd.DataFrame:
+    from sse_graph.analysis.projections import _attributes
+
+    rows = []
+    for iri, a in _attributes(_store(), _q(lang).labels, lang).items():
+        rows.append({"iri": iri, "kinds": sorted(a["kinds"]), "rank": a["rank"], "countries": sorted(a["countries"])})
+    return pd.DataFrame(rows)
+
+
+@st.cache_data(show_spinner=False)
+def ranked(projection: str, metrics: tuple[str, ...], lang: str) -> pd.DataFrame:
+    from sse_graph.analysis import analyse
+
+    rows = analyse(_store(), projection, list(metrics), top=None, lang=lang)
+    df = pd.DataFrame(rows)
+    df["alt_labels"] = df["alt_labels"].map(lambda v: " · ".join(v))
+    return df
+
+
+# ------------------------------------------------------------------ shared widgets
+def lang() -> str:
+    return st.session_state.get("lang", "fr")
+
+
+def org_options() -> dict[str, str]:
+    q = _q(lang())
+    opts = {iri: q.labels.label(iri, lang()) for iri in q.labels.organisations}
+    return dict(sorted(opts.items(), key=lambda kv: kv[1].casefold()))
+
+
+def pick_org(key: str, default_name: str | None = None) -> str | None:
+    """A select box of organisations, following ?org= when present."""
+    from sse_graph.errors import SSEGraphError
+
+    opts = org_options()
+    iris = list(opts)
+    wanted = st.query_params.get("org") or default_name
+    index = 0
+    if wanted:
+        try:
+            iri = _q(lang()).resolve(wanted)
+            index = iris.index(iri) if iri in iris else 0
+        except SSEGraphError:
+            st.warning(f"'{wanted}' ?")
+    choice = st.selectbox(tr("pick", lang()), iris, index=index, format_func=lambda i: opts[i], key=key)
+    if choice and st.query_params.get("org") != choice:
+        st.query_params["org"] = choice
+    return choice
+
+
+def text_table(rows: list[dict], columns: list[str]) -> None:
+    """A table of text from the data (st.dataframe renders cells as text)."""
+    if not rows:
+        st.text(tr("none", lang()))
+        return
+    df = pd.DataFrame([{c: (", ".join(map(str, r[c])) if isinstance(r.get(c), list) else r.get(c)) for c in columns} for r in rows])
+    st.dataframe(df, hide_index=True, width="stretch")
+
+
+# ------------------------------------------------------------------ pages
+def page_explore():
+    L = lang()
+    st.header(tr("explore", L))
+    attrs = attributes(L)
+    c1, c2, c3, c4 = st.columns(4)
+    with c1:
+        projection = st.selectbox(tr("projection", L), ["representation", "governance", "affiliation", "all"], key="ex_proj")
+    with c2:
+        countries = sorted({c for cs in attrs["countries"] for c in cs})
+        country = st.selectbox(tr("country", L), [tr("all", L), *countries], key="ex_country")
+    with c3:
+        kinds = sorted({k for ks in attrs["kinds"] for k in ks})
+        kind = st.selectbox(tr("kind", L), [tr("all", L), *kinds], key="ex_kind")
+    with c4:
+        level = st.selectbox(tr("level", L), [tr("all", L), 1, 2, 3, 4, 5], key="ex_level")
+    focus_on = st.toggle(tr("search", L), value=bool(st.query_params.get("org")), key="ex_focus_on")
+    focus, depth = None, 2
+    if focus_on:
+        f1, f2 = st.columns([3, 1])
+        with f1:
+            focus = pick_org("ex_org")
+        with f2:
+            depth = st.slider(tr("depth", L), 1, 4, 2, key="ex_depth")
+    keep = attrs
+    if country != tr("all", L):
+        keep = keep[keep["countries"].map(lambda cs: country in cs)]
+    if kind != tr("all", L):
+        keep = keep[keep["kinds"].map(lambda ks: kind in ks)]
+    if level != tr("all", L):
+        keep = keep[keep["rank"] == level]
+    filtered = keep is not attrs
+    nodes = tuple(sorted(keep["iri"])) if filtered else None
+    from sse_graph.errors import SSEGraphError
+
+    try:
+        html, n, e = picture_html(focus, depth, projection, L, nodes)
+    except SSEGraphError as err:
+        st.info(str(err))
+        return
+    st.caption(tr("nodes_edges", L, n=n, e=e))
+    st.iframe(html, height=760)
+
+
+def page_organisation():
+    L = lang()
+    st.header(tr("organisation", L))
+    iri = pick_org("org_pick", "ConcertES")
+    if not iri:
+        return
+    card = _q(L).card(iri)
+    st.subheader(card["label"], anchor=False)
+    st.text(f"<{card['iri']}>")
+    if card["alt_labels"]:
+        st.text(tr("labels", L) + ": " + " · ".join(card["alt_labels"]))
+    st.text(tr("kinds", L) + ": " + ", ".join(t["label"] for t in card["types"]))
+    if card["places"]:
+        st.text(tr("places", L) + ": " + ", ".join(f"{p['label']} ({p['relation']})" for p in card["places"]))
+    for name, values in card["facts"].items():
+        for v in values:
+            st.text(f"{name}: {v['value']}   [{', '.join(v['sources'])}]")
+    st.markdown("**" + md_escape(tr("chain_up", L)) + "**")
+    text_table([{**a, "chain": " → ".join(a["chain"])} for a in card["represented_by"]], ["label", "chain", "sources"])
+    st.markdown("**" + md_escape(tr("chain_down", L)) + "**")
+    text_table([{**a, "chain": " → ".join(a["chain"])} for a in card["represents"]], ["label", "chain", "sources"])
+    st.markdown("**" + md_escape(tr("members", L)) + "**")
+    text_table(_q(L).members(iri), ["label", "roles", "start", "end", "attested", "sources"])
+    st.markdown("**" + md_escape(tr("seats", L)) + "**")
+    text_table(card["seats"], ["body", "relation", "roles", "person", "start", "end", "attested", "during", "sources"])
+    if card["sitting"]:
+        st.markdown("**" + md_escape(tr("sitting", L)) + "**")
+        text_table(card["sitting"], ["label", "roles", "on_behalf_of", "nominated_by", "start", "end", "attested", "during", "sources"])
+    st.markdown("**" + md_escape(tr("relations", L)) + "**")
+    text_table(card["relations"], ["direction", "relation", "role", "label", "sources"])
+    if card["counts"]:
+        st.markdown("**" + md_escape(tr("counts", L)) + "**")
+        text_table(card["counts"], ["measure", "qualifier", "value", "as_of", "wording", "sources"])
+    st.text(tr("sources", L) + ": " + ", ".join(card["sources"]))
+
+
+def page_represent():
+    L = lang()
+    st.header(tr("represent", L))
+    left, right = st.columns(2)
+    q = _q(L)
+    with left:
+        iri = pick_org("rep_org", "SAW-B")
+        rows = q.represented_by(iri) if iri else []
+        st.markdown("**" + md_escape(tr("chain_up", L)) + "**")
+        text_table([{**a, "chain": " → ".join(a["chain"])} for a in rows], ["chain", "relation", "sources"])
+        down = q.represents(iri) if iri else []
+        st.markdown("**" + md_escape(tr("chain_down", L)) + "**")
+        text_table([{**a, "chain": " → ".join(a["chain"])} for a in down], ["chain", "relation", "sources"])
+    with right:
+        bodies = _store().select("""PREFIX sse: <https://w3id.org/sse-graph/ontology#>
+            SELECT DISTINCT ?b WHERE { ?s a sse:Seat ; sse:body ?b }""").dicts()
+        opts = {r["b"]: q.labels.label(r["b"], L) for r in bodies}
+        opts = dict(sorted(opts.items(), key=lambda kv: kv[1].casefold()))
+        body = st.selectbox(tr("body", L), list(opts), format_func=lambda i: opts[i], key="rep_body")
+        st.markdown("**" + md_escape(tr("sitting", L)) + "**")
+        text_table(q.sitting(body) if body else [], ["label", "roles", "on_behalf_of", "nominated_by", "attested", "during", "start", "sources"])
+
+
+def page_analysis():
+    import altair as alt
+
+    from sse_graph.analysis import DEFAULT_METRICS, MEANINGS, METRICS
+
+    L = lang()
+    st.header(tr("analysis", L))
+    c1, c2, c3 = st.columns([1, 2, 1])
+    with c1:
+        projection = st.selectbox(tr("projection", L), ["representation", "affiliation", "governance"], key="an_proj")
+    with c2:
+        metrics = st.multiselect(tr("metric", L), list(METRICS), default=DEFAULT_METRICS[projection], key=f"an_metrics_{projection}")
+    with c3:
+        top = st.number_input(tr("top", L), 5, 500, 20, key="an_top")
+    if not metrics:
+        return
+    df = ranked(projection, tuple(metrics), L)
+    for m in metrics:
+        st.text(f"{m}: {MEANINGS[m]}")
+    st.dataframe(df.head(int(top)), hide_index=True, width="stretch")
+    st.download_button(tr("download_csv", L), df.to_csv(index=False).encode("utf-8-sig"), "sse-graph-measures.csv", "text/csv")
+    first = metrics[0]
+    chart_df = df.head(int(top))[["label", first]].dropna()
+    st.altair_chart(alt.Chart(chart_df).mark_bar().encode(x=alt.X(f"{first}:Q"), y=alt.Y("label:N", sort="-x", title=None)),
+                    width="stretch")
+    if "community" in df:
+        sizes = df.groupby("community").size().reset_index(name="size")
+        st.markdown("**" + md_escape(tr("community_sizes", L)) + "**")
+        st.altair_chart(alt.Chart(sizes).mark_bar().encode(x="community:O", y="size:Q"), width="stretch")
+    deg = ranked(projection, ("degree",), L)
+    dist = deg.groupby("degree").size().reset_index(name="organisations")
+    st.markdown("**" + md_escape(tr("degree_distribution", L)) + "**")
+    st.altair_chart(alt.Chart(dist).mark_bar().encode(x="degree:O", y="organisations:Q"), width="stretch")
+
+
+def page_sparql():
+    from sse_graph.endpoint.server import _example
+    from sse_graph.errors import SSEGraphError
+    from sse_graph.queries import competency_queries
+
+    L = lang()
+    st.header(tr("sparql", L))
+    examples = {q.name: q for q in competency_queries()}
+    name = st.selectbox(tr("example", L), list(examples), key="sq_example")
+    st.caption(examples[name].question)
+    text = st.text_area(tr("query", L), _example(examples[name].text), height=260, key=f"sq_text_{name}")
+    try:
+        res = _store().select(text)
+    except SSEGraphError as e:
+        st.error(str(e))
+        return
+    df = pd.DataFrame(res.dicts())
+    st.text(tr("rows", L, n=len(df)))
+    st.dataframe(df, hide_index=True, width="stretch")
+    st.download_button(tr("download_csv", L), df.to_csv(index=False).encode("utf-8-sig"), "sse-graph-query.csv", "text/csv")
+    st.download_button(tr("download_json", L), json.dumps(res.dicts(), ensure_ascii=False, default=str).encode("utf-8"),
+                       "sse-graph-query.json", "application/json")
+
+
+def page_about():
+    L = lang()
+    st.header(tr("about", L))
+    st.text(tr("tagline", L))
+    sources = _store().select("""PREFIX sse: <https://w3id.org/sse-graph/ontology#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?file ?title ?date ?lang ?qualifier WHERE { ?s a sse:SourceDocument ; sse:fileName ?file ; dcterms:title ?title ;
+          dcterms:language ?lang . OPTIONAL { ?s dcterms:date ?date } OPTIONAL { ?s sse:dateQualifier ?qualifier } } ORDER BY ?file""")
+    st.markdown("**" + md_escape(tr("sources", L)) + "**")
+    st.dataframe(pd.DataFrame(sources.dicts()), hide_index=True, width="stretch")
+    st.markdown("**" + md_escape(tr("counts_per_kind", L)) + "**")
+    st.dataframe(pd.DataFrame(sorted(_result().counts.items()), columns=["kind", "count"]), hide_index=True, width="stretch")
+    st.text(tr("triples", L, a=_result().asserted_triples, i=_result().inferred_triples))
+    st.markdown("**" + md_escape(tr("validation", L)) + "**")
+    violations = _result().validation.get("violations", [])
+    if violations:
+        st.dataframe(pd.DataFrame(violations), hide_index=True)
+    else:
+        st.text(tr("conforms", L))
+    st.markdown("**" + md_escape(tr("cite", L)) + "**")
+    st.code("sse-graph: a sourced knowledge graph of the Social and Solidarity Economy (version 0.1.0), "
+            "built from five source documents; each fact cites its document (graph/sources.ttl).", language=None)
+
+

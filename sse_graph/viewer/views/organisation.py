@@ -1,0 +1,4 @@
+"""The organisation page of the explorer (see sse_graph/viewer/pages.py)."""
+from sse_graph.viewer.pages import page_organisation
+
+page_organisation()

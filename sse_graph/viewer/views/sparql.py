@@ -1,0 +1,4 @@
+"""The sparql page of the explorer (see sse_graph/viewer/pages.py)."""
+from sse_graph.viewer.pages import page_sparql
+
+page_sparql()

@@ -1,0 +1,94 @@
+"""The Streamlit explorer, page by page, with streamlit.testing (AppTest)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+VIEWS = "sse_graph/viewer/views/"
+PAGES = ["explore", "organisation", "represent", "analysis", "sparql", "about"]
+
+
+def open_page(page: str, org: str | None = None, lang: str = "en"):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    if org:
+        at.query_params["org"] = org
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page(VIEWS + f"{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at) -> str:
+    parts = [t.value for t in at.text] + [m.value for m in at.markdown] + [c.value for c in at.caption]
+    for df in at.dataframe:
+        parts.append(df.value.to_csv(index=False))
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception(built, page):
+    at = open_page(page)
+    assert at.header[0].value
+
+
+def test_deep_link_selects_the_organisation_and_shows_its_card(built):
+    at = open_page("organisation", org="saw-b")
+    assert at.subheader[0].value == "SAW-B"
+    body = texts(at)
+    assert "SAW-B → ConcertES → Social Economy Europe" in body
+    assert "003_6530fe94a40990bb.txt" in body
+
+
+def test_card_shows_members_with_sources_in_french(built):
+    at = open_page("organisation", org="ConcertES", lang="fr")
+    body = texts(at)
+    assert "FÉBISP" in body and "membre du conseil d'administration" in body
+    assert "Membres" in body
+
+
+def test_who_represents_whom_page(built):
+    at = open_page("represent", org="COCETA")
+    body = texts(at)
+    assert "COCETA → CEPES" in body
+    at.selectbox(key="rep_body").select("https://w3id.org/sse-graph/id/cwes").run()
+    assert "Sébastien Perea-u" in texts(at)
+
+
+def test_explore_draws_the_picture_and_filters(built):
+    at = open_page("explore")
+    assert "organisations" in at.caption[0].value
+    assert len(at.get("iframe")) == 1
+    at.selectbox(key="ex_country").select("Spain").run()
+    assert not at.exception
+    assert at.caption[0].value.startswith("2 organisations")  # COCETA and CEPES
+
+
+def test_explore_ego_view_from_a_deep_link(built):
+    at = open_page("explore", org="RIPESS")
+    assert at.caption[0].value.startswith("6 organisations")
+
+
+def test_analysis_page_ranks_and_explains(built):
+    at = open_page("analysis")
+    body = texts(at)
+    assert "reach: how many organisations it represents" in body
+    assert at.dataframe[0].value.iloc[0]["label"] == "Social Economy Europe"
+    assert len(at.get("download_button")) == 1
+
+
+def test_sparql_page_runs_the_example(built):
+    at = open_page("sparql")
+    assert at.dataframe[0].value.shape[0] >= 17
+
+
+def test_about_page_lists_sources_and_counts(built):
+    at = open_page("about")
+    body = texts(at)
+    for f in ("000_30352ab47c79168e.txt", "004_95ab2b3f0b488944.txt"):
+        assert f in body
+    assert "The data conforms" in body
