@@ -74,7 +74,7 @@ def offline(page, allowed=("127.0.0.1", "localhost")):
 
     def route(r):
         host = urlsplit(r.request.url).hostname or ""
-        if r.request.url.startswith(("data:", "blob:", "about:")) or host in allowed:
+        if r.request.url.startswith(("data:", "blob:", "about:", "file:")) or host in allowed:
             r.continue_()
         else:
             blocked.append(r.request.url)

@@ -25,8 +25,8 @@ def open_page(page: str, org: str | None = None, lang: str = "en"):
 
 def texts(at) -> str:
     parts = [t.value for t in at.text] + [m.value for m in at.markdown] + [c.value for c in at.caption]
-    for df in at.dataframe:
-        parts.append(df.value.to_csv(index=False))
+    for df in [*at.dataframe, *at.table]:
+        parts.append(df.value.to_csv())
     return "\n".join(str(p) for p in parts)
 
 

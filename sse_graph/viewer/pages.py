@@ -97,12 +97,14 @@ def pick_org(key: str, default_name: str | None = None) -> str | None:
 
 
 def text_table(rows: list[dict], columns: list[str]) -> None:
-    """A table of text from the data (st.dataframe renders cells as text)."""
+    """A static table of text from the data (cells are rendered as text, and can be
+    read, selected and printed: these are the tables that go into reports)."""
     if not rows:
         st.text(tr("none", lang()))
         return
-    df = pd.DataFrame([{c: (", ".join(map(str, r[c])) if isinstance(r.get(c), list) else r.get(c)) for c in columns} for r in rows])
-    st.dataframe(df, hide_index=True, width="stretch")
+    df = pd.DataFrame([{c: ("" if r.get(c) is None else ", ".join(map(str, r[c])) if isinstance(r.get(c), list) else str(r.get(c)))
+                        for c in columns} for r in rows])
+    st.table(df.set_index(columns[0]) if len(df) else df)
 
 
 # ------------------------------------------------------------------ pages

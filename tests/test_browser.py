@@ -1,0 +1,173 @@
+"""The pictures and the explorer in a real browser (Debian's chromium, every
+non-loopback request aborted): the seed graph is searched, shown and drawn;
+a dataset of XSS payloads is drawn and shown on every page, and hovered, with
+``document.title`` as the tripwire."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import offline
+from xss import PAYLOADS, write_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "build" / "screenshots"
+PAGES = ["explore", "organisation", "represent", "analysis", "sparql", "about"]
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(env: dict, log: Path):
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit did not start: " + log.read_text())
+
+
+@pytest.fixture(scope="module")
+def seed_app(built, tmp_path_factory):
+    proc, base = start_app(dict(os.environ), tmp_path_factory.mktemp("app") / "streamlit.log")
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def xss_data(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("xss")
+    iris = write_dataset(folder)
+    cache = tmp_path_factory.mktemp("xss-cache")
+    env = {**os.environ, "SSE_GRAPH_DATA": str(folder), "SSE_GRAPH_CACHE": str(cache)}
+    r = subprocess.run([sys.executable, "-m", "sse_graph", "build"], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return folder, env, iris
+
+
+def wait_app(page, text: str | None = None):
+    page.wait_for_selector('[data-testid="stMainBlockContainer"] h2', timeout=60000)
+    if text:
+        page.wait_for_function("t => document.body.innerText.includes(t)", arg=text, timeout=60000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
+
+
+def hover_all_nodes(frame_or_page, mouse, offset=(0, 0)):
+    """Move the mouse over every node of the vis network, so tooltips open."""
+    points = frame_or_page.evaluate("""() => {
+        const pos = network.getPositions(); const out = [];
+        for (const id in pos) { const p = network.canvasToDOM(pos[id]); out.push([p.x, p.y]); }
+        return out; }""")
+    box = frame_or_page.evaluate("() => { const r = document.getElementById('mynetwork').getBoundingClientRect(); return [r.x, r.y]; }")
+    for x, y in points:
+        mouse.move(offset[0] + box[0] + x, offset[1] + box[1] + y)
+        time.sleep(0.45)  # longer than the tooltip delay, so that every tooltip opens
+    return len(points)
+
+
+def assert_clean(page):
+    assert page.evaluate("document.title") != "XSS"
+    for frame in page.frames:
+        assert frame.evaluate("() => (typeof window.__xss === 'undefined') && document.title !== 'XSS'")
+
+
+# ------------------------------------------------------------------ the seed graph
+def test_search_an_organisation_see_its_card_and_chain(seed_app, page):
+    blocked = offline(page)
+    page.goto(seed_app + "/organisation?org=saw-b")
+    wait_app(page, "Social Economy Europe")
+    body = page.inner_text("body")
+    assert "SAW-B" in body and "003_6530fe94a40990bb.txt" in body
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "app-organisation.png"), full_page=True)
+    assert not [u for u in blocked if "127.0.0.1" in u]
+
+
+def test_the_picture_draws_with_the_expected_node_count(seed_app, page):
+    offline(page)
+    page.goto(seed_app + "/explore?org=RIPESS")
+    wait_app(page)
+    page.wait_for_selector("iframe", timeout=60000)
+    frame = next(f for f in page.frames if f != page.main_frame)
+    frame.wait_for_function("() => typeof network !== 'undefined'", timeout=30000)
+    assert frame.evaluate("network.body.data.nodes.length") == 6  # RIPESS and its five continental networks
+    page.screenshot(path=str(SHOTS / "app-explore.png"), full_page=True)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders_offline(seed_app, page, name):
+    blocked = offline(page)
+    page.goto(f"{seed_app}/{name}")
+    wait_app(page)
+    page.screenshot(path=str(SHOTS / f"app-{name}.png"), full_page=True)
+    assert not page.locator('[data-testid="stException"]').count()
+    assert all(urllib.parse.urlsplit(u).hostname not in ("127.0.0.1", "localhost") for u in blocked)
+
+
+# ------------------------------------------------------------------ XSS
+def test_drawn_payloads_stay_text_when_loaded_and_hovered(xss_data, page, tmp_path):
+    folder, env, _iris = xss_data
+    out = tmp_path / "xss.html"
+    r = subprocess.run([sys.executable, "-m", "sse_graph", "draw", "-p", "all", "-o", str(out)], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    offline(page)
+    page.goto(out.as_uri())
+    page.wait_for_function("() => typeof network !== 'undefined'")
+    assert page.evaluate("network.body.data.nodes.length") == len(PAYLOADS) + 1
+    hovered = hover_all_nodes(page, page.mouse)
+    assert hovered == len(PAYLOADS) + 1
+    assert_clean(page)
+    assert not dialogs
+    labels = page.evaluate("network.body.data.nodes.get().map(n => n.label)")
+    assert PAYLOADS[0] in labels  # shown as the very text, not interpreted
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_app_pages_show_payloads_as_text(xss_data, page, tmp_path, name):
+    folder, env, iris = xss_data
+    proc, base = start_app(env, tmp_path / "streamlit.log")
+    try:
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        offline(page)
+        page.goto(f"{base}/{name}?org=" + urllib.parse.quote(iris[1], safe=""))
+        wait_app(page)
+        time.sleep(1.0)
+        if name == "explore":
+            frame = next((f for f in page.frames if f != page.main_frame), None)
+            if frame is not None:
+                frame.wait_for_function("() => typeof network !== 'undefined'", timeout=30000)
+                el = page.query_selector("iframe").bounding_box()
+                hover_all_nodes(frame, page.mouse, offset=(el["x"], el["y"]))
+        page.mouse.move(5, 5)
+        assert_clean(page)
+        assert not dialogs
+        page.screenshot(path=str(SHOTS / f"xss-{name}.png"), full_page=True)
+    finally:
+        proc.terminate()
+        proc.wait(10)
