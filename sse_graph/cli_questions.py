@@ -288,3 +288,26 @@ def draw(
     picture = draw_html(q.store, focus=iri, depth=depth, projection=projection, lang=lang, size_metric=size, labels=q.labels)
     write_atomic(output, picture.html.encode("utf-8"))
     err.print(f"wrote {output}: {picture.nodes} nodes, {picture.edges} edges", highlight=False)
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="A .csv or .xlsx file, first row = column names."),
+    kind: str = typer.Option(..., "--kind", help="organisations, memberships or seats (column conventions in the README)."),
+    data: Optional[Path] = DataOpt,
+):
+    """Import a partner's spreadsheet, all or nothing: every row checked, then the graph validated."""
+    from .importer import import_table
+
+    status = err.status("importing") if err.is_terminal else None
+    if status:
+        status.start()
+    try:
+        result = import_table(file, kind, data=data, progress=(lambda m: status.update(m)) if status else None)
+    finally:
+        if status:
+            status.stop()
+    if result.changed:
+        out.print(f"imported {result.rows} row(s) from {file} into {result.target} ({result.triples} triples)")
+    else:
+        out.print(f"{file}: " + "; ".join(result.messages))
