@@ -22,7 +22,7 @@ from .config import DataPaths, cache_dir, data_paths
 from .errors import ValidationFailed
 from .load import load_dataset
 from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
-from .reason import reason
+from .reason import fast_reason, reason
 from .validate import ValidationReport, validate_graph
 
 __all__ = ["BuildResult", "build", "cache_key", "DATASET_FILE", "REPORT_FILE"]
@@ -33,7 +33,7 @@ REPORT_FILE = "report.json"
 BUILD_FORMAT = "1"
 
 # The modules whose code shapes the build output (part of the cache key).
-_BUILD_MODULES = ("load.py", "reason.py", "validate.py", "build.py", "namespaces.py",
+_BUILD_MODULES = ("load.py", "reason.py", "fastreason.py", "validate.py", "build.py", "namespaces.py",
                   "analysis/__init__.py", "analysis/measures.py", "analysis/projections.py")
 
 Progress = Callable[[str], None]
@@ -52,6 +52,7 @@ class BuildResult:
     timings: dict[str, float]
     validation: dict = field(default_factory=dict)
     cached: bool = False
+    engine: str = "owlrl"
 
     @property
     def dataset_path(self) -> Path:
@@ -67,6 +68,7 @@ class BuildResult:
             "graphs": self.graphs,
             "timings": self.timings,
             "validation": self.validation,
+            "engine": self.engine,
             "cached": self.cached,
         }
 
@@ -130,7 +132,7 @@ def _load_cached(directory: Path) -> BuildResult | None:
     return BuildResult(
         directory=directory, key=d["key"], asserted_triples=d["asserted_triples"],
         inferred_triples=d["inferred_triples"], counts=d["counts"], graphs=d["graphs"],
-        timings=d["timings"], validation=d["validation"], cached=True,
+        timings=d["timings"], validation=d["validation"], cached=True, engine=d.get("engine", "owlrl"),
     )
 
 
@@ -139,16 +141,26 @@ def build(
     *,
     force: bool = False,
     progress: Progress | None = None,
+    engine: str | None = None,
 ) -> BuildResult:
     """Load, reason and validate the dataset, or reuse the cached build.
 
     Raises :class:`~sse_graph.errors.ParseError` (bad file),
     :class:`~sse_graph.errors.InconsistencyError` or
     :class:`~sse_graph.errors.ValidationFailed`; in each case nothing is cached.
+
+    ``engine``: ``owlrl`` (the reference, default) or ``fast`` (the same rules as
+    SPARQL updates in pyoxigraph, see ``fastreason.py``); default from
+    ``$SSE_GRAPH_ENGINE``.
     """
+    from .errors import InputError
+
     say = progress or (lambda _msg: None)
+    engine = engine or os.environ.get("SSE_GRAPH_ENGINE") or "owlrl"
+    if engine not in ("owlrl", "fast"):
+        raise InputError(f"unknown reasoning engine '{engine}': use owlrl or fast")
     paths = data_paths(data)
-    key = cache_key(paths)
+    key = cache_key(paths) + ("" if engine == "owlrl" else "-fast")
     directory = cache_dir() / key
     if not force:
         cached = _load_cached(directory)
@@ -162,8 +174,8 @@ def build(
     timings["load"] = time.perf_counter() - t0
 
     t = time.perf_counter()
-    say("reasoning (owlrl OWL 2 RL)")
-    closure = reason(asserted)
+    say(f"reasoning (OWL 2 RL, {engine})")
+    closure = reason(asserted) if engine == "owlrl" else fast_reason(asserted)
     timings["reason"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -189,6 +201,7 @@ def build(
         graphs=graphs,
         timings=timings,
         validation=report.as_dict(),
+        engine=engine,
     )
 
     def write(tmp: Path) -> None:

@@ -43,12 +43,12 @@ def _progress():
     return status, (lambda msg: status.update(f"[bold]{msg}[/bold]"))
 
 
-def _build(data, force=False):
+def _build(data, force=False, engine=None):
     from .build import build
 
     status, say = _progress()
     try:
-        return build(data, force=force, progress=say)
+        return build(data, force=force, progress=say, engine=engine)
     finally:
         if status:
             status.stop()
@@ -75,10 +75,12 @@ def build(
     data: Optional[Path] = DataOpt,
     force: bool = typer.Option(False, "--force", help="Rebuild even if a cached build exists."),
     as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="owlrl (the reference, default) or fast (pyoxigraph rules); "
+                                                                "default from $SSE_GRAPH_ENGINE."),
 ):
     """Load, reason (OWL 2 RL) and validate (SHACL) the dataset; cache the result."""
     try:
-        result = _build(data, force=force)
+        result = _build(data, force=force, engine=engine)
     except ValidationFailed as e:
         _print_violations(e.report)
         err.print(f"[red]build failed:[/red] {e.report.violation_count} violation(s); nothing was published")

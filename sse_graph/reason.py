@@ -14,7 +14,7 @@ from rdflib.namespace import OWL, RDF
 from .errors import InconsistencyError
 from .namespaces import INFERRED_GRAPH, OWLRL_ERR
 
-__all__ = ["reason", "Closure"]
+__all__ = ["reason", "fast_reason", "Closure"]
 
 # Normalisations of the closure (documented in the README):
 # - triples with a literal subject (generalised RDF) cannot be serialised;
@@ -64,6 +64,43 @@ def reason(asserted: Dataset) -> Closure:
 
     inferred = Graph(identifier=INFERRED_GRAPH)
     for t in union:
+        if t not in base and _keep(*t):
+            inferred.add(t)
+    return Closure(inferred)
+
+
+def fast_reason(asserted: Dataset) -> Closure:
+    """The same closure as :func:`reason` for this ontology's rules, computed as
+    SPARQL updates in pyoxigraph (see ``fastreason.py``); two orders of magnitude
+    faster.  The ontology graph gives the rules; members of ``owl:Nothing`` are
+    an inconsistency, as with owlrl."""
+    import pyoxigraph as ox
+
+    from .fastreason import compile_rules, materialise
+    from .load import to_rdflib
+    from .namespaces import ONTOLOGY_GRAPH
+
+    def term(t):
+        if isinstance(t, URIRef):
+            return ox.NamedNode(str(t))
+        if isinstance(t, Literal):
+            if t.language:
+                return ox.Literal(str(t), language=t.language)
+            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(str(t))
+        return ox.BlankNode(str(t))
+
+    store = ox.Store()
+    base = set()
+    for s, p, o, _g in asserted.quads((None, None, None, None)):
+        base.add((s, p, o))
+    store.extend(ox.Quad(term(s), term(p), term(o), ox.DefaultGraph()) for s, p, o in base)
+    materialise(store, compile_rules(asserted.graph(ONTOLOGY_GRAPH)))
+    nothing = [q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(OWL.Nothing)))]
+    if nothing:
+        raise InconsistencyError(sorted(f"{s} is a member of owl:Nothing" for s in nothing))
+    inferred = Graph(identifier=INFERRED_GRAPH)
+    for q in store:
+        t = (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
         if t not in base and _keep(*t):
             inferred.add(t)
     return Closure(inferred)
