@@ -1,0 +1,233 @@
+"""The build and query path at observatory scale, beside the rdflib + owlrl baseline.
+
+    python benchmarks/run.py --triples 10000 100000 1000000 --cap 120
+
+For each size, a seeded SSE-shaped graph (benchmarks/generate.py) is built
+with the fast path — pyoxigraph load, the compiled OWL-RL rules
+(sse_graph/fastreason.py), the violation checks as SPARQL — and with the
+baseline measured in the same run — rdflib parse, owlrl closure, pyshacl —
+each baseline step in a child process killed at ``--cap`` seconds ("> cap").
+Then each competency query (p50 of 5 runs) on both engines, two network
+measures and a drawing.  Prints one table: seconds, ratio baseline/fast, and
+the peak memory of the process that ran the step.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+ORGS_PER_TRIPLE = 1 / 13.9  # the generator writes about 13.9 triples per organisation
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _child(conn, fn, args):
+    t0 = time.perf_counter()
+    try:
+        out = fn(*args)
+        conn.send(("ok", time.perf_counter() - t0, peak_mb(), out))
+    except BaseException as e:  # noqa: BLE001
+        conn.send(("error", time.perf_counter() - t0, peak_mb(), repr(e)))
+
+
+def capped(fn, args, cap: float):
+    """Run fn(*args) in a child process; (seconds or None if over cap, peak MB, result)."""
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe()
+    p = ctx.Process(target=_child, args=(child, fn, args))
+    p.start()
+    if parent.poll(cap):
+        status, dt, mb, out = parent.recv()
+        p.join()
+        return (dt if status == "ok" else None), mb, out
+    p.kill()
+    p.join()
+    return None, None, None
+
+
+# ------------------------------------------------------------------ baseline steps (child processes)
+def rdflib_load(nt: str):
+    from rdflib import Graph
+
+    g = Graph()
+    g.parse(nt, format="nt")
+    for f in ("sse.ttl", "concepts.ttl"):
+        g.parse(ROOT / "ontology" / f, format="turtle")
+    return len(g)
+
+
+def owlrl_reason(nt: str):
+    from owlrl import DeductiveClosure, OWLRL_Semantics
+    from rdflib import Graph
+
+    g = Graph()
+    g.parse(nt, format="nt")
+    for f in ("sse.ttl", "concepts.ttl"):
+        g.parse(ROOT / "ontology" / f, format="turtle")
+    n = len(g)
+    DeductiveClosure(OWLRL_Semantics).expand(g)
+    return len(g) - n
+
+
+def pyshacl_validate(nq: str):
+    import pyshacl
+    from rdflib import Dataset, Graph
+
+    ds = Dataset()
+    ds.parse(nq, format="nquads")
+    g = Graph()
+    for s, p, o, _c in ds.quads((None, None, None, None)):
+        g.add((s, p, o))
+    conforms, _r, _t = pyshacl.validate(g, shacl_graph=Graph().parse(ROOT / "ontology" / "shapes.ttl"), inference="none")
+    return conforms
+
+
+def rdflib_queries(nq: str, queries):
+    from rdflib import Dataset
+
+    ds = Dataset(default_union=True)
+    ds.parse(nq, format="nquads")
+    out = {}
+    for name, text in queries:
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            list(ds.query(text))
+            times.append(time.perf_counter() - t0)
+        out[name] = statistics.median(times)
+    return out
+
+
+# ------------------------------------------------------------------ the fast path
+def fast_build(nt: Path, workdir: Path):
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from sse_graph.fastreason import compile_rules, materialise
+    from sse_graph.queries import violation_queries
+
+    times = {}
+    t0 = time.perf_counter()
+    store = ox.Store()  # in memory: updates on the on-disk (RocksDB) store were 10x slower here
+    onto = ox.NamedNode("https://w3id.org/sse-graph/graph/ontology")
+    data = ox.NamedNode("urn:generated")
+    store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, to_graph=data)
+    tbox = Graph()
+    for f in ("sse.ttl", "concepts.ttl"):
+        tbox.parse(ROOT / "ontology" / f, format="turtle")
+        store.bulk_load(path=str(ROOT / "ontology" / f), format=ox.RdfFormat.TURTLE, to_graph=onto)
+    times["load"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    inferred = ox.NamedNode("https://w3id.org/sse-graph/graph/inferred")
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    rounds = materialise(store, compile_rules(tbox))
+    store.update(f"INSERT {{ GRAPH <{inferred.value}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o "
+                 "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }")
+    store.update("CLEAR DEFAULT")
+    times["reason"] = time.perf_counter() - t0
+    times["rounds"] = rounds
+    times["inferred"] = sum(1 for _ in store.quads_for_pattern(None, None, None, inferred))
+
+    t0 = time.perf_counter()
+    for _name, q in violation_queries():
+        list(store.query(q.text, use_default_graph_as_union=True))
+    times["validate"] = time.perf_counter() - t0
+    nq = workdir / "dataset.nq"
+    store.dump(str(nq), format=ox.RdfFormat.N_QUADS)
+    return store, times, nq
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--triples", type=int, nargs="+", default=[10000, 100000, 1000000])
+    ap.add_argument("--cap", type=float, default=120.0, help="seconds a baseline step may take")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+
+    from generate import generate
+    from sse_graph.analysis import compute, project
+    from sse_graph.endpoint.server import _example
+    from sse_graph.queries import competency_queries
+    from sse_graph.store import Store
+
+    queries = [(q.name, _example(q.text).replace("https://w3id.org/sse-graph/id/concertes",
+                                                 "https://w3id.org/sse-graph/id/gen/umbrellabody-0")
+                .replace("https://w3id.org/sse-graph/id/saw-b", "https://w3id.org/sse-graph/id/gen/federation-0")
+                .replace("https://w3id.org/sse-graph/id/see", "https://w3id.org/sse-graph/id/gen/network-1"))
+               for q in competency_queries()]
+    rows = []
+
+    def row(size, step, fast, base, mb_fast, mb_base, note=""):
+        ratio = "" if fast is None else (f"{base / fast:,.0f}x" if base else (f"> {args.cap / fast:,.0f}x" if base is None else ""))
+        rows.append((size, step, "" if fast is None else f"{fast:.3f}", "> cap" if base is None else ("" if base == 0 else f"{base:.3f}"),
+                     ratio, "" if mb_fast is None else f"{mb_fast:.0f}", "" if mb_base is None else f"{mb_base:.0f}", note))
+
+    for n in args.triples:
+        with tempfile.TemporaryDirectory() as d:
+            work = Path(d)
+            lines = generate(max(50, int(n * ORGS_PER_TRIPLE)), args.seed)
+            nt = work / "g.nt"
+            nt.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            size = f"{len(lines):,}"
+            print(f"... {size} triples", file=sys.stderr, flush=True)
+
+            (store, times, nq), fast_mb = fast_build(nt, work), peak_mb()
+            base_load, mb_l, _ = capped(rdflib_load, (str(nt),), args.cap)
+            row(size, "parse and load", times["load"], base_load, fast_mb, mb_l, "pyoxigraph vs rdflib")
+            base_reason, mb_r, _ = capped(owlrl_reason, (str(nt),), args.cap)
+            row(size, f"reason ({times['inferred']:,} inferred, {times['rounds']} rounds)", times["reason"], base_reason,
+                fast_mb, mb_r, "compiled rules vs owlrl")
+            base_val, mb_v, _ = capped(pyshacl_validate, (str(nq),), args.cap)
+            row(size, "validate", times["validate"], base_val, fast_mb, mb_v, "SPARQL checks vs pyshacl shapes")
+            total = times["load"] + times["reason"] + times["validate"]
+            base_total = None if None in (base_load, base_reason, base_val) else base_load + base_reason + base_val
+            row(size, "BUILD (load + reason + validate)", total, base_total, fast_mb, None)
+
+            s = Store(nq)
+            base_q, mb_q, base_times = capped(rdflib_queries, (str(nq), queries), args.cap)
+            for name, text in queries:
+                ts = []
+                for _ in range(5):
+                    t0 = time.perf_counter()
+                    s.select(text)
+                    ts.append(time.perf_counter() - t0)
+                row(size, f"query {name}", statistics.median(ts), None if base_times is None else base_times[name],
+                    peak_mb(), mb_q, "p50")
+            t0 = time.perf_counter()
+            R = project(s, "representation")[0]
+            t_proj = time.perf_counter() - t0
+            row(size, "project representation", t_proj, 0, peak_mb(), None)
+            for m in ("reach", "pagerank", "community"):
+                t0 = time.perf_counter()
+                compute(R, [m], R=R)
+                row(size, f"measure {m}", time.perf_counter() - t0, 0, peak_mb(), None)
+            from sse_graph.draw import draw_html
+
+            t0 = time.perf_counter()
+            pic = draw_html(s, focus="https://w3id.org/sse-graph/id/gen/chamber-0", depth=1, lang="en", size_metric="reach")
+            row(size, f"draw ego view ({pic.nodes} nodes)", time.perf_counter() - t0, 0, peak_mb(), None)
+            del store, s
+
+    widths = [12, 46, 10, 10, 10, 9, 9]
+    head = ("triples", "step", "fast s", "base s", "ratio", "fast MB", "base MB", "note")
+    print("  ".join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths + [0]))))
+    for r in rows:
+        print("  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths + [0]))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
