@@ -16,7 +16,6 @@ import argparse
 import http.client
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -55,18 +54,10 @@ def main() -> int:
     queries = [(q.name, _example(q.text)) for q in competency_queries()]
 
     # Baseline: rdflib's engine, in-process, on the same dataset.
-    from rdflib import Dataset
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from run import rdflib_queries
 
-    ds = Dataset(default_union=True)
-    ds.parse(result.dataset_path, format="nquads")
-    base = {}
-    for name, text in queries:
-        times = []
-        for _ in range(3):
-            t0 = time.perf_counter()
-            list(ds.query(text))
-            times.append(time.perf_counter() - t0)
-        base[name] = statistics.median(times)
+    base = rdflib_queries(str(result.dataset_path), queries)
 
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "sse_graph", "serve", "--port", str(port), "--workers", str(args.workers),
@@ -101,7 +92,7 @@ def main() -> int:
                     r = conn.getresponse()
                     r.read()
                     ok = r.status == 200
-                except OSError as e:
+                except OSError:
                     ok = False
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 dt = time.perf_counter() - t0

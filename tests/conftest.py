@@ -55,6 +55,15 @@ def dataset_copy(tmp_path):
     return tmp_path
 
 
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1, for the servers the tests start."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 # --- browser tests: Debian's chromium driven by pytest-playwright (never `playwright install`)
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):

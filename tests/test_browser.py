@@ -5,7 +5,6 @@ a dataset of XSS payloads is drawn and shown on every page, and hovered, with
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import offline
+from conftest import free_port, offline
 from xss import PAYLOADS, write_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,11 +22,6 @@ SHOTS = ROOT / "build" / "screenshots"
 PAGES = ["explore", "organisation", "represent", "analysis", "sparql", "about"]
 pytestmark = pytest.mark.browser
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_app(env: dict, log: Path):
@@ -122,6 +116,8 @@ def test_every_page_renders_offline(seed_app, page, name):
     blocked = offline(page)
     page.goto(f"{seed_app}/{name}")
     wait_app(page)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=60000)
+    time.sleep(2.0)  # let the last elements paint before the screenshot (a CI artefact)
     page.screenshot(path=str(SHOTS / f"app-{name}.png"), full_page=True)
     assert not page.locator('[data-testid="stException"]').count()
     assert all(urllib.parse.urlsplit(u).hostname not in ("127.0.0.1", "localhost") for u in blocked)

@@ -1,7 +1,6 @@
 """The public SPARQL endpoint, tested with a real server on 127.0.0.1 and real clients."""
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -16,6 +15,8 @@ import urllib.request
 
 import pytest
 
+from conftest import free_port
+
 from w3c_protocol import TESTS
 
 TIMEOUT = 3.0
@@ -24,11 +25,6 @@ COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 ORG_MEMBERS = ("PREFIX org: <http://www.w3.org/ns/org#> "
                "SELECT ?m WHERE { ?m org:memberOf <https://w3id.org/sse-graph/id/concertes> }")
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 SERVER_LOG = {}

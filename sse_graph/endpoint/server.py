@@ -25,7 +25,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import QueryError
-from ..namespaces import PREFIXES
 from ..queries import competency_queries
 from ..safety import check_query, is_update
 from .pool import PoolBusy, QueryJob, QueryTimeout, WorkerPool
