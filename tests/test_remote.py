@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +20,8 @@ ORACLE = "https://w3id.org/sse-graph/id/"
 
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
-    exe = shutil.which("oxigraph")
+    beside = Path(sys.executable).parent / "oxigraph"  # a virtual environment that is not activated
+    exe = shutil.which("oxigraph") or (str(beside) if beside.exists() else None)
     if exe is None:
         pytest.fail("the oxigraph server is not installed (pip install oxigraph)")
     port = free_port()
