@@ -35,23 +35,28 @@ DataOpt = typer.Option(None, "--data", help="Folder holding ontology/ and graph/
 
 
 def _progress():
-    """A status line on stderr while a long step runs (only on a terminal)."""
+    """A progress bar on stderr for the long steps (only on a terminal):
+    ``(progress, say)`` where ``say(message)`` starts the next step."""
     if not err.is_terminal:
         return None, None
-    status = err.status("building")
-    status.start()
-    return status, (lambda msg: status.update(f"[bold]{msg}[/bold]"))
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(),
+                        console=err, transient=True)
+    task = progress.add_task("starting", total=None)
+    progress.start()
+    return progress, (lambda msg: progress.update(task, description=msg, advance=1))
 
 
 def _build(data, force=False, engine=None):
     from .build import build
 
-    status, say = _progress()
+    progress, say = _progress()
     try:
         return build(data, force=force, progress=say, engine=engine)
     finally:
-        if status:
-            status.stop()
+        if progress:
+            progress.stop()
 
 
 def _store(data, store_url: str | None = None):

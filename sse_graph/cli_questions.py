@@ -299,14 +299,14 @@ def import_(
     """Import a partner's spreadsheet, all or nothing: every row checked, then the graph validated."""
     from .importer import import_table
 
-    status = err.status("importing") if err.is_terminal else None
-    if status:
-        status.start()
+    from .cli import _progress
+
+    progress, say = _progress()
     try:
-        result = import_table(file, kind, data=data, progress=(lambda m: status.update(m)) if status else None)
+        result = import_table(file, kind, data=data, progress=say)
     finally:
-        if status:
-            status.stop()
+        if progress:
+            progress.stop()
     if result.changed:
         out.print(f"imported {result.rows} row(s) from {file} into {result.target} ({result.triples} triples)")
     else:
