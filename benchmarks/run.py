@@ -168,12 +168,18 @@ def main() -> int:
                 .replace("https://w3id.org/sse-graph/id/saw-b", "https://w3id.org/sse-graph/id/gen/federation-0")
                 .replace("https://w3id.org/sse-graph/id/see", "https://w3id.org/sse-graph/id/gen/network-1"))
                for q in competency_queries()]
-    rows = []
+    widths = [12, 46, 10, 10, 10, 9, 9]
+    head = ("triples", "step", "fast s", "base s", "ratio", "fast MB", "base MB", "note")
+
+    def line(cells):
+        return "  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths + [0])))
+
+    print(line(head), flush=True)
 
     def row(size, step, fast, base, mb_fast, mb_base, note=""):
         ratio = "" if fast is None else (f"{base / fast:,.0f}x" if base else (f"> {args.cap / fast:,.0f}x" if base is None else ""))
-        rows.append((size, step, "" if fast is None else f"{fast:.3f}", "> cap" if base is None else ("" if base == 0 else f"{base:.3f}"),
-                     ratio, "" if mb_fast is None else f"{mb_fast:.0f}", "" if mb_base is None else f"{mb_base:.0f}", note))
+        print(line((size, step, "" if fast is None else f"{fast:.3f}", "> cap" if base is None else ("" if base == 0 else f"{base:.3f}"),
+                    ratio, "" if mb_fast is None else f"{mb_fast:.0f}", "" if mb_base is None else f"{mb_base:.0f}", note)), flush=True)
 
     for n in args.triples:
         with tempfile.TemporaryDirectory() as d:
@@ -221,11 +227,6 @@ def main() -> int:
             row(size, f"draw ego view ({pic.nodes} nodes)", time.perf_counter() - t0, 0, peak_mb(), None)
             del store, s
 
-    widths = [12, 46, 10, 10, 10, 9, 9]
-    head = ("triples", "step", "fast s", "base s", "ratio", "fast MB", "base MB", "note")
-    print("  ".join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths + [0]))))
-    for r in rows:
-        print("  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths + [0]))))
     return 0
 
 

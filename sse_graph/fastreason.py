@@ -135,8 +135,8 @@ def compile_rules(tbox: Graph) -> Rules:
                                    "FILTER(!isLiteral(?y)) }"))
     for p1, p2, p in chains:
         updates.append((f"prp-spo2 {p}", f"INSERT {{ ?x <{p}> ?z }} WHERE {{ ?x <{p1}> ?y . ?y <{p2}> ?z }}"))
-    for p in transitive:
-        updates.append((f"prp-trp {p}", f"INSERT {{ ?x <{p}> ?z }} WHERE {{ ?x <{p}> ?y . ?y <{p}> ?z }}"))
+    for p in transitive:  # closed in one pass by a property path
+        updates.append((f"prp-trp {p}", f"INSERT {{ ?x <{p}> ?z }} WHERE {{ ?x <{p}>+ ?z }}"))
     if domains:
         updates.append(("prp-dom", f"INSERT {{ ?x a ?c }} WHERE {{ VALUES (?p ?c) {{ {_values(iri_pairs(domains))} }} ?x ?p ?y }}"))
     if ranges:
@@ -150,6 +150,10 @@ def compile_rules(tbox: Graph) -> Rules:
     # owlrl types every individual that has a type an owl:Thing
     updates.append(("owl:Thing", "INSERT { ?x a <http://www.w3.org/2002/07/owl#Thing> } WHERE { ?x a ?c . "
                                  "FILTER(isIRI(?x) && ?c != <http://www.w3.org/2002/07/owl#Thing>) }"))
+    order = ["prp-spo2", "prp-spo1", "prp-trp", "prp-inv", "prp-dom", "prp-rng", "cls-hv2", "cax-sco", "cls-hv1"]
+    rank = {name: i for i, name in enumerate(order)}
+    # dependencies flow in one pass in this order, so that the second round usually finds nothing new
+    updates.sort(key=lambda u: rank.get(u[0].split(" ")[0], len(order)))
     return Rules(updates)
 
 
