@@ -25,6 +25,7 @@ normalisations (owlrl's TBox and axiomatic triples are left out; see
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -43,9 +44,12 @@ SUPPORTED = {
 
 @dataclass
 class Rules:
-    """SPARQL updates, each run to a fixpoint (in order, repeatedly)."""
+    """SPARQL updates, each run to a fixpoint (in order, repeatedly), with the
+    predicates each one reads (a rule whose inputs did not grow since its last
+    run is skipped: a cheap semi-naive evaluation)."""
 
     updates: list[tuple[str, str]]
+    inputs: dict[str, set[str]] | None = None
 
 
 def _closure(pairs: set[tuple]) -> set[tuple]:
@@ -150,20 +154,52 @@ def compile_rules(tbox: Graph) -> Rules:
     # owlrl types every individual that has a type an owl:Thing
     updates.append(("owl:Thing", "INSERT { ?x a <http://www.w3.org/2002/07/owl#Thing> } WHERE { ?x a ?c . "
                                  "FILTER(isIRI(?x) && ?c != <http://www.w3.org/2002/07/owl#Thing>) }"))
+    TYPE = str(RDF.type)
+    inputs: dict[str, set[str]] = {}
+    for name, _u in updates:
+        kind = name.split(" ")[0]
+        if kind in ("cax-sco", "cls-hv1", "owl:Thing"):
+            inputs[name] = {TYPE}
+        elif kind == "cls-hv2":
+            inputs[name] = {str(p) for _r, (p, _v) in restrictions.items()}
+        elif kind == "prp-spo1":
+            inputs[name] = {str(a) for a, _b in prop_c}
+        elif kind == "prp-inv":
+            inputs[name] = {str(a) for a, _b in inverses}
+        elif kind == "prp-dom":
+            inputs[name] = {str(a) for a, _b in domains}
+        elif kind == "prp-rng":
+            inputs[name] = {str(a) for a, _b in ranges}
+        elif kind in ("prp-spo2", "prp-trp"):
+            inputs[name] = set(re.findall(r"\?\w+ <([^>]+)>", _u.split("WHERE", 1)[1]))
+        else:
+            inputs[name] = set()  # scm-* (INSERT DATA): runs once
     order = ["prp-spo2", "prp-spo1", "prp-trp", "prp-inv", "prp-dom", "prp-rng", "cls-hv2", "cax-sco", "cls-hv1"]
     rank = {name: i for i, name in enumerate(order)}
     # dependencies flow in one pass in this order, so that the second round usually finds nothing new
     updates.sort(key=lambda u: rank.get(u[0].split(" ")[0], len(order)))
-    return Rules(updates)
+    return Rules(updates, inputs)
+
+
+def _count(store: ox.Store, predicate: str) -> int:
+    res = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{predicate}> ?o }}")
+    return int(next(iter(res))["n"].value)
 
 
 def materialise(store: ox.Store, rules: Rules, *, max_rounds: int = 50) -> int:
     """Apply ``rules`` to the default graph of ``store`` until nothing changes;
-    returns the number of rounds."""
+    returns the number of rounds.  A rule is skipped when the triples of every
+    predicate it reads are as many as when it last ran (it would derive nothing new)."""
+    last: dict[str, tuple] = {}
     size = len(store)
     for rounds in range(1, max_rounds + 1):
-        for _name, update in rules.updates:
+        for name, update in rules.updates:
+            preds = sorted((rules.inputs or {}).get(name, ()))
+            signature = tuple(_count(store, p) for p in preds) if preds else None
+            if name in last and (signature is None or last[name] == signature):
+                continue
             store.update(update)
+            last[name] = tuple(_count(store, p) for p in preds) if preds else ()
         new = len(store)
         if new == size:
             return rounds
