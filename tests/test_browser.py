@@ -143,27 +143,34 @@ def test_drawn_payloads_stay_text_when_loaded_and_hovered(xss_data, page, tmp_pa
     assert PAYLOADS[0] in labels  # shown as the very text, not interpreted
 
 
+@pytest.fixture(scope="module")
+def xss_app(xss_data, tmp_path_factory):
+    _folder, env, _iris = xss_data
+    proc, base = start_app(env, tmp_path_factory.mktemp("xss-app") / "streamlit.log")
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
 @pytest.mark.parametrize("name", PAGES)
-def test_app_pages_show_payloads_as_text(xss_data, page, tmp_path, name):
-    folder, env, iris = xss_data
-    proc, base = start_app(env, tmp_path / "streamlit.log")
-    try:
-        dialogs = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        offline(page)
-        page.goto(f"{base}/{name}?org=" + urllib.parse.quote(iris[1], safe=""))
-        wait_app(page)
-        time.sleep(1.0)
-        if name == "explore":
-            frame = next((f for f in page.frames if f != page.main_frame), None)
-            if frame is not None:
-                frame.wait_for_function("() => typeof network !== 'undefined'", timeout=30000)
-                el = page.query_selector("iframe").bounding_box()
-                hover_all_nodes(frame, page.mouse, offset=(el["x"], el["y"]))
-        page.mouse.move(5, 5)
-        assert_clean(page)
-        assert not dialogs
-        page.screenshot(path=str(SHOTS / f"xss-{name}.png"), full_page=True)
-    finally:
-        proc.terminate()
-        proc.wait(10)
+def test_app_pages_show_payloads_as_text(xss_data, xss_app, page, name):
+    _folder, _env, iris = xss_data
+    base = xss_app
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    offline(page)
+    page.goto(f"{base}/{name}?org=" + urllib.parse.quote(iris[1], safe=""))
+    wait_app(page)
+    time.sleep(1.0)
+    if name == "explore":
+        page.wait_for_selector("iframe", timeout=60000)
+        frame = next(f for f in page.frames if f != page.main_frame)
+        frame.wait_for_function("() => typeof network !== 'undefined'", timeout=30000)
+        el = page.query_selector("iframe").bounding_box()
+        assert hover_all_nodes(frame, page.mouse, offset=(el["x"], el["y"])) >= 2
+    if name == "organisation":
+        assert PAYLOADS[1] in page.inner_text("body")  # the payload is there, as text
+    page.mouse.move(5, 5)
+    assert_clean(page)
+    assert not dialogs
+    page.screenshot(path=str(SHOTS / f"xss-{name}.png"), full_page=True)
