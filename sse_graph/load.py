@@ -17,7 +17,7 @@ from .config import DataPaths
 from .errors import ParseError
 from .namespaces import ONTOLOGY_GRAPH, graph_for_file
 
-__all__ = ["load_dataset", "parse_file", "to_rdflib"]
+__all__ = ["load_dataset", "parse_file", "to_rdflib", "to_oxigraph"]
 
 _POSITION = re.compile(r"line (\d+) column (\d+)")
 
@@ -36,6 +36,19 @@ def to_rdflib(term) -> Node:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(dt))
     raise TypeError(f"unsupported term {term!r}")
+
+
+def to_oxigraph(term):
+    """Convert an rdflib term to its pyoxigraph equivalent."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    return ox.BlankNode(str(term))
 
 
 def parse_file(path: Path) -> list[tuple[Node, Node, Node]]:

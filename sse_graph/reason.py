@@ -77,17 +77,9 @@ def fast_reason(asserted: Dataset) -> Closure:
     import pyoxigraph as ox
 
     from .fastreason import compile_rules, materialise
+    from .load import to_oxigraph as term
     from .load import to_rdflib
     from .namespaces import ONTOLOGY_GRAPH
-
-    def term(t):
-        if isinstance(t, URIRef):
-            return ox.NamedNode(str(t))
-        if isinstance(t, Literal):
-            if t.language:
-                return ox.Literal(str(t), language=t.language)
-            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(str(t))
-        return ox.BlankNode(str(t))
 
     store = ox.Store()
     base = set()

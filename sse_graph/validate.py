@@ -82,9 +82,17 @@ def validate_graph(data: Graph, shapes_path: Path, *, lang: str = "en", queries:
                 message=_message(report_graph, result, lang),
             )
         )
-    for name, query in violation_queries() if queries else []:
-        for row in data.query(query.text):
-            focus = str(row[0]) if len(row) else ""
-            violations.append(Violation(rule=name, focus=focus, path="", message=query.question))
+    if queries:
+        # the checks run in pyoxigraph: rdflib's engine evaluates MINUS and NOT EXISTS row by row
+        import pyoxigraph as ox
+
+        from .load import to_oxigraph
+
+        store = ox.Store()
+        store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph()) for s, p, o in data)
+        for name, query in violation_queries():
+            for sol in store.query(query.text):
+                focus = sol[0].value if sol[0] is not None else ""
+                violations.append(Violation(rule=name, focus=focus, path="", message=query.question))
     violations.sort(key=lambda v: (v.rule, v.focus, v.path))
     return ValidationReport(violations)
