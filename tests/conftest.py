@@ -64,6 +64,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_up(url: str, seconds: float) -> bool:
+    """Poll ``url`` until it answers 200 (a server the tests started); False on time-out."""
+    import time
+    import urllib.request
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
 # --- browser tests: Debian's chromium driven by pytest-playwright (never `playwright install`)
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):

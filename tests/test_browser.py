@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import free_port, offline
+from conftest import free_port, offline, wait_until_up
 from xss import PAYLOADS, write_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,14 +31,8 @@ def start_app(env: dict, log: Path):
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.3)
+    if wait_until_up(base + "/_stcore/health", 90):
+        return proc, base
     proc.kill()
     raise RuntimeError("streamlit did not start: " + log.read_text())
 

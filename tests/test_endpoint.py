@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from conftest import free_port
+from conftest import free_port, wait_until_up
 
 from w3c_protocol import TESTS
 
@@ -41,15 +41,7 @@ def endpoint(built, tmp_path_factory):
          "--max-rows", str(MAX_ROWS), "--workers", "2"],
         stdout=log_file, stderr=subprocess.STDOUT, env=os.environ, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.2)
-    else:
+    if not wait_until_up(base + "/health", 60):
         proc.kill()
         pytest.fail("the endpoint did not start: " + log_path.read_text(encoding="utf-8"))
     yield base
