@@ -109,14 +109,6 @@ class Store:
         rows = [tuple(sol[v] for v in variables) for sol in result]
         return Results(variables, rows)
 
-    def add_graph(self, name: str, quads_text: bytes) -> None:
-        """Add (or replace) a named graph given as N-Triples bytes (used for metrics)."""
-        g = ox.NamedNode(name)
-        self._store.clear_graph(g) if name in self.graph_names else None
-        self._store.load(quads_text, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
-        if name not in self.graph_names:
-            self.graph_names = sorted([*self.graph_names, name])
-
 
 def open_store(data: str | os.PathLike | None = None, *, progress=None) -> Store:
     """Build (or reuse the cached build of) the dataset and open it."""
