@@ -141,9 +141,7 @@ def draw_html(store, *, focus: str | None = None, depth: int = 2, projection: st
     from .errors import InputError
     from .questions import Questions
 
-    q = Questions(store, lang=lang)
-    if labels is not None:
-        q.labels = labels
+    q = Questions(store, lang=lang, labels=labels)
     labels = q.labels
     rel_filter = {
         "representation": {"member of"},

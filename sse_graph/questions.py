@@ -33,9 +33,11 @@ class Questions:
 
     store: Store
     lang: str = "en"
+    labels: LabelIndex | None = None  # built from the store unless given (it is shared by the viewer)
 
     def __post_init__(self):
-        self.labels = LabelIndex.from_store(self.store)
+        if self.labels is None:
+            self.labels = LabelIndex.from_store(self.store)
 
     # ------------------------------------------------------------------ helpers
     def resolve(self, name: str) -> str:

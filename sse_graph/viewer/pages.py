@@ -21,7 +21,8 @@ def load(data_dir: str | None):
 
     result = build(data_dir)
     store = Store(result.dataset_path)
-    return result, store, {"en": Questions(store, lang="en"), "fr": Questions(store, lang="fr")}
+    en = Questions(store, lang="en")
+    return result, store, {"en": en, "fr": Questions(store, lang="fr", labels=en.labels)}
 
 
 def _result():
