@@ -82,17 +82,15 @@ def fast_reason(asserted: Dataset) -> Closure:
     from .namespaces import ONTOLOGY_GRAPH
 
     store = ox.Store()
-    base = set()
-    for s, p, o, _g in asserted.quads((None, None, None, None)):
-        base.add((s, p, o))
-    store.extend(ox.Quad(term(s), term(p), term(o), ox.DefaultGraph()) for s, p, o in base)
-    materialise(store, compile_rules(asserted.graph(ONTOLOGY_GRAPH)))
+    store.extend(ox.Quad(term(s), term(p), term(o), term(g.identifier if hasattr(g, "identifier") else g))
+                 for s, p, o, g in asserted.quads((None, None, None, None)))
+    done = materialise(store, compile_rules(asserted.graph(ONTOLOGY_GRAPH)))
     nothing = [q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(OWL.Nothing)))]
     if nothing:
         raise InconsistencyError(sorted(f"{s} is a member of owl:Nothing" for s in nothing))
     inferred = Graph(identifier=INFERRED_GRAPH)
-    for q in store:
+    for q in done.quads(store):
         t = (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
-        if t not in base and _keep(*t):
+        if _keep(*t):
             inferred.add(t)
     return Closure(inferred)

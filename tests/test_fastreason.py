@@ -67,3 +67,22 @@ def test_fast_build_answers_the_competency_questions(private_cache):
     assert len(q.members("https://w3id.org/sse-graph/id/concertes")) == 17
     assert [a["chain"] for a in q.represented_by("https://w3id.org/sse-graph/id/saw-b")][-1] == \
         ["SAW-B", "ConcertES", "Social Economy Europe"]
+
+
+def test_a_long_representation_chain_is_closed_like_owlrl():
+    """Twenty organisations each represented by the next: the semi-naive passes
+    must reach the 190 pairs of the closure (and their inverses), as owlrl does."""
+    ds = Dataset()
+    onto = ds.graph(ONTOLOGY_GRAPH)
+    for p in (ROOT / "ontology" / "sse.ttl", ROOT / "ontology" / "concepts.ttl"):
+        for t in parse_file(p):
+            onto.add(t)
+    g = ds.graph(URIRef("urn:chain"))
+    sse = "https://w3id.org/sse-graph/ontology#"
+    nodes = [URIRef(f"urn:org:{i}") for i in range(20)]
+    for a, b in zip(nodes, nodes[1:]):
+        g.add((a, URIRef(sse + "representedBy"), b))
+    ref, fast = closures(ds)
+    by = {(s, o) for s, p, o in fast if p == URIRef(sse + "representedBy")} | set(zip(nodes, nodes[1:]))
+    assert len(by) == 190 and (nodes[0], nodes[19]) in by
+    assert ref == fast, (sorted(ref - fast)[:5], sorted(fast - ref)[:5])
