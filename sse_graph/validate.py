@@ -9,7 +9,7 @@ from rdflib.namespace import RDF, SH
 
 from .queries import violation_queries
 
-__all__ = ["Violation", "ValidationReport", "validate_graph"]
+__all__ = ["Violation", "ValidationReport", "validate_graph", "validate_store"]
 
 
 @dataclass(frozen=True)
@@ -84,15 +84,41 @@ def validate_graph(data: Graph, shapes_path: Path, *, lang: str = "en", queries:
         )
     if queries:
         # the checks run in pyoxigraph: rdflib's engine evaluates MINUS and NOT EXISTS row by row
-        import pyoxigraph as ox
-
-        from .load import to_oxigraph
-
-        store = ox.Store()
-        store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph()) for s, p, o in data)
-        for name, query in violation_queries():
-            for sol in store.query(query.text):
-                focus = sol[0].value if sol[0] is not None else ""
-                violations.append(Violation(rule=name, focus=focus, path="", message=query.question))
+        violations += _violation_queries(_to_store(data))
     violations.sort(key=lambda v: (v.rule, v.focus, v.path))
+    return ValidationReport(violations)
+
+
+def _to_store(data: Graph):
+    import pyoxigraph as ox
+
+    from .load import to_oxigraph
+
+    store = ox.Store()
+    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph()) for s, p, o in data)
+    return store
+
+
+def _violation_queries(store, **kwargs) -> list[Violation]:
+    out = []
+    for name, query in violation_queries():
+        for sol in store.query(query.text, **kwargs):
+            focus = sol[0].value if sol[0] is not None else ""
+            out.append(Violation(rule=name, focus=focus, path="", message=query.question))
+    return out
+
+
+def validate_store(store, shapes_path: Path, *, lang: str = "en", queries: bool = True,
+                   union: bool = False) -> ValidationReport:
+    """The same validation as :func:`validate_graph`, in a pyoxigraph store: the
+    shapes compiled to SPARQL (``shapes.py``) and the violation queries, on its
+    default graph (or the union of its graphs).  For graphs too large for pyshacl."""
+    from .shapes import compile_shapes, run_shapes
+
+    checks = compile_shapes(Graph().parse(shapes_path, format="turtle"))
+    violations = [Violation(rule=c.rule, focus=focus, path=c.path, message=c.message(lang))
+                  for c, focus in run_shapes(store, checks, lang=lang, union=union)]
+    if queries:
+        violations += _violation_queries(store, **({"use_default_graph_as_union": True} if union else {}))
+    violations = sorted(set(violations), key=lambda v: (v.rule, v.focus, v.path))
     return ValidationReport(violations)
