@@ -22,18 +22,24 @@ from .config import DataPaths, cache_dir, data_paths
 from .errors import ValidationFailed
 from .load import load_dataset
 from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
-from .reason import fast_reason, reason
+from .reason import AXIOMATIC, reason
 from .validate import ValidationReport, validate_graph
 
-__all__ = ["BuildResult", "build", "cache_key", "DATASET_FILE", "REPORT_FILE"]
+__all__ = ["BuildResult", "build", "cache_key", "DATASET_FILE", "REPORT_FILE", "STORE_DIR"]
+
+OWL_NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
+# Above this many asserted triples the measures are not computed at build time by
+# default: at 1M triples they took longer (135 s) and more memory than the build.
+MEASURES_MAX_TRIPLES = 250_000
 
 DATASET_FILE = "dataset.nq"
+STORE_DIR = "store"  # the same dataset as a pyoxigraph (RocksDB) store, opened read-only
 REPORT_FILE = "report.json"
 # Bump when the build's output changes for the same inputs.
-BUILD_FORMAT = "1"
+BUILD_FORMAT = "2"
 
 # The modules whose code shapes the build output (part of the cache key).
-_BUILD_MODULES = ("load.py", "reason.py", "fastreason.py", "validate.py", "build.py", "namespaces.py",
+_BUILD_MODULES = ("load.py", "reason.py", "fastreason.py", "validate.py", "shapes.py", "build.py", "namespaces.py",
                   "analysis/__init__.py", "analysis/measures.py", "analysis/projections.py")
 
 Progress = Callable[[str], None]
@@ -53,6 +59,8 @@ class BuildResult:
     validation: dict = field(default_factory=dict)
     cached: bool = False
     engine: str = "owlrl"
+    measures: bool = True
+    peak_mb: dict[str, float] = field(default_factory=dict)  # peak resident memory after each step
 
     @property
     def dataset_path(self) -> Path:
@@ -69,6 +77,8 @@ class BuildResult:
             "timings": self.timings,
             "validation": self.validation,
             "engine": self.engine,
+            "measures": self.measures,
+            "peak_mb": self.peak_mb,
             "cached": self.cached,
         }
 
@@ -133,6 +143,7 @@ def _load_cached(directory: Path) -> BuildResult | None:
         directory=directory, key=d["key"], asserted_triples=d["asserted_triples"],
         inferred_triples=d["inferred_triples"], counts=d["counts"], graphs=d["graphs"],
         timings=d["timings"], validation=d["validation"], cached=True, engine=d.get("engine", "owlrl"),
+        measures=d.get("measures", True), peak_mb=d.get("peak_mb", {}),
     )
 
 
@@ -142,6 +153,7 @@ def build(
     force: bool = False,
     progress: Progress | None = None,
     engine: str | None = None,
+    measures: bool | None = None,
 ) -> BuildResult:
     """Load, reason and validate the dataset, or reuse the cached build.
 
@@ -152,6 +164,10 @@ def build(
     ``engine``: ``owlrl`` (the reference, default) or ``fast`` (the same rules as
     SPARQL updates in pyoxigraph, see ``fastreason.py``); default from
     ``$SSE_GRAPH_ENGINE``.
+
+    ``measures``: compute the network measures into the metrics graph; by default
+    only up to :data:`MEASURES_MAX_TRIPLES` asserted triples (above, they cost
+    more than the build itself — `sse-graph analyse` computes them on demand).
     """
     from .errors import InputError
 
@@ -160,23 +176,104 @@ def build(
     if engine not in ("owlrl", "fast"):
         raise InputError(f"unknown reasoning engine '{engine}': use owlrl or fast")
     paths = data_paths(data)
-    key = cache_key(paths) + ("" if engine == "owlrl" else "-fast")
+    key = cache_key(paths) + ("" if engine == "owlrl" else "-fast") + \
+        ("" if measures is None else ("-measures" if measures else "-nomeasures"))
     directory = cache_dir() / key
     if not force:
         cached = _load_cached(directory)
         if cached is not None:
             return cached
 
-    timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    built = (_reference_pipeline if engine == "owlrl" else _fast_pipeline)(paths, say)
+    result = BuildResult(
+        directory=directory, key=key, asserted_triples=0, inferred_triples=0, counts=built.counts, graphs={},
+        timings=built.timings, validation=built.report.as_dict(), engine=engine, peak_mb=built.peak_mb,
+    )
+
+    def write(tmp: Path) -> None:
+        import pyoxigraph as ox
+
+        from .analysis import metrics_ntriples
+
+        t = time.perf_counter()
+        say("writing the N-Quads")
+        nq = tmp / DATASET_FILE
+        result.graphs = built.write_nquads(nq)
+        result.asserted_triples = sum(n for g, n in result.graphs.items() if g != str(INFERRED_GRAPH))
+        result.inferred_triples = result.graphs.get(str(INFERRED_GRAPH), 0)
+        result.timings["write"] = time.perf_counter() - t
+        result.peak_mb["write"] = _peak_mb()
+        # The network measures, in their own named graph (sortable in SPARQL).
+        result.measures = measures if measures is not None else result.asserted_triples <= MEASURES_MAX_TRIPLES
+        if result.measures:
+            t = time.perf_counter()
+            say("computing the network measures")
+            metrics = metrics_ntriples(built.view(nq))
+            quads = b"".join(line[:-1].rstrip() + f" <{METRICS_GRAPH}> .\n".encode()
+                             for line in metrics.splitlines() if line.strip())
+            with open(nq, "ab") as fh:
+                fh.write(quads)
+            result.graphs[str(METRICS_GRAPH)] = metrics.count(b"\n")
+            result.timings["measures"] = time.perf_counter() - t
+            result.peak_mb["measures"] = _peak_mb()
+        else:
+            say(f"network measures skipped above {MEASURES_MAX_TRIPLES:,} asserted triples (sse-graph analyse computes them)")
+        built.release()
+        # The persistent store every later command opens read-only.
+        t = time.perf_counter()
+        say("writing the persistent store")
+        disk = ox.Store(str(tmp / STORE_DIR))
+        disk.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        disk.flush()
+        del disk
+        result.timings["persist"] = time.perf_counter() - t
+        result.peak_mb["persist"] = _peak_mb()
+        result.timings["total"] = time.perf_counter() - t0
+        (tmp / REPORT_FILE).write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+
+    say("writing the cache")
+    _atomic_publish(directory, write)
+    result.timings["total"] = time.perf_counter() - t0
+    return result
+
+
+@dataclass
+class _Built:
+    """What a pipeline produced, before it is written: the counts, the timings,
+    the validation report, and how to write the N-Quads (returns triples per graph)."""
+
+    counts: dict[str, int]
+    timings: dict[str, float]
+    report: ValidationReport
+    write_nquads: Callable[[Path], dict[str, int]]
+    view: Callable[[Path], object]  # a Store on the built data (for the measures)
+    release: Callable[[], None] = lambda: None
+    peak_mb: dict[str, float] = field(default_factory=dict)
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KB)."""
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _reference_pipeline(paths: DataPaths, say: Progress) -> _Built:
+    """rdflib + owlrl + pyshacl: the reference."""
+    timings: dict[str, float] = {}
+    peaks: dict[str, float] = {}
+    t = time.perf_counter()
     say("loading")
     asserted = load_dataset(paths)
-    timings["load"] = time.perf_counter() - t0
+    timings["load"] = time.perf_counter() - t
+    peaks["load"] = _peak_mb()
 
     t = time.perf_counter()
-    say(f"reasoning (OWL 2 RL, {engine})")
-    closure = reason(asserted) if engine == "owlrl" else fast_reason(asserted)
+    say("reasoning (OWL 2 RL, owlrl)")
+    closure = reason(asserted)
     timings["reason"] = time.perf_counter() - t
+    peaks["reason"] = _peak_mb()
 
     t = time.perf_counter()
     say("validating (SHACL and violation queries)")
@@ -187,48 +284,88 @@ def build(
         union.add(triple)
     report: ValidationReport = validate_graph(union, paths.shapes)
     timings["validate"] = time.perf_counter() - t
+    peaks["validate"] = _peak_mb()
     if not report.conforms:
         raise ValidationFailed(report)
 
-    graphs = {str(g.identifier): len(g) for g in asserted.graphs() if len(g)}
-    graphs[str(INFERRED_GRAPH)] = len(closure.inferred)
-    result = BuildResult(
-        directory=directory,
-        key=key,
-        asserted_triples=sum(n for g, n in graphs.items() if g != str(INFERRED_GRAPH)),
-        inferred_triples=len(closure.inferred),
-        counts=_counts(union),
-        graphs=graphs,
-        timings=timings,
-        validation=report.as_dict(),
-        engine=engine,
-    )
-
-    def write(tmp: Path) -> None:
+    def write_nquads(path: Path) -> dict[str, int]:
         out = Dataset()
         for s, p, o, g in asserted.quads((None, None, None, None)):
             out.add((s, p, o, g))
         inferred = out.graph(INFERRED_GRAPH)
         for triple in closure.inferred:
             inferred.add(triple)
-        out.serialize(tmp / DATASET_FILE, format="nquads", encoding="utf-8")
-        # The network measures, in their own named graph (sortable in SPARQL).
-        t = time.perf_counter()
-        say("computing the network measures")
-        from .analysis import metrics_ntriples
+        out.serialize(path, format="nquads", encoding="utf-8")
+        graphs = {str(g.identifier): len(g) for g in asserted.graphs() if len(g)}
+        graphs[str(INFERRED_GRAPH)] = len(closure.inferred)
+        return graphs
+
+    def view(path: Path):
         from .store import Store
 
-        metrics = metrics_ntriples(Store(tmp / DATASET_FILE))
-        with open(tmp / DATASET_FILE, "ab") as fh:
-            for line in metrics.splitlines():
-                if line.strip():
-                    fh.write(line[:-1].rstrip() + f" <{METRICS_GRAPH}> .\n".encode())
-        result.graphs[str(METRICS_GRAPH)] = metrics.count(b"\n")
-        result.timings["measures"] = time.perf_counter() - t
-        result.timings["total"] = time.perf_counter() - t0
-        (tmp / REPORT_FILE).write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+        return Store(path, memory=True)
 
-    say("writing the cache")
-    _atomic_publish(directory, write)
-    result.timings["total"] = time.perf_counter() - t0
-    return result
+    return _Built(_counts(union), timings, report, write_nquads, view, peak_mb=peaks)
+
+
+def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
+    """pyoxigraph throughout: bulk load, the compiled rules (``fastreason``), the
+    compiled shapes (``shapes``) and the violation queries, then N-Triples dumps
+    of each graph — no rdflib term is made for the instance data."""
+    import pyoxigraph as ox
+
+    from .errors import InconsistencyError
+    from .fastreason import compile_rules, materialise
+    from .load import load_store
+    from .validate import validate_store
+
+    timings: dict[str, float] = {}
+    peaks: dict[str, float] = {}
+    t = time.perf_counter()
+    say("loading")
+    store, tbox = load_store(paths)
+    asserted = sorted(g.value for g in store.named_graphs())
+    timings["load"] = time.perf_counter() - t
+    peaks["load"] = _peak_mb()
+
+    t = time.perf_counter()
+    say("reasoning (OWL 2 RL, compiled rules)")
+    done = materialise(store, compile_rules(tbox))
+    nothing = [str(r["x"].value) for r in store.query(f"SELECT ?x WHERE {{ ?x a <{OWL_NOTHING}> }}")]
+    if nothing:
+        raise InconsistencyError(sorted(f"{s} is a member of owl:Nothing" for s in nothing))
+    # the normalisations of reason._keep: nothing about the RDF/RDFS/OWL/XSD vocabularies themselves
+    axiomatic = " || ".join(f'STRSTARTS(STR(?s), "{ns}")' for ns in AXIOMATIC)
+    for g in done.graphs:
+        store.update(f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} FILTER({axiomatic}) }}")
+    timings["reason"] = time.perf_counter() - t
+    peaks["reason"] = _peak_mb()
+
+    t = time.perf_counter()
+    say("validating (shapes as SPARQL and violation queries)")
+    report = validate_store(store, paths.shapes)  # the default graph: everything, reasoned
+    timings["validate"] = time.perf_counter() - t
+    peaks["validate"] = _peak_mb()
+    if not report.conforms:
+        raise ValidationFailed(report)
+    counts = {str(r["label"].value): int(r["n"].value) for r in store.query(_COUNT_QUERY)}
+    holder = {"store": store}
+
+    def write_nquads(path: Path) -> dict[str, int]:
+        graphs: dict[str, int] = {}
+        st = holder["store"]
+        with open(path, "wb") as fh:
+            for name, sources in [(g, [g]) for g in asserted] + [(str(INFERRED_GRAPH), done.graphs)]:
+                for g in sources:
+                    # one triple per line, each ending " .\n" (literals escape their newlines)
+                    data = st.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
+                    graphs[name] = graphs.get(name, 0) + data.count(b"\n")
+                    fh.write(data.replace(b" .\n", f" <{name}> .\n".encode()))
+        return {g: n for g, n in graphs.items() if n or g == str(INFERRED_GRAPH)}
+
+    def view(_path: Path):
+        from .store import Store
+
+        return Store.of(holder["store"], asserted + [str(INFERRED_GRAPH)])
+
+    return _Built(counts, timings, report, write_nquads, view, release=holder.clear, peak_mb=peaks)

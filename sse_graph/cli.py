@@ -48,20 +48,21 @@ def _progress():
     return progress, (lambda msg: progress.update(task, description=msg, advance=1))
 
 
-def _build(data, force=False, engine=None):
+def _build(data, force=False, engine=None, measures=None):
     from .build import build
 
     progress, say = _progress()
     try:
-        return build(data, force=force, progress=say, engine=engine)
+        return build(data, force=force, progress=say, engine=engine, measures=measures)
     finally:
         if progress:
             progress.stop()
 
 
-def _store(data, store_url: str | None = None):
-    """The built dataset in pyoxigraph, or the external store at ``--store`` /
-    ``$SSE_GRAPH_STORE`` (which ``sse-graph push`` filled)."""
+def _store(data, store_url: str | None = None, *, memory: bool = False):
+    """The built dataset in pyoxigraph (its on-disk store, or in memory for
+    whole-graph work), or the external store at ``--store`` / ``$SSE_GRAPH_STORE``
+    (which ``sse-graph push`` filled)."""
     import os
 
     url = store_url or os.environ.get("SSE_GRAPH_STORE")
@@ -71,7 +72,7 @@ def _store(data, store_url: str | None = None):
         return RemoteStore(url, query_path=os.environ.get("SSE_GRAPH_QUERY_PATH", "/query"))
     from .store import Store
 
-    return Store(_build(data).dataset_path)
+    return Store(_build(data).dataset_path, memory=memory)
 
 
 def _print_violations(report, limit: int = 50) -> None:
@@ -91,10 +92,13 @@ def build(
     as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON."),
     engine: Optional[str] = typer.Option(None, "--engine", help="owlrl (the reference, default) or fast (pyoxigraph rules); "
                                                                 "default from $SSE_GRAPH_ENGINE."),
+    measures: Optional[bool] = typer.Option(None, "--measures/--no-measures",
+                                            help="Write the network measures into the metrics graph (default: "
+                                                 "up to 250,000 asserted triples)."),
 ):
     """Load, reason (OWL 2 RL) and validate (SHACL) the dataset; cache the result."""
     try:
-        result = _build(data, force=force, engine=engine)
+        result = _build(data, force=force, engine=engine, measures=measures)
     except ValidationFailed as e:
         _print_violations(e.report)
         err.print(f"[red]build failed:[/red] {e.report.violation_count} violation(s); nothing was published")
@@ -117,6 +121,9 @@ def build(
     )
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
     out.print(f"{state} ({timings}) in {result.directory}")
+    if not result.measures:
+        out.print("network measures not written (large graph): `sse-graph analyse` computes them, "
+                  "`sse-graph build --measures` writes them")
 
 
 @app.command()

@@ -241,7 +241,7 @@ def analyse(
 
     from .analysis import DEFAULT_METRICS, MEANINGS, analyse as run
 
-    store = _store(data)
+    store = _store(data, memory=True)  # every edge of a projection: scans are faster in memory
     metrics = list(metric or DEFAULT_METRICS.get(projection, ["degree"]))
     rows = run(store, projection, metrics, top=top or None, lang=lang)
     if as_json:

@@ -10,14 +10,14 @@ import re
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .config import DataPaths
 from .errors import ParseError
 from .namespaces import ONTOLOGY_GRAPH, graph_for_file
 
-__all__ = ["load_dataset", "parse_file", "to_rdflib", "to_oxigraph"]
+__all__ = ["load_dataset", "load_store", "parse_file", "to_rdflib", "to_oxigraph"]
 
 _POSITION = re.compile(r"line (\d+) column (\d+)")
 
@@ -51,6 +51,18 @@ def to_oxigraph(term):
     return ox.BlankNode(str(term))
 
 
+def _parse_error(path: Path, e: Exception) -> ParseError:
+    if not isinstance(e, SyntaxError):
+        return ParseError(path, None, None, str(e))
+    line, col = e.lineno, e.offset
+    if line is None:
+        m = _POSITION.search(str(e))
+        line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
+    message = str(e.msg if hasattr(e, "msg") and e.msg else e)
+    message = re.sub(r"^Parser error (between|at) [^:]*: ", "", message)
+    return ParseError(path, line, col, message)
+
+
 def parse_file(path: Path) -> list[tuple[Node, Node, Node]]:
     """Parse one Turtle file; raise :class:`ParseError` with ``file:line:col``."""
     try:
@@ -58,17 +70,29 @@ def parse_file(path: Path) -> list[tuple[Node, Node, Node]]:
             (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
             for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
         ]
-    except SyntaxError as e:
-        line, col = e.lineno, e.offset
-        if line is None:
-            m = _POSITION.search(str(e))
-            line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-        message = str(e.msg if hasattr(e, "msg") and e.msg else e)
-        message = re.sub(r"^Parser error (between|at) [^:]*: ", "", message)
-        raise ParseError(path, line, col, message) from None
-    except (OSError, ValueError) as e:
-        raise ParseError(path, None, None, str(e)) from None
+    except (SyntaxError, OSError, ValueError) as e:
+        raise _parse_error(path, e) from None
     return triples
+
+
+def load_store(paths: DataPaths) -> tuple[ox.Store, Graph]:
+    """The asserted dataset loaded straight into an in-memory pyoxigraph store
+    (the fast build: no rdflib terms for the instance data), each file in its
+    named graph, and the ontology as an rdflib graph (to compile the rules).
+    A malformed file raises :class:`ParseError`; the store is then discarded."""
+    store = ox.Store()
+    tbox = Graph()
+    files = [(f, ONTOLOGY_GRAPH) for f in paths.ontology_files()] + \
+            [(f, graph_for_file(f.stem)) for f in paths.graph_files()]
+    for f, name in files:
+        try:
+            store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(name)))
+        except (SyntaxError, OSError, ValueError) as e:
+            raise _parse_error(f, e) from None
+        if name == ONTOLOGY_GRAPH:
+            for t in parse_file(f):
+                tbox.add(t)
+    return store, tbox
 
 
 def load_dataset(paths: DataPaths) -> Dataset:

@@ -20,7 +20,7 @@ __all__ = ["reason", "fast_reason", "Closure"]
 # - triples with a literal subject (generalised RDF) cannot be serialised;
 # - axiomatic triples about the RDF/RDFS/OWL/XSD vocabularies themselves;
 # - reflexive owl:sameAs.
-_AXIOMATIC = (
+AXIOMATIC = (
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "http://www.w3.org/2000/01/rdf-schema#",
     "http://www.w3.org/2002/07/owl#",
@@ -38,7 +38,7 @@ class Closure:
 def _keep(s, p, o) -> bool:
     if isinstance(s, Literal):
         return False
-    if isinstance(s, URIRef) and str(s).startswith(_AXIOMATIC):
+    if isinstance(s, URIRef) and str(s).startswith(AXIOMATIC):
         return False
     if p == OWL.sameAs and s == o:
         return False

@@ -88,11 +88,8 @@ def compile_shapes(shapes: Graph) -> list[ShapeCheck]:
         for p in shapes.predicates(shape, None):
             if str(p).startswith(str(SH)) and p not in _STRUCTURE:
                 raise NotImplementedError(f"{rule}: node-level {p} is not compiled: use pyshacl")
-        targets = []
-        for c in shapes.objects(shape, SH.targetClass):
-            targets.append(("class", c))
-        for p in shapes.objects(shape, SH.targetSubjectsOf):
-            targets.append(("subjects", p))
+        targets = [("class", c) for c in shapes.objects(shape, SH.targetClass)] + \
+                  [("subjects", p) for p in shapes.objects(shape, SH.targetSubjectsOf)]
         if not targets:
             raise NotImplementedError(f"{rule}: a shape without sh:targetClass or sh:targetSubjectsOf")
         for prop in shapes.objects(shape, SH.property):
@@ -103,14 +100,23 @@ def compile_shapes(shapes: Graph) -> list[ShapeCheck]:
                 if str(p).startswith(str(SH)) and p not in _STRUCTURE | _CONSTRAINTS:
                     raise NotImplementedError(f"{rule}: {p} is not compiled: use pyshacl")
             messages = {m.language or "en": str(m) for m in shapes.objects(prop, SH.message) if isinstance(m, Literal)}
-            for kind, term in targets:
-                if kind == "class":
-                    target = f"{{ SELECT DISTINCT ?focus WHERE {{ {_classes(term)} ?focus a ?t }} }}"
-                else:
-                    target = f"{{ SELECT DISTINCT ?focus WHERE {{ ?focus <{term}> ?any }} }}"
-                for body in _constraints(shapes, prop, path, rule):
-                    checks.append(ShapeCheck(rule, str(path), messages, f"SELECT DISTINCT ?focus WHERE {{ {target} {body} }}"))
+            target = _target(targets)
+            for body in _constraints(shapes, prop, path, rule):
+                checks.append(ShapeCheck(rule, str(path), messages, f"SELECT DISTINCT ?focus WHERE {{ {target} {body} }}"))
     return checks
+
+
+def _target(targets: list[tuple[str, URIRef]]) -> str:
+    """The focus nodes of a shape, once for all its targets: instances of its
+    target classes (and their sub-classes), subjects of its target predicates."""
+    parts = []
+    classes = [t for kind, t in targets if kind == "class"]
+    predicates = [t for kind, t in targets if kind == "subjects"]
+    if classes:
+        parts.append(f"{{ VALUES ?t {{ {' '.join(f'@@{c}@@' for c in classes)} }} ?focus a ?t }}")
+    if predicates:
+        parts.append(f"{{ VALUES ?tp {{ {' '.join(f'<{p}>' for p in predicates)} }} ?focus ?tp ?any }}")
+    return f"{{ SELECT DISTINCT ?focus WHERE {{ {' UNION '.join(parts)} }} }}"
 
 
 def _constraints(shapes: Graph, prop, path: URIRef, rule: str) -> list[str]:
@@ -119,7 +125,7 @@ def _constraints(shapes: Graph, prop, path: URIRef, rule: str) -> list[str]:
     lo = shapes.value(prop, SH.minCount)
     if lo is not None and int(lo) > 0:
         if int(lo) == 1:
-            out.append(f"FILTER NOT EXISTS {{ ?focus {P} ?v }}")
+            out.append(f"MINUS {{ SELECT ?focus WHERE {{ ?focus {P} ?v }} }}")
         else:
             out.append(f"OPTIONAL {{ {{ SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) WHERE {{ ?focus {P} ?v }} GROUP BY ?focus }} }} "
                        f"FILTER(!BOUND(?n) || ?n < {int(lo)})")

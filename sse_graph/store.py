@@ -1,8 +1,9 @@
 """The built dataset, served from pyoxigraph for speed.
 
-The build (rdflib + owlrl + pyshacl) writes N-Quads once; every later command
-loads them into an in-memory pyoxigraph store in milliseconds and answers
-SPARQL there.  The default graph is the union of the sources and the
+The build writes N-Quads and the same dataset as an on-disk pyoxigraph store
+(``store/`` beside ``dataset.nq``); every later command opens that store
+read-only, in milliseconds whatever its size, and answers SPARQL there (a
+directory without it — an older build, a hand-made file — is loaded in memory).  The default graph is the union of the sources and the
 inferences (``reasoned=True``) or of the asserted graphs only.
 """
 from __future__ import annotations
@@ -57,11 +58,31 @@ class Results:
 class Store:
     """A read-only view of one build, queried with pyoxigraph."""
 
-    def __init__(self, dataset_path: Path):
+    def __init__(self, dataset_path: Path, *, memory: bool = False):
+        """Open the build at ``dataset_path``: its on-disk store read-only, or, with
+        ``memory=True`` (whole-graph analysis, where scans are several times faster
+        in memory) or when there is none, its N-Quads loaded into memory."""
         self.path = Path(dataset_path)
-        self._store = ox.Store()
-        self._store.bulk_load(path=str(self.path), format=ox.RdfFormat.N_QUADS)
+        self._union_is_default = False
+        on_disk = self.path.parent / "store"
+        if on_disk.is_dir() and not memory:
+            # the build's persistent store: opened in milliseconds at any size, shared by processes
+            self._store = ox.Store.read_only(str(on_disk))
+        else:
+            self._store = ox.Store()
+            self._store.bulk_load(path=str(self.path), format=ox.RdfFormat.N_QUADS)
         self.graph_names = sorted(g.value for g in self._store.named_graphs())
+
+    @classmethod
+    def of(cls, store: ox.Store, graph_names: list[str]) -> "Store":
+        """A view of the fast build's working store, whose default graph already
+        holds the reasoned union (the build computes the measures on it)."""
+        self = cls.__new__(cls)
+        self.path = Path(".")
+        self._store = store
+        self._union_is_default = True
+        self.graph_names = sorted(graph_names)
+        return self
 
     @property
     def asserted_graphs(self) -> list[str]:
@@ -82,6 +103,8 @@ class Store:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         elif declares_dataset(text):
             pass  # the query's own FROM / FROM NAMED (already checked against the dataset's graphs)
+        elif reasoned and self._union_is_default:
+            pass
         elif reasoned:
             kwargs["use_default_graph_as_union"] = True
         else:

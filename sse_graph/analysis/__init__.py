@@ -67,7 +67,7 @@ def metrics_ntriples(store, *, seed: int = 42) -> bytes:
     lines = []
     R = _representation(store, labels)
     for name in PROJECTIONS:
-        G, _B, _a = project(store, name, labels=labels)
+        G = R if name == "representation" else project(store, name, labels=labels)[0]
         values = compute(G, DEFAULT_METRICS[name], R=R, seed=seed)
         for metric, by_node in values.items():
             for node, v in sorted(by_node.items()):
