@@ -308,6 +308,17 @@ def _reference_pipeline(paths: DataPaths, say: Progress) -> _Built:
     return _Built(_counts(union), timings, report, write_nquads, view, peak_mb=peaks)
 
 
+_AXIOMATIC_STARTS = tuple(f"<{ns}".encode() for ns in AXIOMATIC)
+
+
+def _without_axiomatic(ntriples: bytes) -> bytes:
+    """The normalisation of ``reason._keep`` on N-Triples: no inferred triple about
+    the RDF/RDFS/OWL/XSD vocabularies themselves (a byte search first: usually none)."""
+    if not any(ntriples.startswith(s) or b"\n" + s in ntriples for s in _AXIOMATIC_STARTS):
+        return ntriples
+    return b"".join(line for line in ntriples.splitlines(keepends=True) if not line.startswith(_AXIOMATIC_STARTS))
+
+
 def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     """pyoxigraph throughout: bulk load, the compiled rules (``fastreason``), the
     compiled shapes (``shapes``) and the violation queries, then N-Triples dumps
@@ -334,10 +345,6 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     nothing = [str(r["x"].value) for r in store.query(f"SELECT ?x WHERE {{ ?x a <{OWL_NOTHING}> }}")]
     if nothing:
         raise InconsistencyError(sorted(f"{s} is a member of owl:Nothing" for s in nothing))
-    # the normalisations of reason._keep: nothing about the RDF/RDFS/OWL/XSD vocabularies themselves
-    axiomatic = " || ".join(f'STRSTARTS(STR(?s), "{ns}")' for ns in AXIOMATIC)
-    for g in done.graphs:
-        store.update(f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} FILTER({axiomatic}) }}")
     timings["reason"] = time.perf_counter() - t
     peaks["reason"] = _peak_mb()
 
@@ -359,6 +366,8 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
                 for g in sources:
                     # one triple per line, each ending " .\n" (literals escape their newlines)
                     data = st.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
+                    if name == str(INFERRED_GRAPH):
+                        data = _without_axiomatic(data)
                     graphs[name] = graphs.get(name, 0) + data.count(b"\n")
                     fh.write(data.replace(b" .\n", f" <{name}> .\n".encode()))
         return {g: n for g, n in graphs.items() if n or g == str(INFERRED_GRAPH)}

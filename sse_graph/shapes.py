@@ -167,15 +167,20 @@ def _subclasses(store: ox.Store, cls: str, default_graph) -> str:
     return " ".join(f"<{r['t'].value}>" for r in res if isinstance(r["t"], ox.NamedNode)) or f"<{cls}>"
 
 
-def run_shapes(store: ox.Store, checks: list[ShapeCheck], *, lang: str = "en", union: bool = False):
+def run_shapes(store: ox.Store, checks: list[ShapeCheck], *, union: bool = False, threads: int = 1):
     """Run the compiled checks on the default graph of ``store`` (or the union of
-    its graphs); yields ``(check, focus IRI)`` for each violation."""
+    its graphs); returns ``(check, focus IRI)`` for each violation.  pyoxigraph
+    releases the GIL while it evaluates, so ``threads`` queries run at once."""
     import re
+    from concurrent.futures import ThreadPoolExecutor
 
     kwargs = {"use_default_graph_as_union": True} if union else {}
     cache: dict[str, str] = {}
-    for check in checks:
-        query = re.sub(r"@@([^@]+)@@", lambda m: cache.setdefault(m.group(1), _subclasses(store, m.group(1), kwargs)),
-                       check.query)
-        for sol in store.query(query, **kwargs):
-            yield check, sol["focus"].value
+    queries = [re.sub(r"@@([^@]+)@@", lambda m: cache.setdefault(m.group(1), _subclasses(store, m.group(1), kwargs)),
+                      c.query) for c in checks]
+
+    def run(i: int) -> list[tuple[ShapeCheck, str]]:
+        return [(checks[i], sol["focus"].value) for sol in store.query(queries[i], **kwargs)]
+
+    with ThreadPoolExecutor(max(1, threads)) as pool:
+        return [hit for hits in pool.map(run, range(len(checks))) for hit in hits]

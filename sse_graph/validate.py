@@ -115,10 +115,17 @@ def validate_store(store, shapes_path: Path, *, lang: str = "en", queries: bool 
     default graph (or the union of its graphs).  For graphs too large for pyshacl."""
     from .shapes import compile_shapes, run_shapes
 
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
     checks = compile_shapes(Graph().parse(shapes_path, format="turtle"))
-    violations = [Violation(rule=c.rule, focus=focus, path=c.path, message=c.message(lang))
-                  for c, focus in run_shapes(store, checks, lang=lang, union=union)]
-    if queries:
-        violations += _violation_queries(store, **({"use_default_graph_as_union": True} if union else {}))
+    threads = min(4, os.cpu_count() or 1)
+    kwargs = {"use_default_graph_as_union": True} if union else {}
+    with ThreadPoolExecutor(1) as side:  # the violation queries beside the shapes (pyoxigraph releases the GIL)
+        pending = side.submit(_violation_queries, store, **kwargs) if queries else None
+        violations = [Violation(rule=c.rule, focus=focus, path=c.path, message=c.message(lang))
+                      for c, focus in run_shapes(store, checks, union=union, threads=threads)]
+        if pending is not None:
+            violations += pending.result()
     violations = sorted(set(violations), key=lambda v: (v.rule, v.focus, v.path))
     return ValidationReport(violations)
