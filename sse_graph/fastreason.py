@@ -2,9 +2,10 @@
 
 owlrl is the reference (``reason.py``): it is exact but grows faster than
 linearly (480 s for 200k triples here).  This engine compiles the rules that
-the ontology's axioms actually exercise into a few ``INSERT … WHERE`` updates —
-one per rule family, with the TBox closure precomputed and passed as
-``VALUES`` — and runs them to a fixpoint in a pyoxigraph store:
+the ontology's axioms actually exercise into a few rules — one per rule family,
+with the TBox closure precomputed and passed as ``VALUES`` — and runs them as
+``INSERT … WHERE`` updates in a pyoxigraph store, to a fixpoint, by semi-naive
+evaluation (:func:`materialise`):
 
 =============  =====================================================
 cax-sco        instance of a subclass → instance of its superclasses
