@@ -294,6 +294,8 @@ def draw(
 def import_(
     file: Path = typer.Argument(..., help="A .csv or .xlsx file, first row = column names."),
     kind: str = typer.Option(..., "--kind", help="organisations, memberships or seats (column conventions in the README)."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="Reasoning engine of the staging build: owlrl (default) "
+                                                                "or fast (large graphs); default from $SSE_GRAPH_ENGINE."),
     data: Optional[Path] = DataOpt,
 ):
     """Import a partner's spreadsheet, all or nothing: every row checked, then the graph validated."""
@@ -303,7 +305,7 @@ def import_(
 
     progress, say = _progress()
     try:
-        result = import_table(file, kind, data=data, progress=say)
+        result = import_table(file, kind, data=data, progress=say, engine=engine)
     finally:
         if progress:
             progress.stop()

@@ -138,9 +138,10 @@ def _date_lit(value: str) -> str:
     return f'"{value}"^^<http://www.w3.org/2001/XMLSchema#{dt}>'
 
 
-def import_table(path: str | Path, kind: str, *, data=None, progress=None) -> ImportResult:
+def import_table(path: str | Path, kind: str, *, data=None, progress=None, engine: str | None = None) -> ImportResult:
     """Import ``path`` as a table of ``kind``; raise :class:`ImportError_` (exit 2)
-    with every row-level error, writing nothing, when anything is wrong."""
+    with every row-level error, writing nothing, when anything is wrong.  ``engine``
+    reasons the graph and the staging copy (see :func:`~sse_graph.build.build`)."""
     from frictionless import Resource
 
     from .build import build
@@ -162,7 +163,7 @@ def import_table(path: str | Path, kind: str, *, data=None, progress=None) -> Im
     own_graph = f"https://w3id.org/sse-graph/graph/import-{stem}"
 
     say("reading the graph's vocabulary")
-    store = Store(build(paths.root, progress=progress).dataset_path)
+    store = Store(build(paths.root, progress=progress, engine=engine).dataset_path)
     kinds, roles, agents, by_graph, rep = _vocabulary(store)
     derived = ("https://w3id.org/sse-graph/graph/inferred", "https://w3id.org/sse-graph/graph/metrics")
     known = set().union(*(v for g, v in by_graph.items() if g != own_graph and g not in derived)) if by_graph else set()
@@ -299,7 +300,7 @@ def import_table(path: str | Path, kind: str, *, data=None, progress=None) -> Im
         shutil.copytree(paths.graph, stage / "graph")
         (stage / "graph" / target.name).write_text(text, encoding="utf-8")
         try:
-            result = build(stage, progress=progress)
+            result = build(stage, progress=progress, engine=engine)
         except ValidationFailed as e:
             raise ImportError_(path, [(None, None, f"{v.rule} {v.focus}: {v.message}") for v in e.report.violations]) from None
         except ParseError as e:  # a value that made invalid RDF
