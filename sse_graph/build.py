@@ -325,7 +325,7 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     of each graph — no rdflib term is made for the instance data."""
     import pyoxigraph as ox
 
-    from .errors import InconsistencyError
+    from .errors import InconsistencyError, InputError
     from .fastreason import compile_rules, materialise
     from .load import load_store
     from .validate import validate_store
@@ -339,9 +339,16 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     timings["load"] = time.perf_counter() - t
     peaks["load"] = _peak_mb()
 
+    try:
+        rules = compile_rules(tbox)
+        from .shapes import compile_shapes
+
+        compile_shapes(Graph().parse(paths.shapes, format="turtle"))
+    except NotImplementedError as e:
+        raise InputError(f"the fast engine does not compile this: {e} (build with --engine owlrl)") from None
     t = time.perf_counter()
     say("reasoning (OWL 2 RL, compiled rules)")
-    done = materialise(store, compile_rules(tbox))
+    done = materialise(store, rules)
     nothing = [str(r["x"].value) for r in store.query(f"SELECT ?x WHERE {{ ?x a <{OWL_NOTHING}> }}")]
     if nothing:
         raise InconsistencyError(sorted(f"{s} is a member of owl:Nothing" for s in nothing))

@@ -96,11 +96,14 @@ def compile_rules(tbox: Graph) -> Rules:
         restrictions[r] = (tbox.value(r, OWL.onProperty), tbox.value(r, OWL.hasValue))
     for r in tbox.subjects(RDF.type, OWL.Restriction):
         if r not in restrictions:
-            raise NotImplementedError(f"restriction {r} is not a hasValue restriction: use the owlrl engine")
+            used = sorted(str(p).rsplit("#", 1)[-1] for p in tbox.predicates(r, None) if str(p).startswith(str(OWL))
+                          and p != OWL.onProperty)
+            raise NotImplementedError(f"a restriction on <{tbox.value(r, OWL.onProperty)}> with owl:{', owl:'.join(used)} "
+                                      "(only owl:hasValue restrictions are compiled)")
     for kw in (OWL.someValuesFrom, OWL.allValuesFrom, OWL.intersectionOf, OWL.unionOf, OWL.maxCardinality,
                OWL.hasKey, OWL.FunctionalProperty, OWL.SymmetricProperty, OWL.sameAs):
         if (None, kw, None) in tbox or (None, RDF.type, kw) in tbox:
-            raise NotImplementedError(f"{kw} is used by the ontology: use the owlrl engine")
+            raise NotImplementedError(f"<{kw}> is used by the ontology")
 
     # class hierarchy (hasValue restrictions become classes of their own)
     sub = set()

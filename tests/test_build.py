@@ -83,3 +83,25 @@ def test_build_command_prints_counts_and_exits_0(built):
     r = _run("build")
     assert r.returncode == 0, r.stderr
     assert "inferred triples" in r.stdout and "federation" in r.stdout and "cached" in r.stdout
+
+
+@pytest.mark.parametrize("file,addition,named", [
+    ("ontology/sse.ttl", "\nsse:X owl:equivalentClass [ a owl:Restriction ; owl:onProperty sse:p ; owl:someValuesFrom sse:Y ] .\n",
+     "someValuesFrom"),
+    ("ontology/shapes.ttl", "\nshp:S99-extra a sh:NodeShape ; sh:targetClass sse:Federation ; "
+     "sh:property [ sh:path skos:prefLabel ; sh:pattern \"^A\" ] .\n", "pattern"),
+])
+def test_the_fast_engine_refuses_what_it_does_not_compile(dataset_copy, tmp_path, monkeypatch, file, addition, named):
+    """An OWL construct or a SHACL constraint outside the compiled subset: a clear error
+    naming it and the reference engine, exit 2, no traceback, nothing cached."""
+    from sse_graph.cli import main
+
+    f = dataset_copy / file
+    f.write_text(f.read_text(encoding="utf-8") + addition, encoding="utf-8")
+    cache = tmp_path / "c"
+    monkeypatch.setenv("SSE_GRAPH_CACHE", str(cache))
+    r = subprocess.run([sys.executable, "-m", "sse_graph", "build", "--engine", "fast", "--data", str(dataset_copy)],
+                       capture_output=True, text=True)
+    assert r.returncode == 2, r.stderr
+    assert named in r.stderr and "--engine owlrl" in r.stderr and "Traceback" not in r.stderr
+    assert not cache.exists() or not any(cache.iterdir())

@@ -88,3 +88,16 @@ id:coop skos:prefLabel "Coop"@en , "Co-op"@EN , "Coopérative"@fr .
     assert _keys(_compiled(g)) == _keys(reference)
     assert {v.message for v in _compiled(g, "fr").violations} == \
         {v.message for v in validate_graph(g, ROOT / "ontology" / "shapes.ttl", lang="fr", queries=False).violations}
+
+
+@pytest.mark.parametrize("constraint", ["sh:pattern \"^x\"", "sh:node shp:Other", "sh:hasValue shp:v", "sh:minLength 2"])
+def test_compiled_shapes_refuse_what_they_do_not_compile(constraint):
+    """A shape using SHACL beyond the compiled subset is refused, not checked less than pyshacl would."""
+    from sse_graph.shapes import compile_shapes
+
+    shapes = rdflib.Graph().parse(data=f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix shp: <https://w3id.org/sse-graph/shapes#> .
+        shp:S99-test a sh:NodeShape ; sh:targetClass shp:C ;
+            sh:property [ sh:path shp:p ; {constraint} ] .""", format="turtle")
+    with pytest.raises(NotImplementedError, match="S99"):
+        compile_shapes(shapes)
