@@ -172,17 +172,29 @@ def build(
     from .errors import InputError
 
     say = progress or (lambda _msg: None)
-    engine = engine or os.environ.get("SSE_GRAPH_ENGINE") or "owlrl"
+    asked = engine or os.environ.get("SSE_GRAPH_ENGINE")
+    engine = asked or "owlrl"
     if engine not in ("owlrl", "fast"):
         raise InputError(f"unknown reasoning engine '{engine}': use owlrl or fast")
     paths = data_paths(data)
-    key = cache_key(paths) + ("" if engine == "owlrl" else "-fast") + \
-        ("" if measures is None else ("-measures" if measures else "-nomeasures"))
+    base = cache_key(paths)
+
+    def key_of(eng: str, meas: bool | None) -> str:
+        return base + ("" if eng == "owlrl" else "-fast") + ("" if meas is None else ("-measures" if meas else "-nomeasures"))
+
+    key = key_of(engine, measures)
     directory = cache_dir() / key
     if not force:
-        cached = _load_cached(directory)
-        if cached is not None:
-            return cached
+        # A command that asks for no engine in particular reuses any build of the same
+        # inputs (the reference first): after `build --engine fast` on a large graph,
+        # `sse-graph members …` must not start an owlrl build.
+        engines = [engine] if asked else ["owlrl", "fast"]
+        options = [measures] if measures is not None else [None, True, False]
+        for eng in engines:
+            for meas in options:
+                cached = _load_cached(cache_dir() / key_of(eng, meas))
+                if cached is not None:
+                    return cached
 
     t0 = time.perf_counter()
     built = (_reference_pipeline if engine == "owlrl" else _fast_pipeline)(paths, say)

@@ -163,7 +163,9 @@ def import_table(path: str | Path, kind: str, *, data=None, progress=None, engin
     own_graph = f"https://w3id.org/sse-graph/graph/import-{stem}"
 
     say("reading the graph's vocabulary")
-    store = Store(build(paths.root, progress=progress, engine=engine).dataset_path)
+    current = build(paths.root, progress=progress, engine=engine)
+    engine = engine or current.engine  # the staging build reasons as the current one did
+    store = Store(current.dataset_path)
     kinds, roles, agents, by_graph, rep = _vocabulary(store)
     derived = ("https://w3id.org/sse-graph/graph/inferred", "https://w3id.org/sse-graph/graph/metrics")
     known = set().union(*(v for g, v in by_graph.items() if g != own_graph and g not in derived)) if by_graph else set()

@@ -105,3 +105,15 @@ def test_the_fast_engine_refuses_what_it_does_not_compile(dataset_copy, tmp_path
     assert r.returncode == 2, r.stderr
     assert named in r.stderr and "--engine owlrl" in r.stderr and "Traceback" not in r.stderr
     assert not cache.exists() or not any(cache.iterdir())
+
+
+def test_a_command_reuses_the_fast_build_rather_than_start_the_reference(dataset_copy, tmp_path, monkeypatch):
+    """After `build --engine fast --no-measures` (a large graph), a command that asks for no
+    engine answers from that build instead of starting an owlrl build."""
+    monkeypatch.setenv("SSE_GRAPH_CACHE", str(tmp_path / "c"))
+    monkeypatch.delenv("SSE_GRAPH_ENGINE", raising=False)
+    fast = build(dataset_copy, engine="fast", measures=False)
+    again = build(dataset_copy)
+    assert again.cached and again.key == fast.key and again.engine == "fast" and not again.measures
+    assert not build(dataset_copy, engine="owlrl").cached  # asking for the reference builds it
+    assert build(dataset_copy).engine == "owlrl"  # which is then preferred
