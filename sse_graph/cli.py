@@ -238,6 +238,35 @@ def push(
     out.print(f"pushed {sum(sent.values())} triples in {len(sent)} named graphs to {store_url}")
 
 
+@app.command()
+def cache(
+    prune_: bool = typer.Option(False, "--prune", help="Remove the builds of earlier inputs (and interrupted builds)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the list as JSON."),
+    data: Optional[Path] = DataOpt,
+):
+    """List the cached builds (size, engine, whether of the current inputs); --prune removes the others."""
+    from .cache import cached_builds, prune
+    from .config import cache_dir
+
+    if prune_:
+        removed = prune(data)
+        err.print(f"removed {len(removed)} cached build(s)")
+    builds = cached_builds(data)
+    if as_json:
+        out.print_json(json.dumps([b.as_dict() for b in builds], ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"sse-graph cache ({cache_dir()})")
+    for col in ("build", "engine", "asserted", "inferred", "MB", "modified", "current"):
+        table.add_column(col, justify="right" if col in ("asserted", "inferred", "MB") else "left")
+    for b in builds:
+        d = b.as_dict()
+        table.add_row(b.key, b.engine, f"{b.asserted_triples:,}", f"{b.inferred_triples:,}", f"{b.bytes / 1e6:,.1f}",
+                      d["modified"], "yes" if b.current else "")
+    out.print(table)
+
+
 # The analyst's commands (members, represented-by, ...) register themselves here.
 from . import cli_questions  # noqa: E402,F401
 

@@ -1,6 +1,7 @@
 """The build: cached by content, atomic, and refusing bad input with file:line."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -117,3 +118,22 @@ def test_a_command_reuses_the_fast_build_rather_than_start_the_reference(dataset
     assert again.cached and again.key == fast.key and again.engine == "fast" and not again.measures
     assert not build(dataset_copy, engine="owlrl").cached  # asking for the reference builds it
     assert build(dataset_copy).engine == "owlrl"  # which is then preferred
+
+
+def test_the_cache_lists_builds_and_prunes_those_of_earlier_inputs(dataset_copy, tmp_path, monkeypatch, capsys):
+    from sse_graph.cli import main
+
+    cache = tmp_path / "c"
+    monkeypatch.setenv("SSE_GRAPH_CACHE", str(cache))
+    old = build(dataset_copy, engine="fast")
+    f = dataset_copy / "graph" / "001_a8e3a8c5c264d9e4.ttl"
+    f.write_text(f.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    new = build(dataset_copy, engine="fast")
+    (cache / ".building-interrupted").mkdir()
+    os.utime(cache / ".building-interrupted", (0, 0))
+    assert main(["cache", "--json", "--data", str(dataset_copy)]) == 0
+    listed = {b["key"]: b["current"] for b in json.loads(capsys.readouterr().out)}
+    assert listed == {old.key: False, new.key: True}
+    assert main(["cache", "--prune", "--data", str(dataset_copy)]) == 0
+    assert sorted(p.name for p in cache.iterdir()) == [new.key]
+    assert build(dataset_copy, engine="fast").cached  # the current build is still served
