@@ -121,6 +121,8 @@ def build(
     )
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
     out.print(f"{state} ({timings}) in {result.directory}")
+    if result.peak_mb:
+        out.print("peak memory after each step: " + ", ".join(f"{k} {v:,.0f} MB" for k, v in result.peak_mb.items()))
     if not result.measures:
         out.print("network measures not written (large graph): `sse-graph analyse` computes them, "
                   "`sse-graph build --measures` writes them")

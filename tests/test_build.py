@@ -137,3 +137,15 @@ def test_the_cache_lists_builds_and_prunes_those_of_earlier_inputs(dataset_copy,
     assert main(["cache", "--prune", "--data", str(dataset_copy)]) == 0
     assert sorted(p.name for p in cache.iterdir()) == [new.key]
     assert build(dataset_copy, engine="fast").cached  # the current build is still served
+
+
+def test_the_build_reports_time_and_peak_memory_per_step(built, capsys):
+    from sse_graph.cli import main
+
+    assert main(["build", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["peak_mb"]) >= {"load", "reason", "validate", "write", "persist"}
+    assert set(report["timings"]) >= {"load", "reason", "validate", "write", "persist", "total"}
+    assert 0 < report["peak_mb"]["load"] <= report["peak_mb"]["persist"]
+    assert main(["build"]) == 0
+    assert "peak memory after each step: load" in capsys.readouterr().out
