@@ -23,6 +23,7 @@ from .errors import ValidationFailed
 from .load import load_dataset
 from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
 from .reason import AXIOMATIC, reason
+from .store import STORE_DIR
 from .validate import ValidationReport, validate_graph
 
 __all__ = ["BuildResult", "build", "cache_key", "DATASET_FILE", "REPORT_FILE", "STORE_DIR"]
@@ -33,7 +34,6 @@ OWL_NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
 MEASURES_MAX_TRIPLES = 250_000
 
 DATASET_FILE = "dataset.nq"
-STORE_DIR = "store"  # the same dataset as a pyoxigraph (RocksDB) store, opened read-only
 REPORT_FILE = "report.json"
 # Bump when the build's output changes for the same inputs.
 BUILD_FORMAT = "2"
@@ -355,7 +355,7 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
         rules = compile_rules(tbox)
         from .shapes import compile_shapes
 
-        compile_shapes(Graph().parse(paths.shapes, format="turtle"))
+        checks = compile_shapes(Graph().parse(paths.shapes, format="turtle"))
     except NotImplementedError as e:
         raise InputError(f"the fast engine does not compile this: {e} (build with --engine owlrl)") from None
     t = time.perf_counter()
@@ -369,7 +369,7 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
 
     t = time.perf_counter()
     say("validating (shapes as SPARQL and violation queries)")
-    report = validate_store(store, paths.shapes)  # the default graph: everything, reasoned
+    report = validate_store(store, paths.shapes, checks=checks)  # the default graph: everything, reasoned
     timings["validate"] = time.perf_counter() - t
     peaks["validate"] = _peak_mb()
     if not report.conforms:

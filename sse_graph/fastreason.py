@@ -134,6 +134,12 @@ def compile_rules(tbox: Graph) -> Rules:
         return [(a, b) for a, b in pairs if isinstance(a, URIRef) and isinstance(b, URIRef)]
 
     TYPE = frozenset({str(RDF.type)})
+
+    def pair_rule(name: str, head: str, columns: str, pairs, extra: str = "") -> Rule:
+        """``head`` from ``?x ?p ?y`` for each (property, second term) pair of the TBox closure."""
+        return Rule(name, head, ("?x ?p ?y",), f"VALUES {columns} {{ {_values(iri_pairs(pairs))} }} {extra}".strip(),
+                    (frozenset(str(a) for a, _b in iri_pairs(pairs)),))
+
     rules: list[Rule] = []
     named = [(a, b) for a, b in sub_c if isinstance(a, URIRef) and isinstance(b, URIRef)]
     if named:
@@ -153,12 +159,9 @@ def compile_rules(tbox: Graph) -> Rules:
     if hv_out:
         rules.append(Rule("cls-hv1", "?x ?p ?v", ("?x a ?c",), f"VALUES (?c ?p ?v) {{ {_values(hv_out)} }}", (TYPE,)))
     if prop_c:
-        rules.append(Rule("prp-spo1", "?x ?q ?y", ("?x ?p ?y",), f"VALUES (?p ?q) {{ {_values(iri_pairs(prop_c))} }}",
-                          (frozenset(str(a) for a, _b in prop_c),)))
+        rules.append(pair_rule("prp-spo1", "?x ?q ?y", "(?p ?q)", prop_c))
     if inverses:
-        rules.append(Rule("prp-inv", "?y ?q ?x", ("?x ?p ?y",),
-                          f"VALUES (?p ?q) {{ {_values(iri_pairs(inverses))} }} FILTER(!isLiteral(?y))",
-                          (frozenset(str(a) for a, _b in inverses),)))
+        rules.append(pair_rule("prp-inv", "?y ?q ?x", "(?p ?q)", inverses, "FILTER(!isLiteral(?y))"))
     for p1, p2, p in chains:
         rules.append(Rule(f"prp-spo2 {p}", f"?x <{p}> ?z", (f"?x <{p1}> ?y", f"?y <{p2}> ?z"), "",
                           (frozenset({str(p1)}), frozenset({str(p2)})), closed=p not in (p1, p2)))
@@ -166,12 +169,9 @@ def compile_rules(tbox: Graph) -> Rules:
         rules.append(Rule(f"prp-trp {p}", f"?x <{p}> ?z", (f"?x <{p}> ?y", f"?y <{p}> ?z"), "",
                           (frozenset({str(p)}), frozenset({str(p)})), closed=False))
     if domains:
-        rules.append(Rule("prp-dom", "?x a ?c", ("?x ?p ?y",), f"VALUES (?p ?c) {{ {_values(iri_pairs(domains))} }}",
-                          (frozenset(str(a) for a, _b in domains),)))
+        rules.append(pair_rule("prp-dom", "?x a ?c", "(?p ?c)", domains))
     if ranges:
-        rules.append(Rule("prp-rng", "?y a ?c", ("?x ?p ?y",),
-                          f"VALUES (?p ?c) {{ {_values(iri_pairs(ranges))} }} FILTER(!isLiteral(?y))",
-                          (frozenset(str(a) for a, _b in ranges),)))
+        rules.append(pair_rule("prp-rng", "?y a ?c", "(?p ?c)", ranges, "FILTER(!isLiteral(?y))"))
     # owlrl types every individual that has a type an owl:Thing
     rules.append(Rule("owl:Thing", "?x a <http://www.w3.org/2002/07/owl#Thing>", ("?x a ?c",),
                       "FILTER(isIRI(?x) && ?c != <http://www.w3.org/2002/07/owl#Thing>)", (TYPE,)))

@@ -19,7 +19,9 @@ from .errors import QueryError
 from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
 from .safety import check_query, declares_dataset
 
-__all__ = ["Store", "Results", "open_store", "term_value"]
+__all__ = ["Store", "Results", "open_store", "term_value", "STORE_DIR"]
+
+STORE_DIR = "store"  # the build's on-disk copy of the dataset, beside dataset.nq
 
 
 def term_value(term):
@@ -64,7 +66,7 @@ class Store:
         in memory) or when there is none, its N-Quads loaded into memory."""
         self.path = Path(dataset_path)
         self._union_is_default = False
-        on_disk = self.path.parent / "store"
+        on_disk = self.path.parent / STORE_DIR
         if on_disk.is_dir() and not memory:
             # the build's persistent store: opened in milliseconds at any size, shared by processes
             self._store = ox.Store.read_only(str(on_disk))

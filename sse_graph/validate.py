@@ -109,7 +109,7 @@ def _violation_queries(store, **kwargs) -> list[Violation]:
 
 
 def validate_store(store, shapes_path: Path, *, lang: str = "en", queries: bool = True,
-                   union: bool = False) -> ValidationReport:
+                   union: bool = False, checks=None) -> ValidationReport:
     """The same validation as :func:`validate_graph`, in a pyoxigraph store: the
     shapes compiled to SPARQL (``shapes.py``) and the violation queries, on its
     default graph (or the union of its graphs).  For graphs too large for pyshacl."""
@@ -118,7 +118,8 @@ def validate_store(store, shapes_path: Path, *, lang: str = "en", queries: bool 
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    checks = compile_shapes(Graph().parse(shapes_path, format="turtle"))
+    if checks is None:  # the shapes of shapes_path, compiled (the build passes them compiled already)
+        checks = compile_shapes(Graph().parse(shapes_path, format="turtle"))
     threads = min(4, os.cpu_count() or 1)
     kwargs = {"use_default_graph_as_union": True} if union else {}
     with ThreadPoolExecutor(1) as side:  # the violation queries beside the shapes (pyoxigraph releases the GIL)
