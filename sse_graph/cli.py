@@ -5,6 +5,7 @@ Exit codes: 0 ok; 1 violations, inconsistency, or nothing found; 2 bad input or 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -98,7 +99,10 @@ def build(
 ):
     """Load, reason (OWL 2 RL) and validate (SHACL) the dataset; cache the result."""
     try:
-        result = _build(data, force=force, engine=engine, measures=measures)
+        # `build` itself builds what it is asked, the reference by default; the other
+        # commands reuse whatever build of the same inputs is cached
+        result = _build(data, force=force, engine=engine or os.environ.get("SSE_GRAPH_ENGINE") or "owlrl",
+                        measures=measures)
     except ValidationFailed as e:
         _print_violations(e.report)
         err.print(f"[red]build failed:[/red] {e.report.violation_count} violation(s); nothing was published")

@@ -30,7 +30,7 @@ def private_cache(tmp_path_factory):
 def built(private_cache):
     from sse_graph import build
 
-    return build(ROOT)
+    return build(ROOT, engine="owlrl")  # the reference, whatever other tests cached first
 
 
 @pytest.fixture(scope="session")

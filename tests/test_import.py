@@ -113,7 +113,7 @@ def test_an_interrupted_import_leaves_the_graph_as_before(data, tmp_path):
     f = tmp_path / "fresh.csv"
     f.write_text(f"id,label_fr,kind\ninterrupted-{time.time_ns()},Interrompue,Cooperative\n", encoding="utf-8")
     before = snapshot(data)
-    proc = subprocess.Popen([sys.executable, "-m", "sse_graph", "import", str(f),
+    proc = subprocess.Popen([sys.executable, "-m", "sse_graph", "import", str(f), "--engine", "owlrl",
                              "--kind", "organisations", "--data", str(data)], env=os.environ,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(3.0)  # inside the staging build (reasoning takes several seconds)
