@@ -1,0 +1,76 @@
+"""The analysis commands: analyse (network measures) and draw (an HTML picture)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+
+from .context import DataOpt, LangOpt, _emit_json, _questions, _store, _table, app, err, out
+
+
+@app.command()
+def analyse(
+    projection: str = typer.Option("representation", "--projection", "-p",
+                                   help="representation, affiliation or governance."),
+    metric: Optional[list[str]] = typer.Option(None, "--metric", "-m",
+                                               help="degree, members, reach, level, chain, betweenness, constraint, "
+                                                    "effective_size, pagerank, core, community, countries (repeatable)."),
+    top: int = typer.Option(20, "--top", help="How many rows (0: all)."),
+    as_json: bool = typer.Option(False, "--json", help="A JSON array of objects: iri, label, alt_labels, kind and one field per metric."),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV (UTF-8 with a byte order mark, for Excel)."),
+    lang: str = LangOpt, data: Optional[Path] = DataOpt,
+):
+    """Rank organisations by network measures (brokers, reach, levels, communities), with their meaning."""
+    import sys
+
+    from ..analysis import DEFAULT_METRICS, MEANINGS, analyse as run
+
+    store = _store(data, memory=True)  # every edge of a projection: scans are faster in memory
+    metrics = list(metric or DEFAULT_METRICS.get(projection, ["degree"]))
+    rows = run(store, projection, metrics, top=top or None, lang=lang)
+    if as_json:
+        _emit_json(rows)
+        return
+    if as_csv:
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(["iri", "label", "alt_labels", "kind", *metrics])
+        for r in rows:
+            w.writerow([r["iri"], r["label"], " | ".join(r["alt_labels"]), r["kind"], *[r[m] for m in metrics]])
+        sys.stdout.buffer.write(("\ufeff" + buf.getvalue()).encode("utf-8"))
+        return
+    t = _table(f"{projection} projection, ranked by {metrics[0]}", "#", "organisation", "kind", *metrics)
+    for i, r in enumerate(rows, 1):
+        t.add_row(str(i), escape(r["label"]), escape(r["kind"]), *["" if r[m] is None else str(r[m]) for m in metrics])
+    out.print(t)
+    for m in metrics:
+        out.print(f"[bold]{m}[/bold]: {MEANINGS[m]}")
+
+
+@app.command()
+def draw(
+    output: Path = typer.Option(..., "-o", "--output", help="The HTML file to write (atomically)."),
+    focus: Optional[str] = typer.Option(None, "--focus", help="An organisation: draw its neighbourhood and highlight its chain."),
+    depth: int = typer.Option(2, "--depth", help="Radius of the neighbourhood around --focus."),
+    projection: str = typer.Option("representation", "--projection", "-p", help="representation, governance, affiliation or all."),
+    size: str = typer.Option("reach", "--size", help="The measure that sizes the nodes (reach, members, betweenness, pagerank ...)."),
+    lang: str = typer.Option("fr", "--lang", help="Language of the labels (falls back to en, fr, es, ko)."),
+    data: Optional[Path] = DataOpt,
+):
+    """Draw who represents whom as a self-contained, offline HTML picture (pyvis)."""
+    from ..draw import draw_html
+    from ..errors import InputError
+    from ..fileio import write_atomic
+
+    if depth < 0:
+        raise InputError("--depth must be 0 or more")
+    q = _questions(data, lang)
+    iri = q.resolve(focus) if focus else None
+    picture = draw_html(q.store, focus=iri, depth=depth, projection=projection, lang=lang, size_metric=size, labels=q.labels)
+    write_atomic(output, picture.html.encode("utf-8"))
+    err.print(f"wrote {output}: {picture.nodes} nodes, {picture.edges} edges", highlight=False)

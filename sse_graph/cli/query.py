@@ -1,0 +1,44 @@
+"""The query command: SPARQL over the reasoned dataset or an external store."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .context import DataOpt, _store, app, out
+
+
+@app.command()
+def query(
+    file: Optional[Path] = typer.Argument(None, help="A .rq file (or use -e)."),
+    expression: Optional[str] = typer.Option(None, "-e", "--expression", help="The query text."),
+    asserted: bool = typer.Option(False, "--asserted", help="Query the asserted graphs only, without inferences."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json (SPARQL 1.1 JSON results), csv or tsv."),
+    store_url: Optional[str] = typer.Option(None, "--store", help="Answer from this external SPARQL store (see push)."),
+    data: Optional[Path] = DataOpt,
+):
+    """Run a SPARQL query over the reasoned dataset (default graph: union of all graphs)."""
+    from ..errors import InputError
+    from ..results import render
+
+    if (file is None) == (expression is None):
+        raise InputError("give either a query file or -e TEXT, not both")
+    if fmt not in ("table", "json", "csv", "tsv"):
+        raise InputError(f"unknown format '{fmt}': use table, json, csv or tsv")
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as e:
+            raise InputError(f"{file}: {e.strerror or e}") from None
+    else:
+        text = expression
+    store = _store(data, store_url)
+    if hasattr(store, "query_bytes"):  # an external store: print its standard answer
+        accept = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
+                  "table": "text/tab-separated-values"}[fmt]
+        sys.stdout.buffer.write(store.query_bytes(text, reasoned=not asserted, accept=accept))
+        return
+    result = store.raw_query(text, reasoned=not asserted)
+    render(result, fmt, out)

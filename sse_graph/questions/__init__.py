@@ -1,0 +1,137 @@
+"""The analyst's questions — who represents whom, who sits where — answered from
+the shipped ``.rq`` queries over the reasoned graph.
+
+Three parts, kept apart: finding an organisation by name (:mod:`sse_graph.names`),
+querying (:mod:`.lookup`: the rows and paths, in IRIs) and formatting
+(:mod:`.format`: labels in one language, the answers' dicts).  :class:`Questions`
+puts them together over one store.
+
+Each method takes an organisation's IRI (see :meth:`Questions.resolve`) and
+returns a list of plain dicts, the shape of the CLI's ``--json`` output: ``iri``,
+``label``, ``alt_labels`` and the fields that apply (``roles``, ``start``,
+``end``, ``attested``, ``chain``, ``relation``, ``body``, ``person``, ``sources``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..names import LabelIndex, normalise
+from ..store import Store
+from . import lookup
+from .format import Formatter
+
+__all__ = [
+    "Questions",
+]
+
+
+@dataclass
+class Questions:
+    """The questions, over one store, with labels in one language."""
+
+    store: Store
+    lang: str = "en"
+    labels: LabelIndex | None = None  # built from the store unless given (it is shared by the viewer)
+
+    def __post_init__(self):
+        if self.labels is None:
+            self.labels = LabelIndex.from_store(self.store)
+        self.format = Formatter(self.labels, self.lang)
+
+    def resolve(self, name: str) -> str:
+        return self.labels.resolve(name, lang=self.lang)
+
+    def _select(self, name: str, org: str | None = None):
+        return lookup.select(self.store, name, org)
+
+    # ------------------------------------------------------------------ members
+    def members(self, org: str, *, as_of: date | None = None, role: str | None = None) -> list[dict]:
+        """The members of ``org``: one entry per member with its roles, dates and sources."""
+        return self.format.members(lookup.member_rows(self.store, self.labels, org, as_of=as_of, role=role))
+
+    def declared_counts(self, iri: str, measure_suffix: str = "members") -> list[dict]:
+        """What the sources say the number of members (or another measure) is."""
+        out = [self.format.declared_count(row) for row in self._select("counts", iri).dicts()
+               if row["measure"].endswith("measure-" + measure_suffix)]
+        return sorted(out, key=lambda c: (str(c["as_of"] or "9999"), c["value"]))
+
+    # ------------------------------------------------------------------ representation
+    def represented_by(self, org: str) -> list[dict]:
+        """Every organisation that represents ``org``, directly or through a chain."""
+        reached = [r["body"] for r in self._select("represented_by", org).dicts()]
+        up, _down = lookup.representation_edges(self.store)
+        return self.format.chain_answers(reached, lookup.shortest_chains(org, up))
+
+    def represents(self, org: str) -> list[dict]:
+        """Every organisation ``org`` represents, directly or indirectly."""
+        reached = [r["member"] for r in self._select("represents", org).dicts()]
+        _up, down = lookup.representation_edges(self.store)
+        return self.format.chain_answers(reached, lookup.shortest_chains(org, down))
+
+    # ------------------------------------------------------------------ seats
+    def seats(self, org: str) -> list[dict]:
+        """The seats and mandates ``org`` holds on bodies, itself or through a person."""
+        return self.format.seats(self._select("seats", org).dicts())
+
+    def sitting(self, body: str) -> list[dict]:
+        """Who sits on ``body``, in which role, for whom."""
+        return self.format.sitting(self._select("body_members", body).dicts())
+
+    # ------------------------------------------------------------------ relations, path
+    def relations(self) -> list[dict]:
+        return self._select("relations").dicts()
+
+    def neighbours(self, iri: str) -> list[dict]:
+        """Every sourced relation touching ``iri``, both ways."""
+        out = []
+        for r in self.relations():
+            if r["a"] == iri:
+                out.append({"direction": "out", "relation": r["relation"], "other": r["b"], "role": r["role"], "file": r["file"]})
+            elif r["b"] == iri:
+                out.append({"direction": "in", "relation": r["relation"], "other": r["a"], "role": r["role"], "file": r["file"]})
+        return out
+
+    def path(self, a: str, b: str) -> list[dict]:
+        """The shortest chain of sourced relations linking ``a`` and ``b`` (either direction).
+
+        Returns the nodes in order; each after the first carries the ``relation``
+        that links it to the previous one (``"member of"``, or ``"has member
+        (member of, reversed)"``...), the role and the sources of that step.
+        """
+        adj = lookup.relation_adjacency(self.relations())
+        steps = []
+        for node, info in lookup.shortest_path(adj, a, b):
+            if info is None:
+                steps.append(self.format.path_step(node, None, None, []))
+            else:
+                parent, rel, role = info
+                steps.append(self.format.path_step(node, rel, role, lookup.step_sources(adj, parent, node, rel)))
+        return steps
+
+    # ------------------------------------------------------------------ search
+    def search(self, text: str, limit: int = 20) -> list[dict]:
+        """Organisations whose label or acronym matches ``text``, best first."""
+        return self.format.search(lookup.search_scores(self.labels, text), limit)
+
+    # ------------------------------------------------------------------ card
+    def card(self, org: str) -> dict:
+        """Everything the graph says of ``org``, each fact with its sources."""
+        types, places, facts, sources = self.format.card_facts(self._select("card", org).dicts())
+        counts = [self.format.count(row) for row in self._select("counts", org).dicts()]
+        relations = sorted((self.format.relation(n) for n in self.neighbours(org)),
+                           key=lambda r: (r["direction"], r["relation"], normalise(r["label"])))
+        return {
+            **self.format.entity(org),
+            "types": [{"iri": t["iri"], "label": t["label"]} for t in types],
+            "asserted_types": [t["label"] for t in types if not t["inferred"]],
+            "places": places,
+            "facts": facts,
+            "represented_by": self.represented_by(org),
+            "represents": self.represents(org),
+            "seats": self.seats(org),
+            "sitting": self.sitting(org),
+            "relations": relations,
+            "counts": sorted(counts, key=lambda c: (c["measure"], str(c["as_of"] or ""))),
+            "sources": sorted(sources),
+        }

@@ -1,0 +1,138 @@
+"""Querying: run the shipped ``.rq`` queries and walk the relations, in IRIs.
+
+Nothing here picks a label or shapes an answer (that is :mod:`.format`); the
+functions return rows of the queries and paths of IRIs.
+"""
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from datetime import date
+
+from ..dates import holds_on
+from ..names import LabelIndex, normalise
+from ..queries import load_query
+
+__all__ = ["select", "member_rows", "representation_edges", "shortest_chains", "relation_adjacency",
+           "shortest_path", "search_scores"]
+
+Edges = dict[str, dict[str, set[str]]]
+
+
+def select(store, name: str, org: str | None = None):
+    """The rows of the shipped query ``name``, with ``?org`` bound to ``org`` if given."""
+    return store.select(load_query(name).text, bindings={"org": org} if org else None)
+
+
+def _role_matches(labels: LabelIndex, role_iri: str | None, needle: str) -> bool:
+    if not role_iri:
+        return False
+    return any(needle in normalise(lbl) for lbl in set(labels.pref.get(role_iri, {}).values()))
+
+
+def member_rows(store, labels: LabelIndex, org: str, *, as_of: date | None = None, role: str | None = None) -> list[dict]:
+    """The membership rows of ``org`` that hold on ``as_of`` and whose role label contains ``role``."""
+    needle = normalise(role) if role else None
+    rows = []
+    for row in select(store, "members", org).dicts():
+        if as_of and not holds_on(as_of, start=row["start"], end=row["end"], attested=row["attested"], during=row["during"]):
+            continue
+        if needle is not None and not _role_matches(labels, row["role"], needle):
+            continue
+        rows.append(row)
+    return rows
+
+
+def representation_edges(store) -> tuple[Edges, Edges]:
+    """Direct representation steps, both ways (``up`` member → body, ``down`` body → member),
+    each with every source file that states it."""
+    up: Edges = defaultdict(lambda: defaultdict(set))
+    down: Edges = defaultdict(lambda: defaultdict(set))
+    for row in select(store, "representation_edges").dicts():
+        files = {row["file"]} if row["file"] else set()
+        up[row["member"]][row["body"]] |= files
+        down[row["body"]][row["member"]] |= files
+    return up, down
+
+
+def shortest_chains(start: str, edges: Edges) -> dict[str, list[tuple[str, set[str]]]]:
+    """Shortest chain from ``start`` to every reachable node: [(node, sources of the step)].
+
+    >>> chains = shortest_chains("a", {"a": {"b": {"f1"}}, "b": {"c": {"f2"}}})
+    >>> [n for n, _ in chains["c"]], chains["c"][-1][1]
+    (['a', 'b', 'c'], {'f2'})
+    """
+    chains = {start: [(start, set())]}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for nxt in sorted(edges.get(node, {})):
+            if nxt not in chains:
+                chains[nxt] = chains[node] + [(nxt, edges[node][nxt])]
+                queue.append(nxt)
+    return chains
+
+
+Adjacency = dict[str, list[tuple[str, str, str | None, str | None]]]
+
+
+def relation_adjacency(relations: list[dict]) -> Adjacency:
+    """Every sourced relation as an edge both ways: node → [(other, relation, role, file)]."""
+    adj: Adjacency = defaultdict(list)
+    for r in relations:
+        adj[r["a"]].append((r["b"], r["relation"], r["role"], r["file"]))
+        adj[r["b"]].append((r["a"], f"is linked by '{r['relation']}' from", r["role"], r["file"]))
+    return adj
+
+
+def shortest_path(adj: Adjacency, a: str, b: str) -> list[tuple[str, tuple[str, str, str | None] | None]]:
+    """The nodes from ``a`` to ``b`` in order, each with ``(previous node, relation, role)``
+    of the step that reached it (``None`` for ``a``); empty when nothing links them.
+
+    >>> adj = relation_adjacency([{"a": "x", "b": "y", "relation": "member of", "role": None, "file": "f"}])
+    >>> shortest_path(adj, "y", "x")
+    [('y', None), ('x', ('y', "is linked by 'member of' from", None))]
+    """
+    prev: dict[str, tuple[str, str, str | None] | None] = {a: None}
+    queue = deque([a])
+    while queue and b not in prev:
+        node = queue.popleft()
+        for nxt, rel, role, _src in sorted(adj.get(node, []), key=lambda e: (e[0], e[1])):
+            if nxt not in prev:
+                prev[nxt] = (node, rel, role)
+                queue.append(nxt)
+    if b not in prev:
+        return []
+    steps = []
+    node: str | None = b
+    while node is not None:
+        info = prev[node]
+        steps.append((node, info))
+        node = info[0] if info else None
+    return list(reversed(steps))
+
+
+def step_sources(adj: Adjacency, parent: str, node: str, relation: str) -> list[str]:
+    """Every source of the parallel relations ``relation`` from ``parent`` to ``node``."""
+    return sorted({f for n, r, _role, f in adj[parent] if n == node and r == relation and f})
+
+
+def search_scores(labels: LabelIndex, text: str) -> dict[str, int]:
+    """Organisations whose label or acronym matches ``text``: 100 exact, 80 prefix, 60 inside."""
+    key = normalise(text)
+    if not key:
+        return {}
+    scores: dict[str, int] = {}
+    for iri in labels.organisations:
+        names = list(labels.pref.get(iri, {}).values()) + labels.alt.get(iri, [])
+        best = 0
+        for n in names:
+            norm = normalise(n)
+            if norm == key:
+                best = max(best, 100)
+            elif norm.startswith(key):
+                best = max(best, 80)
+            elif key in norm:
+                best = max(best, 60)
+        if best:
+            scores[iri] = best
+    return scores
