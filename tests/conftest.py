@@ -80,12 +80,63 @@ def wait_until_up(url: str, seconds: float) -> bool:
     return False
 
 
+# --- tests that need something pip does not install ------------------------------------
+# A test marked with one of these skips, with one line naming what to install, when it
+# is missing; under CI=true (.ci/run) a missing one fails the session instead, so CI
+# cannot pass by skipping.
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def find_chromium() -> str | None:
+    """Debian's chromium, looked up on PATH only (hide it from PATH to see the skips)."""
+    return shutil.which("chromium")
+
+
+def find_oxigraph() -> str | None:
+    """The Oxigraph server binary (pip install oxigraph), on PATH or beside this Python."""
+    import sys
+
+    beside = Path(sys.executable).parent / "oxigraph"  # a virtual environment that is not activated
+    return shutil.which("oxigraph") or (str(beside) if beside.exists() else None)
+
+
+NEEDS = {  # marker: (what is missing, how to look for it, what to install)
+    "browser": ("chromium", find_chromium, "apt-get install chromium"),
+    "oxigraph": ("the oxigraph server", find_oxigraph, "pip install oxigraph"),
+    "virtuoso": ("Virtuoso (virtuoso-t)", lambda: shutil.which("virtuoso-t"), "apt-get install virtuoso-opensource"),
+    "seeds": ("the seed texts", lambda: SEEDS if SEEDS.is_dir() else None, f"put the source texts in {SEEDS}"),
+}
+
+
+def on_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    for marker, (what, find, install) in NEEDS.items():
+        if item.get_closest_marker(marker) and not find():
+            reason = f"needs {what}: {install}"
+            if on_ci():
+                pytest.fail(f"CI runs every test, but this one {reason}", pytrace=False)
+            pytest.skip(reason)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI=true any skipped test fails the session."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if on_ci() and skipped and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter.write_line(f"CI=true: {len(skipped)} test(s) skipped; CI must run them all", red=True)
+
+
 # --- browser tests: Debian's chromium driven by pytest-playwright (never `playwright install`)
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
-        "executable_path": shutil.which("chromium") or "/usr/bin/chromium",
+        "executable_path": find_chromium() or "/usr/bin/chromium",
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage", "--no-first-run"],
     }

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from conftest import free_port
+from conftest import find_oxigraph, free_port
 
 ORACLE = "https://w3id.org/sse-graph/id/"
 
@@ -20,10 +18,7 @@ ORACLE = "https://w3id.org/sse-graph/id/"
 
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
-    beside = Path(sys.executable).parent / "oxigraph"  # a virtual environment that is not activated
-    exe = shutil.which("oxigraph") or (str(beside) if beside.exists() else None)
-    if exe is None:
-        pytest.fail("the oxigraph server is not installed (pip install oxigraph)")
+    exe = find_oxigraph()  # the tests using this fixture are marked oxigraph: skipped without it
     port = free_port()
     proc = subprocess.Popen([exe, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")), "--bind", f"127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -43,6 +38,7 @@ def cli(*args, env=None):
     return subprocess.run([sys.executable, "-m", "sse_graph", *args], capture_output=True, text=True, env={**os.environ, **(env or {})})
 
 
+@pytest.mark.oxigraph
 def test_push_then_answer_from_the_external_store(built, store, oxigraph_server):
     r = cli("push", "--store", oxigraph_server)
     assert r.returncode == 0, r.stderr
@@ -55,6 +51,7 @@ def test_push_then_answer_from_the_external_store(built, store, oxigraph_server)
     assert len(remote.select(q, reasoned=False).rows) == 0
 
 
+@pytest.mark.oxigraph
 def test_pushing_twice_replaces_not_duplicates(built, oxigraph_server):
     from sse_graph.remote import RemoteStore
 
@@ -65,6 +62,7 @@ def test_pushing_twice_replaces_not_duplicates(built, oxigraph_server):
     assert n1 == n2
 
 
+@pytest.mark.oxigraph
 def test_the_analyst_commands_answer_from_the_store(built, oxigraph_server):
     assert cli("push", "--store", oxigraph_server).returncode == 0
     r = cli("represented-by", "SAW-B", "--json", env={"SSE_GRAPH_STORE": oxigraph_server})
