@@ -2,7 +2,11 @@
 
 The cache is keyed by a hash of ``ontology/`` and ``graph/`` (and of the
 versions of the code and of owlrl) and written atomically: a build that fails
-(a parse error, an inconsistency, a violation) publishes nothing.
+(a parse error, an inconsistency) publishes nothing.  A build with violations
+is written apart, as ``rejected-<key>``: never served as good, but readable
+(the CLI answers from it, or from the last good build, with a warning) and not
+rebuilt on every retry.  The last good build of each dataset folder is
+remembered (:func:`last_good_build`).
 """
 from __future__ import annotations
 
@@ -26,7 +30,8 @@ from .reason import AXIOMATIC, reason
 from .store import STORE_DIR
 from .validate import ValidationReport, validate_graph
 
-__all__ = ["BuildResult", "build", "cache_key", "DATASET_FILE", "REPORT_FILE", "STORE_DIR"]
+__all__ = ["BuildResult", "build", "cache_key", "last_good_build", "DATASET_FILE", "REPORT_FILE", "STORE_DIR",
+           "REJECTED_PREFIX"]
 
 OWL_NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
 # Above this many asserted triples the measures are not computed at build time by
@@ -35,6 +40,7 @@ MEASURES_MAX_TRIPLES = 250_000
 
 DATASET_FILE = "dataset.nq"
 REPORT_FILE = "report.json"
+REJECTED_PREFIX = "rejected-"  # a build whose data violates the shapes: readable, never served as good
 # Bump when the build's output changes for the same inputs.
 BUILD_FORMAT = "2"
 
@@ -61,6 +67,12 @@ class BuildResult:
     engine: str = "owlrl"
     measures: bool = True
     peak_mb: dict[str, float] = field(default_factory=dict)  # peak resident memory after each step
+    root: str = ""  # the dataset folder it was built from
+
+    @property
+    def rejected(self) -> bool:
+        """Built from data with violations: readable, never served as good."""
+        return not self.validation.get("conforms", True)
 
     @property
     def dataset_path(self) -> Path:
@@ -79,6 +91,7 @@ class BuildResult:
             "engine": self.engine,
             "measures": self.measures,
             "peak_mb": self.peak_mb,
+            "root": self.root,
             "cached": self.cached,
         }
 
@@ -143,7 +156,7 @@ def _load_cached(directory: Path) -> BuildResult | None:
         directory=directory, key=d["key"], asserted_triples=d["asserted_triples"],
         inferred_triples=d["inferred_triples"], counts=d["counts"], graphs=d["graphs"],
         timings=d["timings"], validation=d["validation"], cached=True, engine=d.get("engine", "owlrl"),
-        measures=d.get("measures", True), peak_mb=d.get("peak_mb", {}),
+        measures=d.get("measures", True), peak_mb=d.get("peak_mb", {}), root=d.get("root", ""),
     )
 
 
@@ -157,9 +170,10 @@ def build(
 ) -> BuildResult:
     """Load, reason and validate the dataset, or reuse the cached build.
 
-    Raises :class:`~sse_graph.errors.ParseError` (bad file),
-    :class:`~sse_graph.errors.InconsistencyError` or
-    :class:`~sse_graph.errors.ValidationFailed`; in each case nothing is cached.
+    Raises :class:`~sse_graph.errors.ParseError` (bad file) or
+    :class:`~sse_graph.errors.InconsistencyError`, and nothing is cached; or
+    :class:`~sse_graph.errors.ValidationFailed`, whose ``result`` is the build
+    written apart as ``rejected-<key>`` (readable, never returned as good).
 
     ``engine``: ``owlrl`` (the reference, default) or ``fast`` (the same rules as
     SPARQL updates in pyoxigraph, see ``fastreason.py``); default from
@@ -195,12 +209,19 @@ def build(
                 cached = _load_cached(cache_dir() / key_of(eng, meas))
                 if cached is not None:
                     return cached
+        # The same inputs were built and rejected: say so again without rebuilding.
+        for eng in engines:
+            for meas in options:
+                rejected = _load_cached(cache_dir() / (REJECTED_PREFIX + key_of(eng, meas)))
+                if rejected is not None:
+                    raise ValidationFailed(ValidationReport.from_dict(rejected.validation), rejected)
 
     t0 = time.perf_counter()
     built = (_reference_pipeline if engine == "owlrl" else _fast_pipeline)(paths, say)
     result = BuildResult(
         directory=directory, key=key, asserted_triples=0, inferred_triples=0, counts=built.counts, graphs={},
         timings=built.timings, validation=built.report.as_dict(), engine=engine, peak_mb=built.peak_mb,
+        root=str(paths.root),
     )
 
     def write(tmp: Path) -> None:
@@ -244,10 +265,35 @@ def build(
         result.timings["total"] = time.perf_counter() - t0
         (tmp / REPORT_FILE).write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
 
+    if not built.report.conforms:
+        result.directory = cache_dir() / (REJECTED_PREFIX + key)
+        say("writing the rejected build (it has violations)")
+        _atomic_publish(result.directory, write)
+        raise ValidationFailed(built.report, result)
     say("writing the cache")
     _atomic_publish(directory, write)
     result.timings["total"] = time.perf_counter() - t0
     return result
+
+
+def last_good_build(data: str | os.PathLike | None = None) -> BuildResult | None:
+    """The newest cached build of this dataset folder that had no violation (of these
+    inputs or of earlier ones), or ``None``."""
+    root = str(data_paths(data).root)
+    best = None
+    folder = cache_dir()
+    for d in folder.iterdir() if folder.is_dir() else []:
+        if d.name.startswith((REJECTED_PREFIX, ".")) or not (d / REPORT_FILE).is_file():
+            continue
+        try:
+            result = _load_cached(d)
+        except (OSError, ValueError, KeyError):
+            continue
+        if result is not None and result.root == root:
+            mtime = (d / REPORT_FILE).stat().st_mtime
+            if best is None or mtime > best[0]:
+                best = (mtime, result)
+    return best[1] if best else None
 
 
 @dataclass
@@ -297,8 +343,6 @@ def _reference_pipeline(paths: DataPaths, say: Progress) -> _Built:
     report: ValidationReport = validate_graph(union, paths.shapes)
     timings["validate"] = time.perf_counter() - t
     peaks["validate"] = _peak_mb()
-    if not report.conforms:
-        raise ValidationFailed(report)
 
     def write_nquads(path: Path) -> dict[str, int]:
         out = Dataset()
@@ -372,8 +416,6 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     report = validate_store(store, paths.shapes, checks=checks)  # the default graph: everything, reasoned
     timings["validate"] = time.perf_counter() - t
     peaks["validate"] = _peak_mb()
-    if not report.conforms:
-        raise ValidationFailed(report)
     counts = {str(r["label"].value): int(r["n"].value) for r in store.query(_COUNT_QUERY)}
     holder = {"store": store}
 

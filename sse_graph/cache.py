@@ -3,7 +3,8 @@
 Every change to ``ontology/`` or ``graph/`` (an edit, an import) makes a new
 build folder; at observatory scale each holds gigabytes (the N-Quads and the
 on-disk store).  Pruning keeps the builds of the current inputs and removes the
-rest — and stale ``.building-*`` folders of interrupted builds.
+rest — and stale ``.building-*`` folders of interrupted builds — but keeps the
+last good build while the current inputs have violations.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import REPORT_FILE, cache_key
+from .build import REJECTED_PREFIX, REPORT_FILE, cache_key, last_good_build
 from .config import cache_dir, data_paths
 
 __all__ = ["CachedBuild", "cached_builds", "prune"]
@@ -31,11 +32,13 @@ class CachedBuild:
     bytes: int
     modified: float
     current: bool
+    rejected: bool = False  # its data had violations
 
     def as_dict(self) -> dict:
         return {"key": self.key, "path": str(self.path), "engine": self.engine, "asserted_triples": self.asserted_triples,
                 "inferred_triples": self.inferred_triples, "bytes": self.bytes,
-                "modified": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self.modified)), "current": self.current}
+                "modified": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self.modified)), "current": self.current,
+                "rejected": self.rejected}
 
 
 def _size(folder: Path) -> int:
@@ -57,7 +60,8 @@ def cached_builds(data=None) -> list[CachedBuild]:
             continue
         out.append(CachedBuild(folder.name, folder, d.get("engine", "owlrl"), d.get("asserted_triples", 0),
                                d.get("inferred_triples", 0), _size(folder), report.stat().st_mtime,
-                               folder.name.split("-")[0] == base))
+                               folder.name.removeprefix(REJECTED_PREFIX).split("-")[0] == base,
+                               not d.get("validation", {}).get("conforms", True)))
     return sorted(out, key=lambda b: -b.modified)
 
 
@@ -66,8 +70,13 @@ def prune(data=None) -> list[Path]:
     unfinished build folders; returns what was removed.  A process still
     serving a removed build keeps its open files until it stops."""
     removed = []
-    for b in cached_builds(data):
-        if not b.current:
+    builds = cached_builds(data)
+    keep = None  # the last good build, while the current inputs have none
+    if not any(b.current and not b.rejected for b in builds):
+        last = last_good_build(data)
+        keep = last.directory if last else None
+    for b in builds:
+        if not b.current and b.path != keep:
             shutil.rmtree(b.path, ignore_errors=True)
             removed.append(b.path)
     root = cache_dir()

@@ -75,6 +75,7 @@ class InconsistencyError(SSEGraphError):
 class ValidationFailed(SSEGraphError):
     """The data does not conform to the shapes or a violation query returned rows."""
 
-    def __init__(self, report):
+    def __init__(self, report, result=None):
         self.report = report
+        self.result = result  # the rejected build (readable, not served as good), when one was written
         super().__init__(f"{report.violation_count} violation(s)")

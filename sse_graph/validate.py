@@ -40,6 +40,10 @@ class ValidationReport:
     def as_dict(self) -> dict:
         return {"conforms": self.conforms, "violations": [v.as_dict() for v in self.violations]}
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "ValidationReport":
+        return cls([Violation(**v) for v in d.get("violations", [])])
+
 
 def _rule_id(shapes: Graph, shape) -> str:
     """The stable rule ID of a (possibly nested property) shape: S01 ..."""

@@ -66,7 +66,7 @@ def test_relative_iris_are_refused(tmp_path):
         parse_file(f)
 
 
-def test_a_violation_fails_the_build_and_publishes_nothing(dataset_copy, tmp_path, monkeypatch):
+def test_a_violation_fails_the_build_and_publishes_no_good_build(dataset_copy, tmp_path, monkeypatch):
     f = dataset_copy / "graph" / "001_a8e3a8c5c264d9e4.ttl"
     f.write_text(f.read_text(encoding="utf-8") + "\nid:orphan a org:Membership ; org:member id:labo-ess ; org:role sse:role-member .\n",
                  encoding="utf-8")
@@ -75,7 +75,9 @@ def test_a_violation_fails_the_build_and_publishes_nothing(dataset_copy, tmp_pat
         build(dataset_copy)
     rules = {v.rule for v in e.value.report.violations}
     assert any(r.startswith("S01") for r in rules) and any(r.startswith("S04") for r in rules)
-    assert not (tmp_path / "c").exists() or list((tmp_path / "c").iterdir()) == []
+    # written apart as rejected (readable, see test_violations.py), never as a good build
+    assert [p.name for p in (tmp_path / "c").iterdir()] == [e.value.result.directory.name]
+    assert e.value.result.rejected and e.value.result.directory.name.startswith("rejected-")
     r = _run("build", "--data", str(dataset_copy), env_extra={"SSE_GRAPH_CACHE": str(tmp_path / "c")})
     assert r.returncode == 1 and "S01" in r.stderr and "Traceback" not in r.stderr
 

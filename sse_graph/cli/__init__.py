@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             err.print("did you mean: " + ", ".join(e.suggestions), highlight=False, markup=False)
         return e.exit_code
     except ValidationFailed as e:
-        _print_violations(e.report)
+        _print_violations(e.report, data=e.result.root if e.result is not None else None)
         err.print(f"[red]error:[/red] the dataset has {e.report.violation_count} violation(s); run 'sse-graph validate'")
         return EXIT_FAILED_CHECK
     except SSEGraphError as e:

@@ -19,7 +19,7 @@ from rich.table import Table
 __all__ = [
     "app", "out", "err", "DataOpt", "JsonOpt", "LangOpt",
     "EXIT_OK", "EXIT_FAILED_CHECK", "EXIT_BAD_INPUT", "EXIT_ENVIRONMENT",
-    "_progress", "_build", "_store", "_questions", "_print_violations", "_emit_json", "_table",
+    "_progress", "_build", "_readable_build", "_store", "_questions", "_print_violations", "_emit_json", "_table",
 ]
 
 # The CLI contract (README): 0 an answer (an empty one too), 1 a failed check,
@@ -82,7 +82,27 @@ def _store(data, store_url: str | None = None, *, memory: bool = False):
         return RemoteStore(url, query_path=os.environ.get("SSE_GRAPH_QUERY_PATH", "/query"))
     from ..store import Store
 
-    return Store(_build(data).dataset_path, memory=memory)
+    return Store(_readable_build(data).dataset_path, memory=memory)
+
+
+def _readable_build(data):
+    """The build to answer from: the current one; if its data has violations, the
+    last good build of the folder (else the rejected one), with a warning naming them."""
+    from ..build import last_good_build
+    from ..errors import ValidationFailed
+
+    try:
+        return _build(data)
+    except ValidationFailed as e:
+        last = last_good_build(data)
+        chosen = last or e.result
+        if chosen is None:
+            raise
+        _print_violations(e.report, limit=10, data=data, prefix="warning: ")
+        err.print(f"warning: the data has {e.report.violation_count} violation(s) (sse-graph validate lists them); "
+                  + ("answering from the last good build" if last else "answering from the new build, which has them"),
+                  highlight=False, markup=False)
+        return chosen
 
 
 def _questions(data, lang):
@@ -91,11 +111,23 @@ def _questions(data, lang):
     return Questions(_store(data), lang=lang)
 
 
-def _print_violations(report, limit: int = 50) -> None:
+def _print_violations(report, limit: int = 50, *, data=None, prefix: str = "") -> None:
+    """One line per violation: ``file:line: rule: message (node path)``, the file and
+    line where the node is described (left out when no file names it)."""
+    from ..config import data_paths
+    from ..errors import InputError
+    from ..locate import where
+
+    try:
+        paths = data_paths(data)
+    except InputError:
+        paths = None
     for v in report.violations[:limit]:
-        err.print(f"[red]{v.rule}[/red] {v.focus} {v.path}: {v.message}", highlight=False, markup=True)
+        place = where(v.focus, paths) if paths else ""
+        err.print(f"{prefix}{place + ': ' if place else ''}{v.rule}: {v.message} ({v.focus}{' ' + v.path if v.path else ''})",
+                  highlight=False, markup=False)
     if report.violation_count > limit:
-        err.print(f"... and {report.violation_count - limit} more")
+        err.print(f"{prefix}... and {report.violation_count - limit} more", highlight=False, markup=False)
 
 
 def _emit_json(payload) -> None:

@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from ..errors import ValidationFailed
-from .context import DataOpt, _build, _print_violations, app, err, out
+from .context import EXIT_FAILED_CHECK, DataOpt, _build, _print_violations, app, err, out
 
 
 @app.command()
@@ -31,9 +31,14 @@ def build(
         result = _build(data, force=force, engine=engine or os.environ.get("SSE_GRAPH_ENGINE") or "owlrl",
                         measures=measures)
     except ValidationFailed as e:
-        _print_violations(e.report)
-        err.print(f"[red]build failed:[/red] {e.report.violation_count} violation(s); nothing was published")
-        raise typer.Exit(1)
+        from ..build import last_good_build
+
+        _print_violations(e.report, data=data)
+        last = last_good_build(data)
+        kept = (f"the last good build ({last.directory.name}) is kept and still answers" if last else
+                "there is no good build yet; the other commands answer from this one, with a warning")
+        err.print(f"build failed: {e.report.violation_count} violation(s); {kept}", highlight=False, markup=False)
+        raise typer.Exit(EXIT_FAILED_CHECK)
     if as_json:
         out.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
         return
@@ -70,10 +75,16 @@ def validate(
         report = result.validation
     except ValidationFailed as e:
         if as_json:
-            out.print_json(json.dumps(e.report.as_dict(), ensure_ascii=False))
+            from ..config import data_paths
+            from ..locate import where
+
+            report = e.report.as_dict()
+            for v in report["violations"]:  # where the node is described, file:line
+                v["where"] = where(v["focus"], data_paths(data))
+            out.print_json(json.dumps(report, ensure_ascii=False))
         else:
-            _print_violations(e.report)
-        raise typer.Exit(1)
+            _print_violations(e.report, data=data)
+        raise typer.Exit(EXIT_FAILED_CHECK)
     if as_json:
         out.print_json(json.dumps(report, ensure_ascii=False))
     else:
