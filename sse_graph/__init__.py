@@ -12,6 +12,7 @@ from __future__ import annotations
 from .build import BuildResult, build
 from .errors import (
     AmbiguousNameError,
+    EnvironmentProblem,
     InconsistencyError,
     InputError,
     NotFoundError,
@@ -44,6 +45,7 @@ __all__ = [
     "AmbiguousNameError",
     "InconsistencyError",
     "ValidationFailed",
+    "EnvironmentProblem",
     "__version__",
 ]
 

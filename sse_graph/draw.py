@@ -123,7 +123,7 @@ def _legend(used: list[tuple[str, str, str]], lang: str, focus_label: str | None
 
 
 def draw_html(store, *, focus: str | None = None, depth: int = 2, projection: str = "representation",
-              lang: str = "fr", size_metric: str = "reach", seed: int = 42, height: str = "720px",
+              lang: str = "en", size_metric: str = "reach", seed: int = 42, height: str = "720px",
               labels: LabelIndex | None = None, nodes: set[str] | None = None) -> Picture:
     """The picture as a self-contained HTML page.
 

@@ -1,6 +1,9 @@
 """The errors sse-graph raises, each mapped by the CLI to a documented exit code.
 
-Exit codes: 0 ok; 1 violations, inconsistency or "not found"; 2 bad input or usage.
+Exit codes (the CLI contract, in the README): 0 an answer, an empty one included;
+1 a failed check (violations, inconsistency); 2 bad input or usage (a file, an
+option, a date, a query, an organisation nobody has); 3 an environment problem
+(a port in use, a store that cannot be reached).
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ __all__ = [
     "AmbiguousNameError",
     "InconsistencyError",
     "ValidationFailed",
+    "EnvironmentProblem",
 ]
 
 
@@ -48,8 +52,8 @@ class QueryError(InputError):
     """A SPARQL query that cannot be parsed or is refused."""
 
 
-class NotFoundError(SSEGraphError):
-    """Nothing matches what the user named. Exit code 1."""
+class NotFoundError(InputError):
+    """Nothing matches what the user named (an organisation, an IRI). Exit code 2."""
 
     def __init__(self, message: str, suggestions: list[str] | None = None):
         self.suggestions = suggestions or []
@@ -79,3 +83,9 @@ class ValidationFailed(SSEGraphError):
         self.report = report
         self.result = result  # the rejected build (readable, not served as good), when one was written
         super().__init__(f"{report.violation_count} violation(s)")
+
+
+class EnvironmentProblem(SSEGraphError):
+    """Not the user's input nor the data: a port in use, a store that cannot be reached. Exit code 3."""
+
+    exit_code = 3

@@ -43,6 +43,7 @@ class LabelIndex:
     pref: dict[str, dict[str, str]] = field(default_factory=dict)
     alt: dict[str, list[str]] = field(default_factory=dict)
     organisations: set[str] = field(default_factory=set)
+    collectives: set[str] = field(default_factory=set)  # groups a source names only collectively
 
     @classmethod
     def from_store(cls, store) -> "LabelIndex":
@@ -57,6 +58,7 @@ class LabelIndex:
                 idx.alt.setdefault(org.value, [])
                 if label.value not in idx.alt[org.value]:
                     idx.alt[org.value].append(label.value)
+        idx.collectives = {row[0].value for row in store.select(load_query("collectives").text).rows}
         return idx
 
     def label(self, iri: str, lang: str = "en") -> str:
@@ -86,9 +88,11 @@ class LabelIndex:
     def resolve(self, name: str, *, lang: str = "en") -> str:
         """The IRI of the one organisation ``name`` designates.
 
-        Raises :class:`NotFoundError` (exit 1) with suggestions when nothing
+        Raises :class:`NotFoundError` (exit 2) with suggestions when nothing
         matches, :class:`AmbiguousNameError` (exit 2) when several organisations
-        match equally well.
+        match equally well — or when the one exact match is a collective node
+        (``CRESS``: "the 17 regional chambers") and named organisations match
+        too (``CRESS Bretagne`` ...): the user must say which.
         """
         text = name.strip()
         if not text:
@@ -113,7 +117,11 @@ class LabelIndex:
                 score = 2 if norm.startswith(key) else 1 if any(w.startswith(key) for w in words) else 0
                 scored[org] = max(scored.get(org, -1), score)
         if len(exact) == 1:
-            return exact.pop()
+            only = exact.pop()
+            rivals = {o for o, score in scored.items() if score >= 1 and o != only}
+            if only in self.collectives and rivals:
+                self._ambiguous(name, {only} | rivals, lang)
+            return only
         if len(exact) > 1:
             self._ambiguous(name, exact, lang)
         if scored:

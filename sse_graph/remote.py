@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import InputError, QueryError
+from .errors import EnvironmentProblem, QueryError
 from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
 from .safety import check_query
 from .store import Results
@@ -35,9 +35,9 @@ def _request(method: str, url: str, body: bytes | None = None, headers: dict | N
         detail = e.read().decode("utf-8", errors="replace")[:500]
         if 400 <= e.code < 500:
             raise QueryError(f"{url}: HTTP {e.code}: {detail}") from None
-        raise InputError(f"{url}: HTTP {e.code}: {detail}") from None
-    except urllib.error.URLError as e:
-        raise InputError(f"cannot reach the store at {url}: {e.reason}") from None
+        raise EnvironmentProblem(f"{url}: HTTP {e.code}: {detail}") from None
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+        raise EnvironmentProblem(f"cannot reach the store at {url}: {getattr(e, 'reason', e)}") from None
 
 
 def push(dataset_path: Path, base: str, *, gsp_path: str = "/store") -> dict[str, int]:

@@ -204,9 +204,9 @@ def test_ambiguous_name_exits_2_and_lists_them(built):
     assert r.returncode == 2 and "Ville de Bilbao" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_unknown_name_exits_1_with_suggestions(built):
+def test_unknown_name_exits_2_with_suggestions(built):
     r = _cli("represented-by", "Zorglub")
-    assert r.returncode == 1 and "no organisation matches 'Zorglub'" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "no organisation matches 'Zorglub'" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_bad_date_exits_2(built):

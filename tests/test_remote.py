@@ -75,4 +75,4 @@ def test_the_analyst_commands_answer_from_the_store(built, oxigraph_server):
 
 def test_an_unreachable_store_is_a_clear_error(built):
     r = cli("push", "--store", f"http://127.0.0.1:{free_port()}")
-    assert r.returncode == 2 and "cannot reach the store" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 3 and "cannot reach the store" in r.stderr and "Traceback" not in r.stderr

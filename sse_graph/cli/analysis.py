@@ -59,7 +59,7 @@ def draw(
     depth: int = typer.Option(2, "--depth", help="Radius of the neighbourhood around --focus."),
     projection: str = typer.Option("representation", "--projection", "-p", help="representation, governance, affiliation or all."),
     size: str = typer.Option("reach", "--size", help="The measure that sizes the nodes (reach, members, betweenness, pagerank ...)."),
-    lang: str = typer.Option("fr", "--lang", help="Language of the labels (falls back to en, fr, es, ko)."),
+    lang: str = LangOpt,
     data: Optional[Path] = DataOpt,
 ):
     """Draw who represents whom as a self-contained, offline HTML picture (pyvis)."""

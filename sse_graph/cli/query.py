@@ -20,7 +20,7 @@ def query(
     data: Optional[Path] = DataOpt,
 ):
     """Run a SPARQL query over the reasoned dataset (default graph: union of all graphs)."""
-    from ..errors import InputError
+    from ..errors import InputError, QueryError
     from ..results import render
 
     if (file is None) == (expression is None):
@@ -35,10 +35,15 @@ def query(
     else:
         text = expression
     store = _store(data, store_url)
-    if hasattr(store, "query_bytes"):  # an external store: print its standard answer
-        accept = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
-                  "table": "text/tab-separated-values"}[fmt]
-        sys.stdout.buffer.write(store.query_bytes(text, reasoned=not asserted, accept=accept))
-        return
-    result = store.raw_query(text, reasoned=not asserted)
+    try:
+        if hasattr(store, "query_bytes"):  # an external store: print its standard answer
+            accept = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
+                      "table": "text/tab-separated-values"}[fmt]
+            sys.stdout.buffer.write(store.query_bytes(text, reasoned=not asserted, accept=accept))
+            return
+        result = store.raw_query(text, reasoned=not asserted)
+    except QueryError as e:
+        if file is None:
+            raise
+        raise QueryError(f"{file}: {e}") from None  # name the .rq file the mistake is in
     render(result, fmt, out)

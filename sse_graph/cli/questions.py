@@ -11,7 +11,6 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from ..errors import NotFoundError
 from .context import DataOpt, JsonOpt, LangOpt, _emit_json, _questions, _table, app, out
 
 ARROW = " → "
@@ -173,10 +172,11 @@ def path(
     q = _questions(data, lang)
     ia, ib = q.resolve(a), q.resolve(b)
     steps = q.path(ia, ib)
-    if not steps:
-        raise NotFoundError(f"no chain of relations links '{a}' and '{b}' in the graph")
     if as_json:
         _emit_json(steps)
+        return
+    if not steps:  # an answer, an empty one: exit 0
+        out.print(f"no chain of relations links '{a}' and '{b}' in the graph", highlight=False, markup=False)
         return
     out.print(escape(steps[0]["label"]))
     for s in steps[1:]:
@@ -195,8 +195,9 @@ def search(
     if as_json:
         _emit_json(rows)
         return
-    if not rows:
-        raise NotFoundError(f"no organisation matches '{text}'")
+    if not rows:  # an answer, an empty one: exit 0
+        out.print(f"no organisation matches '{text}'", highlight=False, markup=False)
+        return
     t = _table(f"Organisations matching '{text}'", "label", "also", "iri")
     for e in rows:
         t.add_row(escape(e["label"]), escape(", ".join(e["alt_labels"])), e["iri"])

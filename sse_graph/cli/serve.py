@@ -25,7 +25,28 @@ def serve(
 
     if timeout <= 0 or max_rows <= 0 or workers <= 0 or cache_size < 0:
         raise InputError("--timeout, --max-rows and --workers must be positive")
+    _check_port_free(host, port)
     result = _build(data)
     err.print(f"serving {result.dataset_path} on http://{host}:{port}/ (SPARQL at /sparql)")
     run_serve(result.dataset_path, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
               cache_size=cache_size)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """A port in use (or an address this machine does not have) is an environment
+    problem, exit 3, said before anything is loaded."""
+    import socket
+
+    from ..errors import EnvironmentProblem
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        raise EnvironmentProblem(f"cannot listen on {host}: {e.strerror}") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except OSError as e:
+            raise EnvironmentProblem(f"cannot listen on {host}:{port}: {e.strerror or e} (choose another --port)") from None
