@@ -167,6 +167,7 @@ def build(
     progress: Progress | None = None,
     engine: str | None = None,
     measures: bool | None = None,
+    keep_rejected: bool = True,
 ) -> BuildResult:
     """Load, reason and validate the dataset, or reuse the cached build.
 
@@ -182,6 +183,8 @@ def build(
     ``measures``: compute the network measures into the metrics graph; by default
     only up to :data:`MEASURES_MAX_TRIPLES` asserted triples (above, they cost
     more than the build itself — `sse-graph analyse` computes them on demand).
+
+    ``keep_rejected=False``: a build with violations is not written at all.
     """
     from .errors import InputError
 
@@ -266,6 +269,8 @@ def build(
         (tmp / REPORT_FILE).write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
 
     if not built.report.conforms:
+        if not keep_rejected:  # a staging build (an import being checked): nothing to read from it later
+            raise ValidationFailed(built.report)
         result.directory = cache_dir() / (REJECTED_PREFIX + key)
         say("writing the rejected build (it has violations)")
         _atomic_publish(result.directory, write)

@@ -72,10 +72,12 @@ def test_a_corrected_file_replaces_its_named_graph(data, tmp_path):
 
 
 @pytest.mark.parametrize("table,kind,expected", [
-    ("organisations_bad.csv", "organisations", ["row 3, column 'id'", "row 4, column 'id'", "row 5, column 'country'"]),
-    ("memberships_bad.csv", "memberships", ["row 2, column 'member': unknown organisation 'zorglub-inconnu'",
-                                            "row 3, column 'start': '2018-13' is not a real date",
-                                            "row 4, column 'organisation': 'pls' is not a representative body"]),
+    ("organisations_bad.csv", "organisations", ["organisations_bad.csv:3:id: a value is required",
+                                                "organisations_bad.csv:4:id: duplicate id 'good-one'",
+                                                "organisations_bad.csv:5:country: 'XX' is not an ISO 3166-1 alpha-2 code"]),
+    ("memberships_bad.csv", "memberships", ["memberships_bad.csv:2:member: unknown organisation 'zorglub-inconnu'",
+                                            "memberships_bad.csv:3:start: '2018-13' is not a real date",
+                                            "memberships_bad.csv:4:organisation: 'pls' is not a representative body"]),
 ])
 def test_bad_rows_are_named_and_nothing_is_written(data, private_cache, table, kind, expected):
     before_data, before_cache = snapshot(data), snapshot(private_cache)
