@@ -140,27 +140,39 @@ def import_table(path: str | Path, kind: str, *, data=None, progress=None, engin
     with every problem, writing nothing, when anything is wrong.  ``dry_run``: do
     every check and say what would change, but write nothing.  ``engine`` reasons
     the graph and the staging copy (see :func:`~sse_graph.build.build`)."""
-    from ..build import build
-    from ..fileio import write_atomic
-    from ..store import Store
-
     path = Path(path)
     say = progress or (lambda _m: None)
     _arguments(path, kind)
     paths = data_paths(data)
     stem = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "table"
-    target = paths.graph / f"import-{stem}.ttl"
-
     say(f"reading {path.name}")
     table = _read(path)
     columns, labels = _columns(table, kind)
     say("reading the graph's vocabulary")
-    current = build(paths.root, progress=progress, engine=engine)
-    engine = engine or current.engine  # the staging build reasons as the current one did
-    vocab = Vocabulary.from_store(Store(current.dataset_path), f"https://w3id.org/sse-graph/graph/import-{stem}")
+    vocab, engine = _vocabulary(paths, stem, progress, engine)
     say(f"checking the rows of {path.name}")
     records = _check(table, kind, columns, labels, vocab)
+    return _write(paths, path, kind, stem, records, vocab, say=say, progress=progress, engine=engine, dry_run=dry_run)
 
+
+def _vocabulary(paths: DataPaths, stem: str, progress, engine):
+    """What the current graph offers the import, and the engine the staging build will use
+    (the current build's: it reasons as the current one did)."""
+    from ..build import build
+    from ..store import Store
+
+    current = build(paths.root, progress=progress, engine=engine)
+    own = f"https://w3id.org/sse-graph/graph/import-{stem}"
+    return Vocabulary.from_store(Store(current.dataset_path), own), engine or current.engine
+
+
+def _write(paths: DataPaths, path: Path, kind: str, stem: str, records: list[dict], vocab: Vocabulary, *,
+           say, progress, engine, dry_run: bool) -> ImportResult:
+    """The import's Turtle, compared with what is there, staged and validated, then
+    written with its journal entry (unless unchanged or a dry run)."""
+    from ..fileio import write_atomic
+
+    target = paths.graph / f"import-{stem}.ttl"
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     text = import_turtle(kind, records, stem=stem, file_name=path.name, digest=digest,
                          created=_dt.date.today().isoformat(), sources=vocab.sources, known=vocab.known)
@@ -171,7 +183,6 @@ def import_table(path: str | Path, kind: str, *, data=None, progress=None, engin
         return result
     before, after = _triples(old), _triples(text)
     result.added, result.removed = sorted(after - before), sorted(before - after)
-
     say("reasoning and validating the graph with the import (staging copy)")
     staged = _stage(paths, target, text, path=path, records=records, progress=progress, engine=engine)
     result.triples = staged.graphs.get(f"https://w3id.org/sse-graph/graph/import-{stem}", len(after))
