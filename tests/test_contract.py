@@ -23,6 +23,12 @@ ANSWERS = [  # exit 0, an empty answer included; (arguments, a piece of stdout)
     (["represented-by", "Social Economy Europe"], "none in the graph"),
     (["query", "-e", NOTHING, "--format", "csv"], "s"),
     (["show", "SAW-B"], "SAW-B"),
+    (["seats", "ConcertES"], "Seats and mandates of ConcertES"),
+    (["represents", "SAW-B"], "none in the graph"),
+    (["members", "ConcertES", "--role", "astronaut"], "0 member(s)"),
+    (["analyse", "--top", "3"], "reach"),
+    (["cache"], "sse-graph cache"),
+    (["imports"], "no import yet"),
     (["validate"], "conforms"),
 ]
 
@@ -42,6 +48,15 @@ BAD_INPUT = [  # exit 2; (arguments, a piece of stderr naming the mistake)
     (["query", "-e", NOTHING, "--format", "xml"], "unknown format"),
     (["show", "<https://w3id.org/sse-graph/id/nobody>"], "no organisation has the IRI"),
     (["draw", "-o", "never.html", "--depth", "-1"], "--depth"),
+    (["seats", "Zorglub"], "no organisation matches 'Zorglub'"),
+    (["represents", "Zorglub"], "no organisation matches 'Zorglub'"),
+    (["analyse", "-p", "nonsense"], "unknown projection 'nonsense'"),
+    (["analyse", "-m", "nonsense"], "unknown metric(s) nonsense"),
+    (["draw", "-o", "never.html", "-p", "nonsense"], "unknown projection 'nonsense'"),
+    (["export", "--format", "nonsense"], "unknown export format 'nonsense'"),
+    (["serve", "--timeout", "-1"], "must be positive"),
+    (["import", "nowhere.csv", "--kind", "organisations"], "nowhere.csv: no such file"),
+    (["import", "--undo", "99"], "no import 99"),
     (["frobnicate"], "No such command"),
     (["members"], "Missing argument"),
 ]
