@@ -32,9 +32,13 @@ def ids(rows):
 
 
 # ------------------------------------------------------------------ members
-def test_members_of_ess_france_are_the_named_cress_and_the_collective(questions):
+def test_members_of_ess_france_are_the_named_cress_and_the_collectives(questions):
+    # 000: "It federates the national SSE organisations representing the various statutory forms of
+    # SSE (...), the 17 regional SSE Chambers (CRESS) and any other legal entity wishing to become
+    # involved in its activities": three collectives, besides the CRESS named in 002 and 003.
     assert ids(questions.members(ID + "ess-france")) == {
-        "cress-bretagne", "cress-occitanie", "cress-nouvelle-aquitaine", "cress-hdf", "cress"}
+        "cress-bretagne", "cress-occitanie", "cress-nouvelle-aquitaine", "cress-hdf", "cress",
+        "ess-france-national-organisations", "ess-france-other-members"}
 
 
 def test_members_of_cepes(questions):
