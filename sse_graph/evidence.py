@@ -89,6 +89,7 @@ class Fact:
     predicate: str | None = None
     object: str | None = None
     anchors: list[str] = field(default_factory=list)
+    text: str = ""       # the fact in prefixed names, for a reader
 
     @property
     def where(self) -> str:
@@ -149,7 +150,7 @@ class EvidenceReport:
             "texts_dir": self.texts_dir,
             "ok": self.ok,
             "sources": [asdict(s) for s in self.sources],
-            "unanchored": [{"kind": f.kind, "subject": f.subject, "predicate": f.predicate, "object": f.object,
+            "unanchored": [{"kind": f.kind, "fact": f.text, "subject": f.subject, "predicate": f.predicate, "object": f.object,
                             "file": f.file, "line": f.line} for f in self.unanchored],
             "moved": [_quote_dict(q) for q in self.moved],
             "not_found": [_quote_dict(q) for q in self.not_found],
@@ -456,6 +457,7 @@ def verify(root=None, texts_dir=None) -> EvidenceReport:
                 summary.facts += 1
                 summary.anchored += bool(good)
             if not good:
+                fact.text = fact.describe(data.short)
                 unanchored.append(fact)
         if summary is not None:
             summary.curator_notes = sum(1 for a in data.anchors.values()
