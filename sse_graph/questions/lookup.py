@@ -13,7 +13,7 @@ from ..names import LabelIndex, normalise
 from ..queries import load_query
 
 __all__ = ["select", "member_rows", "representation_edges", "shortest_chains", "relation_adjacency",
-           "shortest_path", "search_scores"]
+           "shortest_path", "search_scores", "fact_evidence_rows", "link_evidence_rows", "attribute_evidence_rows"]
 
 Edges = dict[str, dict[str, set[str]]]
 
@@ -136,3 +136,35 @@ def search_scores(labels: LabelIndex, text: str) -> dict[str, int]:
         if best:
             scores[iri] = best
     return scores
+
+
+# ---------------------------------------------------------------------- evidence
+_UNSAFE_IRI = set('<>"{}|^`\\ \t\n\r')
+
+
+def _values(variables: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """A ``VALUES`` block of IRIs (taken from the store; anything that is not a plain IRI is left out)."""
+    ok = [r for r in rows if all(v and not (set(v) & _UNSAFE_IRI) for v in r)]
+    body = " ".join("(" + " ".join(f"<{v}>" for v in r) + ")" for r in dict.fromkeys(ok))
+    return f"VALUES ({' '.join('?' + v for v in variables)}) {{ {body} }}"
+
+
+def fact_evidence_rows(store, facts: list[str]) -> list[dict]:
+    """The evidence of many facts (records, entities) in one query: a row per (fact, evidence)."""
+    if not facts:
+        return []
+    text = load_query("fact_evidence").text.replace("#VALUES", _values(("fact",), [(f,) for f in facts]), 1)
+    return store.select(text).dicts()
+
+
+def link_evidence_rows(store, pairs: list[tuple[str, str]]) -> list[dict]:
+    """The evidence linking each pair ``(a, b)`` (records naming both, statements between them), in one query."""
+    if not pairs:
+        return []
+    text = load_query("link_evidence").text.replace("#VALUES", _values(("a", "b"), pairs), 1)
+    return store.select(text).dicts()
+
+
+def attribute_evidence_rows(store, org: str) -> list[dict]:
+    """The evidence of every attribute statement about ``org`` (kind, place, level …)."""
+    return select(store, "attribute_evidence", org).dicts()
