@@ -167,3 +167,22 @@ def test_verify_passes_on_the_seed_texts(capsys):
     code = main(["evidence", "verify"])
     captured = capsys.readouterr()
     assert code == 0, captured.err[-3000:]
+
+
+# ------------------------------------------------------------------ the shape (validate, without the texts)
+def test_the_shape_catches_a_fact_without_an_anchor_in_both_engines():
+    import rdflib
+
+    from sse_graph.validate import _to_store, validate_graph, validate_store
+
+    g = rdflib.Graph()
+    for f in (ROOT / "ontology" / "sse.ttl", ROOT / "ontology" / "concepts.ttl", ROOT / "graph" / "sources.ttl",
+              ROOT / "tests" / "data" / "shapes" / "S12_invalid.ttl"):
+        g.parse(f, format="turtle")
+    shapes = ROOT / "ontology" / "shapes.ttl"
+    for report in (validate_graph(g, shapes, queries=False), validate_store(_to_store(g), shapes, queries=False)):
+        assert {(v.rule, v.focus) for v in report.violations} == {
+            ("S12-fact-anchored", "https://w3id.org/sse-graph/id/m1"),
+            ("S12-fact-anchored", "https://w3id.org/sse-graph/id/ann")}
+    fr = validate_graph(g, shapes, lang="fr", queries=False)
+    assert all("preuve" in v.message for v in fr.violations)
