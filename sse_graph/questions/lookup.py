@@ -5,6 +5,7 @@ functions return rows of the queries and paths of IRIs.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 from datetime import date
 
@@ -149,11 +150,19 @@ def _values(variables: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     return f"VALUES ({' '.join('?' + v for v in variables)}) {{ {body} }}"
 
 
+def _bind(name: str, values: str) -> str:
+    """The shipped query ``name`` with its example ``VALUES`` line replaced by ``values``."""
+    text, n = re.subn(r"(?m)^\s*VALUES [^\n]*# the example; the library binds [^\n]*$", lambda _m: "  " + values,
+                      load_query(name).text, count=1)
+    assert n == 1, f"{name}.rq has no example VALUES line"
+    return text
+
+
 def fact_evidence_rows(store, facts: list[str]) -> list[dict]:
     """The evidence of many facts (records, entities) in one query: a row per (fact, evidence)."""
     if not facts:
         return []
-    text = load_query("fact_evidence").text.replace("#VALUES", _values(("fact",), [(f,) for f in facts]), 1)
+    text = _bind("fact_evidence", _values(("fact",), [(f,) for f in facts]))
     return store.select(text).dicts()
 
 
@@ -161,7 +170,7 @@ def link_evidence_rows(store, pairs: list[tuple[str, str]]) -> list[dict]:
     """The evidence linking each pair ``(a, b)`` (records naming both, statements between them), in one query."""
     if not pairs:
         return []
-    text = load_query("link_evidence").text.replace("#VALUES", _values(("a", "b"), pairs), 1)
+    text = _bind("link_evidence", _values(("a", "b"), pairs))
     return store.select(text).dicts()
 
 
