@@ -25,6 +25,10 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DCT_SOURCE = "http://purl.org/dc/terms/source"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SOURCE = "https://w3id.org/sse-graph/source/generated"
+# One synthetic passage of the synthetic source: the evidence every generated fact points to (shape S12).
+EVIDENCE = "https://w3id.org/sse-graph/evidence/generated"
+OA = "http://www.w3.org/ns/oa#"
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 COUNTRIES = [("fr", "France", "France"), ("be", "Belgique", "Belgium"), ("es", "España", "Spain"), ("kr", "대한민국", "South Korea"),
              ("ca", "Canada", "Canada"), ("it", "Italia", "Italy")]
 LANG = {"fr": "fr", "be": "fr", "es": "es", "kr": "ko", "ca": "fr", "it": "it"}
@@ -45,6 +49,11 @@ class _Writer:
     def iri(self, s: str, p: str, o: str) -> None:
         self.t(s, p, f"<{o}>")
 
+    def sourced(self, s: str) -> None:
+        """The source of a generated fact and the (synthetic) passage it is derived from."""
+        self.iri(s, DCT_SOURCE, SOURCE)
+        self.iri(s, PROV_DERIVED, EVIDENCE)
+
 
 SUPER = {"Network": ["RepresentativeBody"], "Chamber": ["RepresentativeBody"], "UmbrellaBody": ["RepresentativeBody"],
          "Federation": ["RepresentativeBody"]}
@@ -62,6 +71,8 @@ def generate(orgs: int, seed: int = 1, *, materialise_types: bool = False) -> li
     w.t(SOURCE, "http://purl.org/dc/terms/title", '"Synthetic SSE-shaped graph"@en')
     w.t(SOURCE, SSE + "fileName", f'"generated-{orgs}-{seed}.nt"')
     w.t(SOURCE, "http://purl.org/dc/terms/language", '"en"')
+    w.iri(EVIDENCE, RDF_TYPE, OA + "SpecificResource")
+    w.iri(EVIDENCE, OA + "hasSource", SOURCE)
 
     n_world = 1
     n_europe = max(2, orgs // 20000)
@@ -86,7 +97,7 @@ def generate(orgs: int, seed: int = 1, *, materialise_types: bool = False) -> li
         w.iri(iri, SSE + "level", SSE + f"level-{level}")
         if country:
             w.iri(iri, SSE + "activeIn", f"{ID}country-{country[0]}")
-        w.iri(iri, DCT_SOURCE, SOURCE)
+        w.sourced(iri)
         return iri
 
     def membership(member: str, body: str, role: str = "member") -> None:
@@ -98,14 +109,14 @@ def generate(orgs: int, seed: int = 1, *, materialise_types: bool = False) -> li
         w.iri(m, ORG + "organization", body)
         w.iri(m, ORG + "role", SSE + f"role-{role}")
         w.t(m, SSE + "attestedOn", f'"{rng.randint(2010, 2023)}-12-31"^^<{XSD}date>')
-        w.iri(m, DCT_SOURCE, SOURCE)
+        w.sourced(m)
 
     for code, local, en in COUNTRIES:
         c = f"{ID}country-{code}"
         w.iri(c, RDF_TYPE, SSE + "Country")
         w.t(c, SKOS + "prefLabel", _lit(local, LANG[code]))
         w.t(c, SSE + "isoCode", f'"{code.upper()}"')
-        w.iri(c, DCT_SOURCE, SOURCE)
+        w.sourced(c)
 
     world = [org("Network", 0, None, "international", "Réseau mondial de l'ESS", "World SSE network")]
     europe = [org("Network", i + 1, None, "european", f"Réseau européen {i}", f"European network {i}") for i in range(n_europe)]
@@ -140,7 +151,7 @@ def generate(orgs: int, seed: int = 1, *, materialise_types: bool = False) -> li
         p = f"{ID}project-{i}"
         w.iri(p, RDF_TYPE, SSE + "Project")
         w.t(p, SKOS + "prefLabel", _lit(f"Projet {i}", "fr"))
-        w.iri(p, DCT_SOURCE, SOURCE)
+        w.sourced(p)
         projects.append(p)
     for i in range(n_ent):
         f, country = feds[rng.randrange(len(feds))]
@@ -156,21 +167,21 @@ def generate(orgs: int, seed: int = 1, *, materialise_types: bool = False) -> li
             w.iri(p, SSE + "partner", e)
             w.iri(p, SSE + "partnerIn", projects[rng.randrange(len(projects))])
             w.iri(p, ORG + "role", SSE + "role-partner")
-            w.iri(p, DCT_SOURCE, SOURCE)
+            w.sourced(p)
     for i, (f, _country) in enumerate(feds):
         if rng.random() < 0.3:
             rec += 1
             person = f"{ID}person-{rec}"
             w.iri(person, RDF_TYPE, SSE + "Person")
             w.t(person, SKOS + "prefLabel", _lit(f"Personne {rec}", "fr"))
-            w.iri(person, DCT_SOURCE, SOURCE)
+            w.sourced(person)
             s = f"{ID}s-{rec}"
             w.iri(s, RDF_TYPE, SSE + "Seat")
             w.iri(s, SSE + "holder", person)
             w.iri(s, SSE + "onBehalfOf", f)
             w.iri(s, SSE + "body", bodies[rng.randrange(len(bodies))])
             w.iri(s, ORG + "role", SSE + "role-seat-member")
-            w.iri(s, DCT_SOURCE, SOURCE)
+            w.sourced(s)
     return w.lines
 
 

@@ -33,6 +33,43 @@ def _src(e: dict) -> str:
     return ", ".join(e.get("sources") or []) or "—"
 
 
+def _plain(text: str | None) -> str:
+    """Text from the data made inert for rich: markup escaped, line ends shown as ⏎, control
+    and bidi characters shown by their code point."""
+    import unicodedata
+
+    shown = "".join("⏎" if c == "\n" else f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cc", "Cf") else c
+                    for c in text or "")
+    return escape(shown)
+
+
+def _passage(e: dict) -> str:
+    """``prefix … **exact** … suffix — title, date, locator`` in rich markup, the data escaped."""
+    where = ", ".join(_plain(x) for x in (e["source_title"], e["source_date"], e["locator"]) if x)
+    return f"    …{_plain(e['prefix'])}[bold]{_plain(e['exact'])}[/bold]{_plain(e['suffix'])}…  — {where}"
+
+
+def _print_evidence(card: dict) -> None:
+    """Each fact of the card with the passages it rests on."""
+    facts = [(f"{card['label']} (named)", card.get("evidence", []))]
+    facts += [(f"kind: {t['label']}", t.get("evidence", [])) for t in card["types"]
+              if t["label"] in card["asserted_types"]]
+    facts += [(f"{p['relation']}: {p['label']}", p.get("evidence", [])) for p in card["places"]]
+    facts += [(f"{name}: {v['value']}", v.get("evidence", [])) for name, values in card["facts"].items()
+              for v in values if name != "note"]
+    facts += [(f"{r['direction']} {r['relation']} {r['label']}" + (f" ({r['role']})" if r["role"] else ""),
+               r.get("evidence", [])) for r in card["relations"]]
+    facts += [(f"seat: {s['relation']} {s['body']}", s.get("evidence", [])) for s in card["seats"]]
+    facts += [(f"{c['measure']}: {c['qualifier'] or ''} {c['value']}", c.get("evidence", [])) for c in card["counts"]]
+    out.print("[bold]Evidence[/bold]")
+    for fact, passages in facts:
+        out.print(_plain(fact), highlight=False)
+        if not passages:
+            out.print("    (no passage)", highlight=False)
+        for e in passages:
+            out.print(_passage(e), highlight=False)
+
+
 @app.command()
 def members(
     org: str = typer.Argument(..., help="IRI, prefixed name, label or acronym."),
@@ -129,6 +166,8 @@ def seats(
 def show(
     org: str = typer.Argument(..., help="IRI, prefixed name, label or acronym."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    evidence: bool = typer.Option(False, "--evidence", help="Print each fact with its passage in context, "
+                                                            "the source's title, date and locator."),
     lang: str = LangOpt, data: Optional[Path] = DataOpt,
 ):
     """The organisation's card: labels, kinds, places, relations both ways, seats, counts, sources."""
@@ -160,6 +199,8 @@ def show(
             t.add_row(escape(c["measure"]), f"{c['qualifier'] or ''} {c['value']}", str(c["as_of"] or "undated"), _src(c))
         out.print(t)
     out.print("sources: " + ", ".join(card["sources"]))
+    if evidence:
+        _print_evidence(card)
 
 
 @app.command()

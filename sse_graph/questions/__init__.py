@@ -9,10 +9,14 @@ puts them together over one store.
 Each method takes an organisation's IRI (see :meth:`Questions.resolve`) and
 returns a list of plain dicts, the shape of the CLI's ``--json`` output: ``iri``,
 ``label``, ``alt_labels`` and the fields that apply (``roles``, ``start``,
-``end``, ``attested``, ``chain``, ``relation``, ``body``, ``person``, ``sources``).
+``end``, ``attested``, ``chain``, ``relation``, ``body``, ``person``, ``sources``) and
+``evidence``: the passages each fact rests on (``{source, source_title, source_date,
+locator, exact, prefix, suffix, start, end}``), fetched for all the facts of an answer in
+one query.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,10 +49,33 @@ class Questions:
     def _select(self, name: str, org: str | None = None):
         return lookup.select(self.store, name, org)
 
+    # ------------------------------------------------------------------ evidence
+    def fact_evidence(self, facts: list[str]) -> dict[str, list[dict]]:
+        """Evidence rows per fact IRI (records, entities), for all of them in one query."""
+        out: dict[str, list[dict]] = defaultdict(list)
+        for row in lookup.fact_evidence_rows(self.store, facts):
+            out[row["fact"]].append(row)
+        return out
+
+    def link_evidence(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[dict]]:
+        """Evidence rows per pair ``(a, b)`` (the records and statements linking them), in one query."""
+        out: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for row in lookup.link_evidence_rows(self.store, pairs):
+            out[(row["a"], row["b"])].append(row)
+        return out
+
+    def _with_chain_evidence(self, answers: list[dict]) -> list[dict]:
+        chains = [list(zip(a["chain_iris"], a["chain_iris"][1:])) for a in answers]
+        found = self.link_evidence([pair for chain in chains for pair in chain])
+        for a, chain in zip(answers, chains):
+            a["evidence"] = self.format.evidence_list([r for pair in chain for r in found.get(pair, [])])
+        return answers
+
     # ------------------------------------------------------------------ members
     def members(self, org: str, *, as_of: date | None = None, role: str | None = None) -> list[dict]:
         """The members of ``org``: one entry per member with its roles, dates and sources."""
-        return self.format.members(lookup.member_rows(self.store, self.labels, org, as_of=as_of, role=role))
+        rows = lookup.member_rows(self.store, self.labels, org, as_of=as_of, role=role)
+        return self.format.members(rows, self.fact_evidence([r["membership"] for r in rows if r.get("membership")]))
 
     def declared_counts(self, iri: str, measure_suffix: str = "members") -> list[dict]:
         """What the sources say the number of members (or another measure) is."""
@@ -61,22 +88,24 @@ class Questions:
         """Every organisation that represents ``org``, directly or through a chain."""
         reached = [r["body"] for r in self._select("represented_by", org).dicts()]
         up, _down = lookup.representation_edges(self.store)
-        return self.format.chain_answers(reached, lookup.shortest_chains(org, up))
+        return self._with_chain_evidence(self.format.chain_answers(reached, lookup.shortest_chains(org, up)))
 
     def represents(self, org: str) -> list[dict]:
         """Every organisation ``org`` represents, directly or indirectly."""
         reached = [r["member"] for r in self._select("represents", org).dicts()]
         _up, down = lookup.representation_edges(self.store)
-        return self.format.chain_answers(reached, lookup.shortest_chains(org, down))
+        return self._with_chain_evidence(self.format.chain_answers(reached, lookup.shortest_chains(org, down)))
 
     # ------------------------------------------------------------------ seats
     def seats(self, org: str) -> list[dict]:
         """The seats and mandates ``org`` holds on bodies, itself or through a person."""
-        return self.format.seats(self._select("seats", org).dicts())
+        rows = self._select("seats", org).dicts()
+        return self.format.seats(rows, self.fact_evidence([r["seat"] for r in rows]))
 
     def sitting(self, body: str) -> list[dict]:
         """Who sits on ``body``, in which role, for whom."""
-        return self.format.sitting(self._select("body_members", body).dicts())
+        rows = self._select("body_members", body).dicts()
+        return self.format.sitting(rows, self.fact_evidence([r["seat"] for r in rows]))
 
     # ------------------------------------------------------------------ relations, path
     def relations(self) -> list[dict]:
@@ -100,13 +129,18 @@ class Questions:
         (member of, reversed)"``...), the role and the sources of that step.
         """
         adj = lookup.relation_adjacency(self.relations())
-        steps = []
+        steps, pairs = [], []
         for node, info in lookup.shortest_path(adj, a, b):
             if info is None:
                 steps.append(self.format.path_step(node, None, None, []))
+                pairs.append(None)
             else:
                 parent, rel, role = info
                 steps.append(self.format.path_step(node, rel, role, lookup.step_sources(adj, parent, node, rel)))
+                pairs.append((parent, node))
+        found = self.link_evidence([p for p in pairs if p])
+        for step, pair in zip(steps, pairs):
+            step["evidence"] = self.format.evidence_list(found.get(pair, []) + found.get(pair[::-1], [])) if pair else []
         return steps
 
     # ------------------------------------------------------------------ search
@@ -117,13 +151,26 @@ class Questions:
     # ------------------------------------------------------------------ card
     def card(self, org: str) -> dict:
         """Everything the graph says of ``org``, each fact with its sources."""
-        types, places, facts, sources = self.format.card_facts(self._select("card", org).dicts())
-        counts = [self.format.count(row) for row in self._select("counts", org).dicts()]
-        relations = sorted((self.format.relation(n) for n in self.neighbours(org)),
-                           key=lambda r: (r["direction"], r["relation"], normalise(r["label"])))
+        attributes: dict[tuple, list[dict]] = defaultdict(list)
+        for row in lookup.attribute_evidence_rows(self.store, org):
+            attributes[(row["p"], row["o"])].append(row)
+        types, places, facts, sources = self.format.card_facts(self._select("card", org).dicts(), attributes)
+        count_rows = self._select("counts", org).dicts()
+        own = self.fact_evidence([org] + [r["count"] for r in count_rows])
+        counts = [{**self.format.count(row), "evidence": self.format.evidence_list(own.get(row["count"], []))}
+                  for row in count_rows]
+        neighbours = self.neighbours(org)
+        links = self.link_evidence([(org, n["other"]) for n in neighbours])
+        relations = []
+        for n in neighbours:
+            r = self.format.relation(n)
+            r["evidence"] = self.format.evidence_list(links.get((org, n["other"]), []) + links.get((n["other"], org), []))
+            relations.append(r)
+        relations.sort(key=lambda r: (r["direction"], r["relation"], normalise(r["label"])))
         return {
             **self.format.entity(org),
-            "types": [{"iri": t["iri"], "label": t["label"]} for t in types],
+            "evidence": self.format.evidence_list(own.get(org, [])),
+            "types": [{"iri": t["iri"], "label": t["label"], "evidence": t["evidence"]} for t in types],
             "asserted_types": [t["label"] for t in types if not t["inferred"]],
             "places": places,
             "facts": facts,

@@ -34,12 +34,15 @@ class Formatter:
         return {"iri": iri, "label": self.labels.label(iri, self.lang), "alt_labels": self.labels.alt_labels(iri, self.lang)}
 
     # ------------------------------------------------------------------ members, counts
-    def members(self, rows: list[dict]) -> list[dict]:
-        """One entry per member: its roles, earliest start, latest end and attestation, sources."""
+    def members(self, rows: list[dict], evidence: dict[str, list[dict]] | None = None) -> list[dict]:
+        """One entry per member: its roles, earliest start, latest end and attestation, sources,
+        and the evidence of its memberships (``evidence``: record IRI → evidence rows)."""
         grouped: dict[str, dict] = {}
+        passages: dict[str, list[dict]] = defaultdict(list)
         for row in rows:
             entry = grouped.setdefault(row["member"], {**self.entity(row["member"]), "roles": [], "start": None,
                                                        "end": None, "attested": None, "sources": []})
+            passages[row["member"]] += (evidence or {}).get(row.get("membership") or "", [])
             if row["role"]:
                 lbl = self.label(row["role"])
                 if lbl not in entry["roles"]:
@@ -49,9 +52,10 @@ class Formatter:
                     entry[k] = row[k] if entry[k] is None else pick(entry[k], row[k], key=str)
             if row["file"] and row["file"] not in entry["sources"]:
                 entry["sources"].append(row["file"])
-        for e in grouped.values():
+        for iri, e in grouped.items():
             e["roles"].sort()
             e["sources"].sort()
+            e["evidence"] = self.evidence_list(passages[iri])
         return sorted(grouped.values(), key=lambda e: normalise(e["label"]))
 
     def declared_count(self, row: dict) -> dict:
@@ -79,8 +83,8 @@ class Formatter:
         return sorted(answers, key=lambda a: (len(a["chain"]), normalise(a["label"])))
 
     # ------------------------------------------------------------------ seats
-    def seats(self, rows: list[dict]) -> list[dict]:
-        """One entry per seat and relation, with its roles and sources."""
+    def seats(self, rows: list[dict], evidence: dict[str, list[dict]] | None = None) -> list[dict]:
+        """One entry per seat and relation, with its roles, sources and evidence."""
         grouped: dict[tuple, dict] = {}
         for row in rows:
             key = (row["seat"], row["relation"])
@@ -95,6 +99,7 @@ class Formatter:
                     "on_behalf_of": self.label(row["behalf"]),
                     "start": row["start"], "end": row["end"], "attested": row["attested"], "during": row["during"],
                     "sources": [],
+                    "evidence": self.evidence_list((evidence or {}).get(row["seat"], [])),
                 }
             if row["role"]:
                 lbl = self.label(row["role"])
@@ -104,7 +109,7 @@ class Formatter:
                 e["sources"].append(row["file"])
         return sorted(grouped.values(), key=lambda e: (normalise(e["label"]), e["relation"], e["person"] or ""))
 
-    def sitting(self, rows: list[dict]) -> list[dict]:
+    def sitting(self, rows: list[dict], evidence: dict[str, list[dict]] | None = None) -> list[dict]:
         out = [{
             **self.entity(row["holder"]),
             "roles": [self.label(row["role"])] if row["role"] else [],
@@ -112,6 +117,7 @@ class Formatter:
             "nominated_by": self.label(row["nominator"]),
             "start": row["start"], "end": row["end"], "attested": row["attested"], "during": row["during"],
             "sources": [row["file"]] if row["file"] else [],
+            "evidence": self.evidence_list((evidence or {}).get(row["seat"], [])),
         } for row in rows]
         return sorted(out, key=lambda e: normalise(e["label"]))
 
@@ -124,8 +130,11 @@ class Formatter:
         return [{**self.entity(iri), "score": s} for iri, s in ranked[:limit]]
 
     # ------------------------------------------------------------------ card
-    def card_facts(self, rows: list[dict]) -> tuple[list[dict], list[dict], dict, set[str]]:
-        """From the card query's rows: kinds (asserted first), places, facts, source files."""
+    def card_facts(self, rows: list[dict], evidence: dict[tuple, list[dict]] | None = None
+                   ) -> tuple[list[dict], list[dict], dict, set[str]]:
+        """From the card query's rows: kinds (asserted first), places, facts, source files; each
+        with the evidence of its attribute statement (``evidence``: (predicate, object) → rows)."""
+        evidence = evidence or {}
         types, places, facts = [], [], defaultdict(list)
         sources: set[str] = set()
         for row in rows:
@@ -134,16 +143,53 @@ class Formatter:
                 sources.add(f)
             if p == RDF_TYPE:
                 if o.startswith(SSE) and o not in [t["iri"] for t in types]:
-                    types.append({"iri": o, "label": self.label(o), "inferred": g == str(INFERRED_GRAPH)})
+                    types.append({"iri": o, "label": self.label(o), "inferred": g == str(INFERRED_GRAPH),
+                                  "evidence": self.evidence_list(evidence.get((p, o), []))})
             elif p in PLACE_PROPERTIES:
-                entry = {"relation": p.rsplit("#", 1)[1], "iri": o, "label": self.label(o)}
+                entry = {"relation": p.rsplit("#", 1)[1], "iri": o, "label": self.label(o),
+                         "evidence": self.evidence_list(evidence.get((p, o), []))}
                 if entry not in places:
                     places.append(entry)
             elif p in FACT_PROPERTIES:
                 value = self.label(o) if o.startswith("http") else o
-                facts[p.rsplit("#", 1)[1]].append({"value": value, "sources": [f] if f else []})
+                facts[p.rsplit("#", 1)[1]].append({"value": value, "sources": [f] if f else [],
+                                                   "evidence": self.evidence_list(evidence.get((p, o), []))})
         types.sort(key=lambda t: (t["inferred"], t["label"]))
         return types, places, dict(facts), sources
+
+    # ------------------------------------------------------------------ evidence
+    @staticmethod
+    def evidence(row: dict) -> dict:
+        """One piece of evidence as the answers carry it: the source (file name), its title and
+        date, an RFC 5147 locator (``file#char=start,end``), the quote in context and its offsets.
+        A curator's note has no locator; its reason is the ``exact``."""
+        date = row.get("date")
+        if row.get("dateQualifier"):
+            date = f"{date} ({row['dateQualifier']})" if date else row["dateQualifier"]
+        start, end, file = row.get("start"), row.get("end"), row.get("fileName")
+        if row.get("comment") is not None and row.get("exact") is None:
+            return {"source": "curator's note", "source_title": "curator's note", "source_date": None,
+                    "locator": row.get("ev"), "exact": row["comment"], "prefix": "", "suffix": "",
+                    "start": None, "end": None}
+        return {
+            "source": file or row.get("ev"),
+            "source_title": row.get("title"),
+            "source_date": str(date) if date is not None else None,
+            "locator": f"{file}#char={start},{end}" if file and start is not None else file,
+            "exact": row.get("exact"), "prefix": row.get("prefix") or "", "suffix": row.get("suffix") or "",
+            "start": int(start) if start is not None else None, "end": int(end) if end is not None else None,
+        }
+
+    def evidence_list(self, rows: list[dict]) -> list[dict]:
+        """The evidence of ``rows``, each passage once, by source and position."""
+        seen, out = set(), []
+        for row in rows:
+            e = self.evidence(row)
+            key = (e["source"], e["start"], e["end"], e["exact"])
+            if key not in seen:
+                seen.add(key)
+                out.append(e)
+        return sorted(out, key=lambda e: (str(e["source"]), e["start"] if e["start"] is not None else -1))
 
     def relation(self, n: dict) -> dict:
         return {"direction": n["direction"], "relation": n["relation"], **self.entity(n["other"]),

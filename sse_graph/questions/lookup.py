@@ -5,6 +5,7 @@ functions return rows of the queries and paths of IRIs.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 from datetime import date
 
@@ -13,7 +14,7 @@ from ..names import LabelIndex, normalise
 from ..queries import load_query
 
 __all__ = ["select", "member_rows", "representation_edges", "shortest_chains", "relation_adjacency",
-           "shortest_path", "search_scores"]
+           "shortest_path", "search_scores", "fact_evidence_rows", "link_evidence_rows", "attribute_evidence_rows"]
 
 Edges = dict[str, dict[str, set[str]]]
 
@@ -136,3 +137,43 @@ def search_scores(labels: LabelIndex, text: str) -> dict[str, int]:
         if best:
             scores[iri] = best
     return scores
+
+
+# ---------------------------------------------------------------------- evidence
+_UNSAFE_IRI = set('<>"{}|^`\\ \t\n\r')
+
+
+def _values(variables: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """A ``VALUES`` block of IRIs (taken from the store; anything that is not a plain IRI is left out)."""
+    ok = [r for r in rows if all(v and not (set(v) & _UNSAFE_IRI) for v in r)]
+    body = " ".join("(" + " ".join(f"<{v}>" for v in r) + ")" for r in dict.fromkeys(ok))
+    return f"VALUES ({' '.join('?' + v for v in variables)}) {{ {body} }}"
+
+
+def _bind(name: str, values: str) -> str:
+    """The shipped query ``name`` with its example ``VALUES`` line replaced by ``values``."""
+    text, n = re.subn(r"(?m)^\s*VALUES [^\n]*# the example; the library binds [^\n]*$", lambda _m: "  " + values,
+                      load_query(name).text, count=1)
+    assert n == 1, f"{name}.rq has no example VALUES line"
+    return text
+
+
+def fact_evidence_rows(store, facts: list[str]) -> list[dict]:
+    """The evidence of many facts (records, entities) in one query: a row per (fact, evidence)."""
+    if not facts:
+        return []
+    text = _bind("fact_evidence", _values(("fact",), [(f,) for f in facts]))
+    return store.select(text).dicts()
+
+
+def link_evidence_rows(store, pairs: list[tuple[str, str]]) -> list[dict]:
+    """The evidence linking each pair ``(a, b)`` (records naming both, statements between them), in one query."""
+    if not pairs:
+        return []
+    text = _bind("link_evidence", _values(("a", "b"), pairs))
+    return store.select(text).dicts()
+
+
+def attribute_evidence_rows(store, org: str) -> list[dict]:
+    """The evidence of every attribute statement about ``org`` (kind, place, level …)."""
+    return select(store, "attribute_evidence", org).dicts()
