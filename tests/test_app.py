@@ -56,7 +56,7 @@ def test_who_represents_whom_page(built):
     body = texts(at)
     assert "COCETA → CEPES" in body
     at.selectbox(key="rep_body").select("https://w3id.org/sse-graph/id/cwes").run()
-    assert "Sébastien Perea-u" in texts(at)
+    assert "Sébastien Pereau" in texts(at)
 
 
 def test_explore_draws_the_picture_and_filters(built):

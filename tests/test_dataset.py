@@ -66,7 +66,7 @@ def test_every_record_of_a_source_graph_cites_that_source(store):
 def test_the_graph_is_complete_not_a_sample(built):
     counts = built.counts
     assert 150 <= counts["organisations (all kinds)"] <= 250
-    assert counts["memberships"] >= 36
+    assert counts["memberships"] >= 35  # CRESS HDF in ESS France: stated by no document (removed by cur003)
     assert counts["seats and mandates"] >= 40
     assert counts["people"] >= 18
 

@@ -92,7 +92,7 @@ def test_statutory_form_gives_the_class_and_back(store):
 def test_inferred_triples_live_in_their_own_graph(store):
     n = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/sse-graph/graph/inferred> "
                      "{ ?s <http://www.w3.org/ns/org#memberOf> ?o } }").dicts()[0]["n"]
-    assert n >= 29
+    assert n >= 28  # one membership (CRESS HDF in ESS France) was stated by no document (cur003)
 
 
 @pytest.mark.parametrize("fixture", ["inconsistent_nothing.ttl", "inconsistent_sameas.ttl"])
