@@ -43,6 +43,7 @@ FORMAT_ALIASES = {
     "jsonld": "jsonld", "json-ld": "jsonld", "application/ld+json": "jsonld",
     "rdfxml": "rdfxml", "rdf/xml": "rdfxml", "rdf": "rdfxml", "application/rdf+xml": "rdfxml",
 }
+RDFLIB_DEFAULT_GRAPH = "urn:x-rdflib:default"
 RESULT_FORMATS = ("json", "xml", "csv", "tsv")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -317,7 +318,8 @@ def create_app(settings: EndpointSettings) -> Starlette:
         if len(queries) != 1:
             return _error(400, "exactly one query parameter is needed")
         query = queries[0]
-        default_graphs = params.get("default-graph-uri") or None
+        # rdflib's SPARQLStore names the default graph urn:x-rdflib:default: that is ours
+        default_graphs = [g for g in params.get("default-graph-uri", []) if g != RDFLIB_DEFAULT_GRAPH] or None
         named_graphs = params.get("named-graph-uri") or None
         for g in (default_graphs or []) + (named_graphs or []):
             if g not in pool.graph_names:

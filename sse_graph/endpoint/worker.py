@@ -103,6 +103,8 @@ def answer(store, job: dict, check_queries: bool) -> tuple[int, str, bytes, bool
         return 503, "error", b"the query needed more memory than a query may use", False
     except OSError as e:  # SERVICE past a disabled check: the barrier answered
         return 400, "error", f"the query tried to reach the network, which queries cannot: {e}".encode(), False
+    except (RuntimeError, ValueError) as e:  # the engine cannot evaluate this query (e.g. SERVICE ?unbound)
+        return 400, "error", f"the query cannot be evaluated: {e}".encode(), False
     except Exception as e:  # noqa: BLE001 - reported to the client, never a crash of the worker
         return 500, "error", f"query failed: {type(e).__name__}: {e}".encode(), False
 
