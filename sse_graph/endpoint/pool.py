@@ -13,7 +13,7 @@ hop, no pickling, the answer's bytes copied once.
 - Two pools: the *fast lane* runs every query first, for at most
   ``fast_budget`` seconds; a query that overruns it is stopped there and
   re-run in the *slow lane*, which also takes at once any query text that has
-  overrun before.  Runaway queries so never hold the workers others need.
+  overrun before; its workers run at a low CPU priority (nice 15).  Runaway queries so never hold the workers others need.
 """
 from __future__ import annotations
 
@@ -75,9 +75,9 @@ class _Worker:
         self.proc, self.graphs, self.barriers = proc, graphs, barriers
 
     @classmethod
-    async def start(cls, dataset_path: str, check_queries: bool, memory_limit: int | None) -> "_Worker":
+    async def start(cls, dataset_path: str, check_queries: bool, memory_limit: int | None, niceness: int = 0) -> "_Worker":
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, BOOT, dataset_path, "check" if check_queries else "no-check", str(memory_limit or 0),
+            sys.executable, BOOT, dataset_path, "check" if check_queries else "no-check", str(memory_limit or 0), str(niceness),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
         status, kind, body, _t = await cls._read(proc)
         if kind != "ready":
@@ -120,9 +120,9 @@ class WorkerPool:
     spare worker ready to replace a killed one; ``await pool.run(job, timeout)``."""
 
     def __init__(self, dataset_path, size: int = 2, *, max_queue: int = 32, memory_limit: int | None = 2 * 1024**3,
-                 check_queries: bool = True, name: str = "pool"):
+                 check_queries: bool = True, name: str = "pool", niceness: int = 0):
         self.dataset_path, self.size, self.max_queue = str(dataset_path), size, max_queue
-        self.memory_limit, self.check_queries, self.name = memory_limit, check_queries, name
+        self.memory_limit, self.check_queries, self.name, self.niceness = memory_limit, check_queries, name, niceness
         self._idle: asyncio.Queue[_Worker] | None = None
         self._spare: asyncio.Future | None = None
         self._busy: set[_Worker] = set()
@@ -133,7 +133,7 @@ class WorkerPool:
         self._tasks: set[asyncio.Task] = set()
 
     def _new(self) -> "asyncio.Task[_Worker]":
-        return asyncio.ensure_future(_Worker.start(self.dataset_path, self.check_queries, self.memory_limit))
+        return asyncio.ensure_future(_Worker.start(self.dataset_path, self.check_queries, self.memory_limit, self.niceness))
 
     async def start(self) -> None:
         self._idle = asyncio.Queue()
@@ -236,7 +236,7 @@ class Lanes:
         self.fast = WorkerPool(dataset_path, workers, max_queue=max_queue, memory_limit=memory_limit,
                                check_queries=check_queries, name="fast")
         self.slow = WorkerPool(dataset_path, slow_workers, max_queue=max(1, max_queue // 4), memory_limit=memory_limit,
-                               check_queries=check_queries, name="slow")
+                               check_queries=check_queries, name="slow", niceness=15)
         self.fast_budget = fast_budget
         self._heavy: OrderedDict[str, None] = OrderedDict()  # query texts that overran the fast budget
 
