@@ -454,3 +454,14 @@ def test_the_probe_reports_the_barriers_a_worker_gets():
     barriers = probe()
     assert barriers[-1] == "seccomp filter on AF_INET/AF_INET6 sockets"
     assert set(barriers[:-1]) <= {"network namespace (user+net)", "network namespace"}
+
+
+def test_a_syntax_error_in_a_query_the_parser_reads_gives_the_engine_position(guarded):
+    status, _h, body = post(guarded[0], f"SELECT * FROM <{SOURCE_1}> WHERE {{ ?s ?p }}")
+    assert status == 400 and b"syntax error" in body and b"1:" in body
+
+
+def test_syntax_beyond_sparql_11_beside_from_is_refused_with_the_reason(guarded):
+    q = f"SELECT * FROM <{SOURCE_1}> WHERE {{ <<( ?s ?p ?o )>> ?q ?r }}"
+    status, _h, body = post(guarded[0], q)
+    assert status == 400 and b"beyond SPARQL 1.1" in body

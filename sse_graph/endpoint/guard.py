@@ -17,9 +17,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-__all__ = ["Refused", "Verdict", "check", "is_update", "might_reach_out"]
+__all__ = ["Refused", "Unreadable", "Verdict", "check", "is_update", "might_reach_out"]
 
 _WORDS = ("service", "from", "load")
+
+
+class Unreadable(SyntaxError):
+    """rdflib's parser could not read the query (the engine may or may not)."""
 
 
 class Refused(Exception):
@@ -89,7 +93,7 @@ def check(text: str, known_graphs: Collection[str], base_iri: str | None = None)
         if is_update(text):
             raise Refused(403, "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP ...) is not allowed: "
                                "the dataset is read-only") from None
-        raise SyntaxError(str(e)) from None
+        raise Unreadable(str(e)) from None
     if any(n.name == "ServiceGraphPattern" for n in _nodes(tree)):
         raise Refused(400, "SERVICE (federated query) is not allowed: queries only see this dataset")
     clauses = [n for n in _nodes(tree) if n.name == "DatasetClause"]
@@ -97,7 +101,7 @@ def check(text: str, known_graphs: Collection[str], base_iri: str | None = None)
         try:
             algebra = translateQuery(tree, base=base_iri).algebra
         except Exception as e:  # noqa: BLE001 - an unknown prefix and the like
-            raise SyntaxError(str(e)) from None
+            raise Unreadable(str(e)) from None
         for clause in algebra.get("datasetClause") or []:
             iri = str(clause.get("default") or clause.get("named"))
             if iri not in known_graphs:

@@ -98,6 +98,8 @@ def answer(store, job: dict, check_queries: bool) -> tuple[int, str, bytes, bool
         return 200, kind, body, truncated
     except guard.Refused as e:
         return e.status, "error", str(e).encode(), False
+    except guard.Unreadable as e:
+        return 400, "error", _unreadable(text, base, str(e)).encode(), False
     except SyntaxError as e:
         if guard.is_update(text):
             return 403, "error", b"SPARQL Update is not allowed: this endpoint is read-only", False
@@ -110,6 +112,21 @@ def answer(store, job: dict, check_queries: bool) -> tuple[int, str, bytes, bool
         return 400, "error", f"the query cannot be evaluated: {e}".encode(), False
     except Exception as e:  # noqa: BLE001 - reported to the client, never a crash of the worker
         return 500, "error", f"query failed: {type(e).__name__}: {e}".encode(), False
+
+
+def _unreadable(text: str, base: str | None, message: str) -> str:
+    """The engine's own syntax error (with its line:column) for a text the safety parser could
+    not read; or, if the engine reads it, why it is refused all the same."""
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().query(text, base_iri=base)  # parsed, not evaluated: results are lazy
+    except SyntaxError as e:
+        return f"SPARQL syntax error: {e}"
+    except Exception:  # noqa: BLE001
+        pass
+    return ("the query uses syntax beyond SPARQL 1.1 together with SERVICE, FROM or LOAD, which the "
+            f"safety check cannot read: {message}")
 
 
 if __name__ == "__main__":
