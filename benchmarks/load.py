@@ -61,7 +61,9 @@ def main() -> int:
 
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "sse_graph", "serve", "--port", str(port), "--workers", str(args.workers),
-                             "--cache-size", str(args.cache_size)],
+                             "--cache-size", str(args.cache_size),
+                             # every client is 127.0.0.1 here: lift the per-client budget and the queue
+                             "--per-client", str(args.clients + 8), "--max-queue", str(2 * args.clients)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ)
     try:
         deadline = time.time() + 60

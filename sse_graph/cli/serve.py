@@ -15,21 +15,45 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     timeout: float = typer.Option(10.0, "--timeout", help="Seconds a query may run before it is stopped."),
     max_rows: int = typer.Option(10000, "--max-rows", help="Rows (or triples) at most in a result; truncation is flagged."),
-    workers: int = typer.Option(2, "--workers", help="Query worker processes."),
+    workers: int = typer.Option(2, "--workers", help="Query worker processes of the fast lane."),
+    slow_workers: int = typer.Option(1, "--slow-workers", help="Query worker processes for queries that overran --fast-budget."),
+    fast_budget: float = typer.Option(1.0, "--fast-budget", help="Seconds a query may run in the fast lane before it moves to the slow one."),
     cache_size: int = typer.Option(512, "--cache-size", help="Answers kept in memory for identical requests (0: none)."),
+    cache_mb: int = typer.Option(64, "--cache-mb", help="Megabytes at most held by the answer cache."),
+    max_body: int = typer.Option(256 * 1024, "--max-body", help="Bytes at most in a request body (else 413)."),
+    max_url: int = typer.Option(32 * 1024, "--max-url", help="Bytes at most in a request URL (else 414)."),
+    max_queue: int = typer.Option(32, "--max-queue", help="Queries at most waiting for a worker (else 503 + Retry-After)."),
+    per_client: int = typer.Option(8, "--per-client", help="Queries at most running or waiting per client address (else 429)."),
+    allow_unisolated: bool = typer.Option(False, "--allow-unisolated",
+                                          help="Listen beyond loopback even where query workers cannot be cut off the network."),
     data: Optional[Path] = DataOpt,
 ):
     """Serve the reasoned dataset read-only over the SPARQL 1.1 protocol at /sparql (YASGUI at /)."""
+    from ..endpoint import EndpointSettings, is_loopback, run_serve
+    from ..endpoint.isolation import probe
     from ..errors import InputError
-    from ..endpoint import run_serve
 
-    if timeout <= 0 or max_rows <= 0 or workers <= 0 or cache_size < 0:
-        raise InputError("--timeout, --max-rows and --workers must be positive")
+    if min(timeout, max_rows, workers, slow_workers, fast_budget, max_body, max_url, max_queue, per_client, cache_mb) <= 0 \
+            or cache_size < 0:
+        raise InputError("--timeout, --max-rows, --workers, --slow-workers, --fast-budget, --cache-mb, --max-body, "
+                         "--max-url, --max-queue and --per-client must be positive")
+    barriers = probe()
+    if barriers:
+        err.print(f"query workers are cut off the network: {', '.join(barriers)}")
+    else:
+        err.print("[bold red]query workers can NOT be cut off the network here[/] (no network namespace, no seccomp): "
+                  "SERVICE is refused by the query parser only")
+        if not is_loopback(host) and not allow_unisolated:
+            raise InputError(f"--host {host} would expose unisolated query workers; use a loopback address "
+                             "or --allow-unisolated")
     _check_port_free(host, port)
     result = _build(data)
+    settings = EndpointSettings(result.dataset_path, timeout=timeout, max_rows=max_rows, workers=workers,
+                                slow_workers=slow_workers, fast_budget=fast_budget, cache_size=cache_size,
+                                cache_bytes=cache_mb << 20, max_body=max_body, max_url=max_url, max_queue=max_queue,
+                                per_client=per_client)
     err.print(f"serving {result.dataset_path} on http://{host}:{port}/ (SPARQL at /sparql)")
-    run_serve(result.dataset_path, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
-              cache_size=cache_size)
+    run_serve(settings, host=host, port=port)
 
 
 def _check_port_free(host: str, port: int) -> None:

@@ -3,11 +3,21 @@ from __future__ import annotations
 
 from .server import EndpointSettings, create_app
 
-__all__ = ["EndpointSettings", "create_app", "run_serve"]
+__all__ = ["EndpointSettings", "create_app", "run_serve", "is_loopback"]
 
 
-def run_serve(dataset_path, *, host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0,
-              max_rows: int = 10000, workers: int = 2, cache_size: int = 512, log_level: str = "info") -> None:
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run_serve(settings: EndpointSettings, *, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:
     """Serve the built dataset until interrupted."""
     import logging
 
@@ -15,6 +25,6 @@ def run_serve(dataset_path, *, host: str = "127.0.0.1", port: int = 8000, timeou
 
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    settings = EndpointSettings(dataset_path, timeout=timeout, max_rows=max_rows, workers=workers, cache_size=cache_size)
     # uvicorn's access log prints the query string, i.e. the query text: ours logs without it.
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level=log_level)
+    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level=log_level,
+                h11_max_incomplete_event_size=settings.max_url + (16 << 10))

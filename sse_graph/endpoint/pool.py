@@ -1,20 +1,36 @@
-"""Queries run in worker processes with a deadline.
+"""Queries run in isolated worker processes with a deadline, in two lanes.
 
-Neither rdflib nor pyoxigraph can interrupt a running query reliably in-process
-(shared/RELIABILITY.md).  Each worker loads the built dataset into its own
-pyoxigraph store and answers one query at a time; a query that overruns its
-deadline gets its worker killed and replaced, so a runaway query never holds
-the server, and other clients keep being served by the other workers.
+Neither rdflib nor pyoxigraph can interrupt a running query in-process
+(shared/RELIABILITY.md).  Each worker (worker.py, started by worker_boot.py
+behind the OS barrier of isolation.py) opens the built dataset and answers one
+query at a time over its stdin/stdout pipes, read here with asyncio: no thread
+hop, no pickling, the answer's bytes copied once.
+
+- A worker that overruns its deadline, or whose client has gone, is killed and
+  replaced at once by a spare started in advance (a new spare is started in
+  the background).
+- Each pool has a bounded queue: when it is full, :class:`PoolBusy` at once.
+- Two pools: the *fast lane* runs every query first, for at most
+  ``fast_budget`` seconds; a query that overruns it is stopped there and
+  re-run in the *slow lane*, which also takes at once any query text that has
+  overrun before; its workers run at a low CPU priority (nice 15).  Runaway queries so never hold the workers others need.
 """
 from __future__ import annotations
 
 import asyncio
-import multiprocessing as mp
+import json
 import os
-import threading
-from dataclasses import dataclass
+import sys
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
 
-__all__ = ["WorkerPool", "QueryJob", "Answer", "QueryTimeout", "PoolClosed", "PoolBusy"]
+from .worker import HEADER, JOB, KINDS
+
+__all__ = ["WorkerPool", "Lanes", "QueryJob", "Answer", "QueryTimeout", "PoolBusy", "WorkerUnavailable"]
+
+BOOT = str(Path(__file__).with_name("worker_boot.py"))
 
 
 @dataclass
@@ -24,6 +40,12 @@ class QueryJob:
     max_rows: int
     default_graphs: list[str] | None = None
     named_graphs: list[str] | None = None
+    base: str | None = None
+
+    def encode(self) -> bytes:
+        data = json.dumps({"query": self.query, "fmt": list(self.fmt), "max_rows": self.max_rows, "base": self.base,
+                           "default_graphs": self.default_graphs, "named_graphs": self.named_graphs}).encode()
+        return JOB.pack(len(data)) + data
 
 
 @dataclass
@@ -32,147 +54,222 @@ class Answer:
     body: bytes
     kind: str  # "select", "ask", "graph", "error"
     truncated: bool = False
-    rows: int = 0
 
 
 class QueryTimeout(Exception):
     pass
 
 
-class PoolClosed(Exception):
-    pass
-
-
 class PoolBusy(Exception):
-    """Every worker stayed busy for longer than the wait allowed."""
+    """The pool's queue is full (or stayed full longer than allowed)."""
 
 
-def _worker_main(dataset_path: str, conn, memory_limit: int | None) -> None:
-    """The loop of one worker process: load the store, answer jobs until EOF."""
-    if memory_limit:
-        try:
-            import resource
-
-            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-        except (ImportError, ValueError, OSError):
-            pass
-    import pyoxigraph as ox
-
-    from ..errors import QueryError
-    from ..store import Store
-    from .serialize import serialize
-
-    store = Store(dataset_path)
-    conn.send(("ready", store.graph_names))
-    while True:
-        try:
-            job: QueryJob = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            result = store.raw_query(job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs)
-            kind = "ask" if isinstance(result, ox.QueryBoolean) else "select" if isinstance(result, ox.QuerySolutions) else "graph"
-            fmt = job.fmt[kind == "graph"]
-            body, truncated = serialize(result, fmt, job.max_rows)
-            answer = Answer(200, body, kind, truncated)
-        except QueryError as e:
-            answer = Answer(400, str(e).encode("utf-8"), "error")
-        except MemoryError:
-            answer = Answer(503, b"the query needed more memory than a query may use", "error")
-        except Exception as e:  # noqa: BLE001 - reported to the client, never a crash of the worker
-            answer = Answer(500, f"query failed: {type(e).__name__}: {e}".encode("utf-8"), "error")
-        conn.send(answer)
+class WorkerUnavailable(Exception):
+    """The worker died (out of memory?) and has been replaced."""
 
 
 class _Worker:
-    def __init__(self, ctx, dataset_path: str, memory_limit: int | None):
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(dataset_path, child, memory_limit), daemon=True)
-        self.process.start()
-        child.close()
-        msg = self.conn.recv()  # wait until loaded
-        self.graph_names = msg[1]
+    """One worker process and its pipes."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, graphs: list[str], barriers: list[str]):
+        self.proc, self.graphs, self.barriers = proc, graphs, barriers
+
+    @classmethod
+    async def start(cls, dataset_path: str, check_queries: bool, memory_limit: int | None, niceness: int = 0) -> "_Worker":
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, BOOT, dataset_path, "check" if check_queries else "no-check", str(memory_limit or 0), str(niceness),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        status, kind, body, _t = await cls._read(proc)
+        if kind != "ready":
+            raise RuntimeError("a query worker failed to start")
+        info = json.loads(body)
+        return cls(proc, info["graphs"], info["barriers"])
+
+    @staticmethod
+    async def _read(proc) -> tuple[int, str, bytes, bool]:
+        head = await proc.stdout.readexactly(HEADER.size)
+        status, kind, truncated, n = HEADER.unpack(head)
+        return status, KINDS[kind], await proc.stdout.readexactly(n), truncated
+
+    async def ask(self, job: QueryJob) -> Answer:
+        self.proc.stdin.write(job.encode())
+        await self.proc.stdin.drain()
+        status, kind, body, truncated = await self._read(self.proc)
+        return Answer(status, body, kind, truncated)
 
     def kill(self) -> None:
-        try:
-            self.process.kill()
-            self.process.join(timeout=5)
-        finally:
-            self.conn.close()
+        if self.proc.returncode is None:
+            try:
+                self.proc.kill()
+            except ProcessLookupError:
+                pass
+
+
+@dataclass
+class _Stats:
+    restarts: int = 0
+    cancelled: int = 0
+    timeouts: int = 0
+    refused_busy: int = 0
+    moved: int = 0
+    durations: list = field(default_factory=list)
 
 
 class WorkerPool:
-    """A fixed number of worker processes; ``await pool.run(job, timeout)``."""
+    """``size`` workers, a queue of at most ``max_queue`` waiting queries and a
+    spare worker ready to replace a killed one; ``await pool.run(job, timeout)``."""
 
-    def __init__(self, dataset_path: str, size: int = 2, memory_limit: int | None = 2 * 1024**3):
-        self.dataset_path = str(dataset_path)
-        self.size = size
-        self.memory_limit = memory_limit
-        self._ctx = mp.get_context("spawn")
+    def __init__(self, dataset_path, size: int = 2, *, max_queue: int = 32, memory_limit: int | None = 2 * 1024**3,
+                 check_queries: bool = True, name: str = "pool", niceness: int = 0):
+        self.dataset_path, self.size, self.max_queue = str(dataset_path), size, max_queue
+        self.memory_limit, self.check_queries, self.name, self.niceness = memory_limit, check_queries, name, niceness
         self._idle: asyncio.Queue[_Worker] | None = None
-        self._workers: list[_Worker] = []
+        self._spare: asyncio.Future | None = None
+        self._busy: set[_Worker] = set()
+        self.waiting = 0
         self.graph_names: list[str] = []
-        self._lock = threading.Lock()
-        self.restarts = 0
+        self.barriers: list[str] = []
+        self.stats = _Stats()
+        self._tasks: set[asyncio.Task] = set()
 
-    def _spawn(self) -> _Worker:
-        w = _Worker(self._ctx, self.dataset_path, self.memory_limit)
-        with self._lock:
-            self._workers.append(w)
-        return w
+    def _new(self) -> "asyncio.Task[_Worker]":
+        return asyncio.ensure_future(_Worker.start(self.dataset_path, self.check_queries, self.memory_limit, self.niceness))
 
     async def start(self) -> None:
         self._idle = asyncio.Queue()
-        loop = asyncio.get_running_loop()
-        workers = await asyncio.gather(*(loop.run_in_executor(None, self._spawn) for _ in range(self.size)))
-        self.graph_names = workers[0].graph_names
+        workers = await asyncio.gather(*(self._new() for _ in range(self.size)))
+        self.graph_names, self.barriers = workers[0].graphs, workers[0].barriers
         for w in workers:
             self._idle.put_nowait(w)
+        self._spare = self._new()
+
+    @property
+    def idle(self) -> int:
+        return self._idle.qsize() if self._idle else 0
 
     async def run(self, job: QueryJob, timeout: float, wait: float | None = None) -> Answer:
-        """Run ``job`` in a free worker within ``timeout`` seconds (raise
-        :class:`QueryTimeout`); wait at most ``wait`` seconds for a free worker
-        (raise :class:`PoolBusy`)."""
+        """Run ``job`` within ``timeout`` s (else :class:`QueryTimeout`); :class:`PoolBusy`
+        at once if ``max_queue`` queries already wait, or after ``wait`` s of waiting."""
         if self._idle is None:
-            raise PoolClosed()
-        loop = asyncio.get_running_loop()
+            raise PoolBusy()
+        if self._idle.empty() and self.waiting >= self.max_queue:
+            self.stats.refused_busy += 1
+            raise PoolBusy()
+        self.waiting += 1
         try:
             worker = await asyncio.wait_for(self._idle.get(), timeout=wait)
         except asyncio.TimeoutError:
+            self.stats.refused_busy += 1
             raise PoolBusy() from None
+        finally:
+            self.waiting -= 1
+        self._busy.add(worker)
         try:
-            worker.conn.send(job)
-            ready = await loop.run_in_executor(None, worker.conn.poll, timeout)
-            if not ready:
-                raise QueryTimeout()
-            answer = await loop.run_in_executor(None, worker.conn.recv)
-        except (QueryTimeout, EOFError, OSError, BrokenPipeError) as e:
-            # Kill the stuck (or dead) worker and replace it; the client gets an error.
-            await loop.run_in_executor(None, self._replace, worker)
-            if isinstance(e, QueryTimeout):
-                raise
-            return Answer(503, b"the query worker died (out of memory?); it has been replaced", "error")
+            answer = await asyncio.wait_for(worker.ask(job), timeout)
+        except asyncio.TimeoutError:
+            self.stats.timeouts += 1
+            self._replace(worker)
+            raise QueryTimeout() from None
+        except asyncio.CancelledError:  # the client went away: free the worker now
+            self.stats.cancelled += 1
+            self._replace(worker)
+            raise
+        except (EOFError, asyncio.IncompleteReadError, ConnectionError, BrokenPipeError):
+            self._replace(worker)
+            raise WorkerUnavailable() from None
+        self._busy.discard(worker)
         self._idle.put_nowait(worker)
         return answer
 
     def _replace(self, worker: _Worker) -> None:
-        with self._lock:
-            if worker in self._workers:
-                self._workers.remove(worker)
+        """Kill ``worker``; the spare takes its place as soon as it is up, and a new spare starts."""
+        self._busy.discard(worker)
         worker.kill()
-        self.restarts += 1
-        fresh = self._spawn()
-        self._idle.put_nowait(fresh)
+        self._tasks.add(asyncio.ensure_future(worker.proc.wait()))
+        self.stats.restarts += 1
+        spare, self._spare = self._spare, self._new()
 
-    def close(self) -> None:
-        with self._lock:
-            workers, self._workers = self._workers, []
+        def promote(fut: asyncio.Future) -> None:
+            if self._idle is None:
+                return
+            if fut.exception() is None:
+                self._idle.put_nowait(fut.result())
+            else:  # the spare failed to start: try again
+                self._tasks.add(asyncio.ensure_future(self._retry()))
+
+        spare.add_done_callback(promote)
+
+    async def _retry(self) -> None:
+        await asyncio.sleep(1)
+        w = await self._new()
+        if self._idle is not None:
+            self._idle.put_nowait(w)
+
+    def worker_pids(self) -> list[int]:
+        idle = list(self._idle._queue) if self._idle else []  # noqa: SLF001
+        return [w.proc.pid for w in idle + list(self._busy)]
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, None
+        workers = list(idle._queue) if idle else []  # noqa: SLF001
+        workers += list(self._busy)
+        if self._spare is not None:
+            self._spare.cancel()
+            try:
+                workers.append(await self._spare)
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+                pass
+        for w in workers:
+            w.kill()
         for w in workers:
             try:
-                w.kill()
-            except Exception:  # noqa: BLE001
+                await asyncio.wait_for(w.proc.wait(), 5)
+            except (asyncio.TimeoutError, ProcessLookupError):
                 pass
-        self._idle = None
+
+
+class Lanes:
+    """The fast lane and the slow lane (see the module's docstring)."""
+
+    def __init__(self, dataset_path, *, workers: int = 2, slow_workers: int = 1, fast_budget: float = 1.0,
+                 max_queue: int = 32, memory_limit: int | None = 2 * 1024**3, check_queries: bool = True):
+        self.fast = WorkerPool(dataset_path, workers, max_queue=max_queue, memory_limit=memory_limit,
+                               check_queries=check_queries, name="fast")
+        self.slow = WorkerPool(dataset_path, slow_workers, max_queue=max(1, max_queue // 4), memory_limit=memory_limit,
+                               check_queries=check_queries, name="slow", niceness=15)
+        self.fast_budget = fast_budget
+        self._heavy: OrderedDict[str, None] = OrderedDict()  # query texts that overran the fast budget
+
+    @property
+    def graph_names(self) -> list[str]:
+        return self.fast.graph_names
+
+    @property
+    def barriers(self) -> list[str]:
+        return self.fast.barriers
+
+    async def start(self) -> None:
+        await asyncio.gather(self.fast.start(), self.slow.start())
+
+    async def run(self, job: QueryJob, timeout: float, wait: float | None = None) -> Answer:
+        if job.query in self._heavy or timeout <= self.fast_budget:
+            pool = self.slow if job.query in self._heavy else self.fast
+            return await pool.run(job, timeout, wait)
+        t0 = time.monotonic()
+        try:
+            return await self.fast.run(job, self.fast_budget, wait)
+        except QueryTimeout:
+            self._heavy[job.query] = None
+            while len(self._heavy) > 1024:
+                self._heavy.popitem(last=False)
+            self.fast.stats.moved += 1
+        left = timeout - (time.monotonic() - t0)
+        if left <= 0:
+            raise QueryTimeout()
+        return await self.slow.run(job, left, wait=left)
+
+    async def close(self) -> None:
+        await asyncio.gather(self.fast.close(), self.slow.close())
 
 
 def default_pool_size() -> int:

@@ -1,5 +1,5 @@
 """SPARQL results, capped: SELECT/ASK as JSON, XML, CSV, TSV; graphs as Turtle,
-N-Triples, JSON-LD.  Rows past the cap are not serialised and the truncation is
+N-Triples, JSON-LD, RDF/XML.  Rows past the cap are not serialised and the truncation is
 reported to the caller (an HTTP header)."""
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ GRAPH_TYPES = {
     "turtle": "text/turtle; charset=utf-8",
     "ntriples": "application/n-triples",
     "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
 }
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -96,17 +97,13 @@ def _boolean(value: bool, fmt: str) -> bytes:
     return (f"{'true' if value else 'false'}\n").encode()
 
 
+_RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+                "rdfxml": ox.RdfFormat.RDF_XML}
+
+
 def _graph(triples: list, fmt: str) -> bytes:
-    if fmt == "jsonld":
-        from rdflib import Graph
-
-        from ..load import to_rdflib
-
-        g = Graph()
-        for t in triples:
-            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        return g.serialize(format="json-ld", encoding="utf-8")
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES) or b""
+    """Oxigraph's own serialisers, straight to bytes."""
+    return ox.serialize(triples, format=_RDF_FORMATS[fmt]) or b""
 
 
 def serialize(result, fmt: str, max_rows: int) -> tuple[bytes, bool]:

@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from contextlib import asynccontextmanager
@@ -24,10 +25,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..errors import QueryError
 from ..queries import competency_queries
-from ..safety import check_query, is_update
-from .pool import PoolBusy, QueryJob, QueryTimeout, WorkerPool
+from .pool import Lanes, PoolBusy, QueryJob, QueryTimeout, WorkerUnavailable
 from .serialize import GRAPH_TYPES, RESULT_TYPES
 
 __all__ = ["create_app", "EndpointSettings"]
@@ -42,35 +41,56 @@ FORMAT_ALIASES = {
     "turtle": "turtle", "ttl": "turtle", "text/turtle": "turtle", "application/x-turtle": "turtle",
     "ntriples": "ntriples", "nt": "ntriples", "application/n-triples": "ntriples", "text/plain": "ntriples",
     "jsonld": "jsonld", "json-ld": "jsonld", "application/ld+json": "jsonld",
+    "rdfxml": "rdfxml", "rdf/xml": "rdfxml", "rdf": "rdfxml", "application/rdf+xml": "rdfxml",
 }
+RDFLIB_DEFAULT_GRAPH = "urn:x-rdflib:default"
 RESULT_FORMATS = ("json", "xml", "csv", "tsv")
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'")
 
 
 class EndpointSettings:
+    """Everything ``serve`` can tune.  ``check_queries=False`` is for tests only: it
+    proves the OS barrier alone blocks a SERVICE query (no CLI option reaches it)."""
+
     def __init__(self, dataset_path, *, timeout: float = 10.0, max_rows: int = 10000, workers: int = 2,
-                 memory_limit: int | None = 2 * 1024**3, queue_wait: float | None = None, cache_size: int = 512):
+                 memory_limit: int | None = 2 * 1024**3, queue_wait: float | None = None, cache_size: int = 512,
+                 cache_bytes: int = 64 << 20, max_body: int = 256 << 10, max_url: int = 32 << 10, max_queue: int = 32,
+                 per_client: int = 8, slow_workers: int = 1, fast_budget: float = 1.0, check_queries: bool = True):
         self.dataset_path = str(dataset_path)
         self.timeout = timeout
         self.max_rows = max_rows
         self.workers = workers
         self.memory_limit = memory_limit
-        self.queue_wait = queue_wait if queue_wait is not None else 3 * timeout
+        self.queue_wait = queue_wait if queue_wait is not None else timeout
         self.cache_size = cache_size
+        self.cache_bytes = cache_bytes
+        self.max_body, self.max_url = max_body, max_url
+        self.max_queue, self.per_client = max_queue, per_client
+        self.slow_workers, self.fast_budget = slow_workers, fast_budget
+        self.check_queries = check_queries
 
 
 class ResultCache:
     """Answers to identical requests, kept in memory: the dataset never changes while
-    the server runs, so an answer stays right.  Only successful answers under
-    ``max_bytes`` are kept, ``size`` of them at most (least recently used first out)."""
+    the server runs, so an answer stays right.  Only successful answers are kept,
+    ``size`` of them at most and ``max_bytes`` in all (keys and bodies), least
+    recently used first out; an answer bigger than an eighth of that is not kept."""
 
-    def __init__(self, size: int = 512, max_bytes: int = 1 << 20):
+    def __init__(self, size: int = 512, max_bytes: int = 64 << 20):
         from collections import OrderedDict
 
         self.size, self.max_bytes = size, max_bytes
+        self.bytes = 0
         self._items: OrderedDict = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @staticmethod
+    def _cost(key, answer) -> int:
+        return len(answer.body) + sum(len(str(k)) for k in key) + 200
 
     def get(self, key):
         answer = self._items.get(key)
@@ -79,12 +99,14 @@ class ResultCache:
         return answer
 
     def put(self, key, answer) -> None:
-        if not self.size or answer.status != 200 or len(answer.body) > self.max_bytes:
+        cost = self._cost(key, answer)
+        if not self.size or answer.status != 200 or cost > self.max_bytes // 8 or key in self._items:
             return
         self._items[key] = answer
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
+        self.bytes += cost
+        while len(self._items) > self.size or self.bytes > self.max_bytes:
+            k, a = self._items.popitem(last=False)
+            self.bytes -= self._cost(k, a)
 
 
 def _error(status: int, message: str) -> PlainTextResponse:
@@ -130,7 +152,7 @@ def _formats(params: dict[str, list[str]], accept: str) -> tuple[str, str] | Non
     graph = _negotiate(accept, GRAPH_FORMATS, "turtle")
     if result is None and graph is None:
         return None
-    return result or "xml", graph or "turtle"
+    return result, graph  # one may be None: 406 once the query's form is known
 
 
 def _service_description(base: str, graphs: list[str]) -> str:
@@ -145,12 +167,63 @@ def _service_description(base: str, graphs: list[str]) -> str:
     sd:supportedLanguage sd:SPARQL11Query ;
     sd:feature sd:UnionDefaultGraph ;
     sd:resultFormat fmt:SPARQL_Results_JSON , fmt:SPARQL_Results_XML , fmt:SPARQL_Results_CSV , fmt:SPARQL_Results_TSV ,
-        fmt:Turtle , fmt:N-Triples , fmt:JSON-LD ;
+        fmt:Turtle , fmt:N-Triples , fmt:JSON-LD , fmt:RDF_XML ;
     sd:defaultDataset [ a sd:Dataset ;
       sd:defaultGraph [ a sd:Graph ; dcterms:description "the union of every named graph" ] ;
 {named}
     ] .
 """
+
+
+def _printable(text: str) -> str:
+    """A field safe in a log line: control characters, spaces and non-ASCII percent-encoded."""
+    from urllib.parse import quote
+
+    return quote(text, safe="/:@!$&'()*+,;=-._~%")
+
+
+class Limits:
+    """ASGI middleware: 414 for a URL longer than ``max_url``, 413 for a body announced
+    longer than ``max_body`` (bodies sent without a length are counted as they arrive)."""
+
+    def __init__(self, app, max_url: int, max_body: int):
+        self.app, self.max_url, self.max_body = app, max_url, max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            if len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") > self.max_url:
+                return await _error(414, f"the URL is longer than {self.max_url} bytes; POST the query")(scope, receive, send)
+            length = dict(scope.get("headers") or []).get(b"content-length")
+            if length is not None and (not length.isdigit() or int(length) > self.max_body):
+                return await _error(413, f"the request body is larger than {self.max_body} bytes")(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _until_disconnected(request: Request) -> None:
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+def _base_iri(request: Request) -> str | None:
+    """The endpoint's own URL, the base of relative IRIs in a query (if it is a valid IRI)."""
+    base = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
+    return None if any(c in base for c in '<>"{}|^`\\ \t\r\n') else base
 
 
 class RequestLog:
@@ -176,33 +249,46 @@ class RequestLog:
         try:
             await self.app(scope, receive, sending)
         finally:
-            log.info("%s %s %d %.1fms %dB", scope["method"], scope["path"], state["status"],
+            log.info("%s %s %d %.1fms %dB", _printable(scope["method"]), _printable(scope["path"]), state["status"],
                      (time.perf_counter() - t0) * 1000, state["size"])
 
 
 def create_app(settings: EndpointSettings) -> Starlette:
-    pool = WorkerPool(settings.dataset_path, size=settings.workers, memory_limit=settings.memory_limit)
-    cache = ResultCache(settings.cache_size)
+    pool = Lanes(settings.dataset_path, workers=settings.workers, slow_workers=settings.slow_workers,
+                 fast_budget=settings.fast_budget, max_queue=settings.max_queue, memory_limit=settings.memory_limit,
+                 check_queries=settings.check_queries)
+    cache = ResultCache(settings.cache_size, settings.cache_bytes)
+    in_flight: dict[str, int] = {}
     static = files("sse_graph.endpoint").joinpath("static")
 
     @asynccontextmanager
     async def lifespan(_app):
         await pool.start()
+        if not pool.barriers:
+            log.warning("query workers are NOT isolated from the network: no namespace, no seccomp filter here")
         try:
             yield
         finally:
-            pool.close()
+            await pool.close()
+
+    def _busy(status: int, message: str, retry_after: int) -> Response:
+        resp = _error(status, message)
+        resp.headers["Retry-After"] = str(retry_after)
+        return resp
 
     async def sparql(request: Request) -> Response:
         params = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             if "update" in params:
                 return _error(403, "SPARQL Update is not allowed: this endpoint is read-only")
             if "query" not in params:
                 return _describe(request)
         elif request.method == "POST":
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            body = await request.body()
+            try:
+                body = await _read_body(request, settings.max_body)
+            except BodyTooLarge:
+                return _error(413, f"the request body is larger than {settings.max_body} bytes")
             if ctype == "application/sparql-update":
                 return _error(403, "SPARQL Update is not allowed: this endpoint is read-only")
             if ctype == "application/x-www-form-urlencoded":
@@ -232,13 +318,8 @@ def create_app(settings: EndpointSettings) -> Starlette:
         if len(queries) != 1:
             return _error(400, "exactly one query parameter is needed")
         query = queries[0]
-        if is_update(query):
-            return _error(403, "SPARQL Update is not allowed: this endpoint is read-only")
-        try:
-            check_query(query, known_graphs=pool.graph_names)
-        except QueryError as e:
-            return _error(400, str(e))
-        default_graphs = params.get("default-graph-uri") or None
+        # rdflib's SPARQLStore names the default graph urn:x-rdflib:default: that is ours
+        default_graphs = [g for g in params.get("default-graph-uri", []) if g != RDFLIB_DEFAULT_GRAPH] or None
         named_graphs = params.get("named-graph-uri") or None
         for g in (default_graphs or []) + (named_graphs or []):
             if g not in pool.graph_names:
@@ -246,19 +327,30 @@ def create_app(settings: EndpointSettings) -> Starlette:
         fmts = _formats(params, request.headers.get("accept", ""))
         if fmts is None:
             return _error(406, "none of the accepted media types can be served; see the service description")
-        job = QueryJob(query, fmts, settings.max_rows, default_graphs, named_graphs)
-        key = (query, fmts, tuple(default_graphs or ()), tuple(named_graphs or ()))
+        base = _base_iri(request)
+        key = (query, fmts, tuple(default_graphs or ()), tuple(named_graphs or ()), base)
         answer = cache.get(key)
-        try:
-            if answer is None:
-                answer = await pool.run(job, settings.timeout, wait=settings.queue_wait)
+        if answer is None:
+            client = request.client.host if request.client else "?"
+            if in_flight.get(client, 0) >= settings.per_client:
+                return _busy(429, f"at most {settings.per_client} queries at a time per client; try again shortly", 1)
+            in_flight[client] = in_flight.get(client, 0) + 1
+            job = QueryJob(query, fmts, settings.max_rows, default_graphs, named_graphs, base)
+            try:
+                answer = await _run_unless_gone(request, pool.run(job, settings.timeout, wait=settings.queue_wait))
+                if answer is None:
+                    return Response(status_code=499)  # nobody is listening
                 cache.put(key, answer)
-        except QueryTimeout:
-            return _error(503, f"the query ran longer than the time limit of {settings.timeout:g} s and was stopped")
-        except PoolBusy:
-            resp = _error(503, "the endpoint is busy; try again shortly")
-            resp.headers["Retry-After"] = "5"
-            return resp
+            except QueryTimeout:
+                return _error(503, f"the query ran longer than the time limit of {settings.timeout:g} s and was stopped")
+            except PoolBusy:
+                return _busy(503, "the endpoint is busy; try again shortly", 2)
+            except WorkerUnavailable:
+                return _error(503, "the query worker died (out of memory?); it has been replaced")
+            finally:
+                in_flight[client] -= 1
+                if not in_flight[client]:
+                    del in_flight[client]
         if answer.status != 200:
             return _error(answer.status, answer.body.decode("utf-8", errors="replace"))
         fmt = fmts[1] if answer.kind == "graph" else fmts[0]
@@ -290,7 +382,11 @@ def create_app(settings: EndpointSettings) -> Starlette:
         return JSONResponse(tabs)
 
     async def health(request: Request) -> Response:
-        return JSONResponse({"status": "ok", "workers": pool.size, "restarts": pool.restarts, "graphs": len(pool.graph_names)})
+        lanes = {p.name: {"workers": p.size, "idle": p.idle, "waiting": p.waiting, "pids": p.worker_pids(),
+                          **{k: v for k, v in vars(p.stats).items() if k != "durations"}} for p in (pool.fast, pool.slow)}
+        return JSONResponse({"status": "ok", "graphs": len(pool.graph_names), "isolation": pool.barriers,
+                             "cache": {"entries": len(cache), "bytes": cache.bytes, "max_bytes": cache.max_bytes},
+                             "lanes": lanes})
 
     app = Starlette(
         routes=[
@@ -300,12 +396,32 @@ def create_app(settings: EndpointSettings) -> Starlette:
             Route("/health", health),
             Mount("/static", StaticFiles(directory=str(static)), name="static"),
         ],
-        middleware=[Middleware(RequestLog), Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+        middleware=[Middleware(RequestLog), Middleware(Limits, max_url=settings.max_url, max_body=settings.max_body),
+                    Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                                allow_headers=["Accept", "Content-Type"], expose_headers=["X-SSE-Truncated", "X-SSE-Row-Limit"])],
         lifespan=lifespan,
     )
     app.state.pool = pool
     return app
+
+
+async def _run_unless_gone(request: Request, work):
+    """Await ``work`` unless the client disconnects first: then cancel it (which
+    kills the worker running it) and return None."""
+    task = asyncio.ensure_future(work)
+    watch = asyncio.ensure_future(_until_disconnected(request))
+    try:
+        await asyncio.wait({task, watch}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watch.cancel()
+    if not task.done():
+        task.cancel()
+        try:
+            await task
+        except (asyncio.CancelledError, Exception):  # noqa: BLE001
+            pass
+        return None
+    return task.result()
 
 
 def _example(text: str) -> str:

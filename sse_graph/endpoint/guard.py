@@ -1,0 +1,109 @@
+"""What a query may do, decided on its parse tree (rdflib's SPARQL 1.1 parser,
+the grammar Oxigraph implements), never on regular expressions over its text.
+
+- ``SERVICE`` anywhere (federation): refused.
+- ``FROM`` / ``FROM NAMED``: only the dataset's own graphs, prefixed names and
+  ``\\u`` escapes resolved as the engine resolves them.
+- an update (``LOAD``, ``INSERT`` …): refused as read-only.
+
+The grammar lets keywords be written only as ASCII letters in any case, after
+``\\u`` / ``\\U`` escapes are expanded (SPARQL 1.1 §19.2).  So a query whose
+expanded, case-folded text contains none of ``service``, ``from``, ``load``
+cannot use them, and needs no parse: the hot path stays as fast as the engine.
+Runs inside the isolated worker, never on the server's event loop.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+__all__ = ["Refused", "Unreadable", "Verdict", "check", "is_update", "might_reach_out"]
+
+_WORDS = ("service", "from", "load")
+
+
+class Unreadable(SyntaxError):
+    """rdflib's parser could not read the query (the engine may or may not)."""
+
+
+class Refused(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Verdict:
+    declares_dataset: bool  # the query's own FROM / FROM NAMED set its dataset
+    parsed: bool            # whether the parser was needed
+
+
+def _expand(text: str) -> str:
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
+    try:
+        return expandUnicodeEscapes(text)
+    except Exception:  # noqa: BLE001 - an invalid escape: the engine refuses the text anyway
+        return text
+
+
+def might_reach_out(text: str) -> bool:
+    """Whether the text could contain SERVICE, FROM or LOAD (conservatively)."""
+    folded = (_expand(text) if "\\" in text else text).casefold()
+    return any(w in folded for w in _WORDS)
+
+
+def _nodes(node):
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, CompValue):
+            yield n
+            stack.extend(n.values())
+        elif isinstance(n, (list, tuple, ParseResults)):
+            stack.extend(n)
+
+
+def is_update(text: str) -> bool:
+    """Whether the text parses as a SPARQL Update request."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(text)
+    except Exception:  # noqa: BLE001 - not an update
+        return False
+    return True
+
+
+def check(text: str, known_graphs: Collection[str], base_iri: str | None = None) -> Verdict:
+    """Raise :class:`Refused` if the query would leave the dataset; else its verdict.
+    ``None`` is returned for nothing: a text the parser cannot read raises
+    :class:`SyntaxError` for the caller to report (or to let the engine report)."""
+    if not might_reach_out(text):
+        return Verdict(declares_dataset=False, parsed=False)
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        tree = parseQuery(text)
+    except Exception as e:  # noqa: BLE001 - pyparsing's ParseException and friends
+        if is_update(text):
+            raise Refused(403, "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP ...) is not allowed: "
+                               "the dataset is read-only") from None
+        raise Unreadable(str(e)) from None
+    if any(n.name == "ServiceGraphPattern" for n in _nodes(tree)):
+        raise Refused(400, "SERVICE (federated query) is not allowed: queries only see this dataset")
+    clauses = [n for n in _nodes(tree) if n.name == "DatasetClause"]
+    if clauses:
+        try:
+            algebra = translateQuery(tree, base=base_iri).algebra
+        except Exception as e:  # noqa: BLE001 - an unknown prefix and the like
+            raise Unreadable(str(e)) from None
+        for clause in algebra.get("datasetClause") or []:
+            iri = str(clause.get("default") or clause.get("named"))
+            if iri not in known_graphs:
+                raise Refused(400, f"FROM <{iri}>: unknown graph; only the dataset's own graphs can be named")
+    return Verdict(declares_dataset=bool(clauses), parsed=True)

@@ -1,0 +1,133 @@
+"""One query worker: reads jobs on stdin, writes answers on stdout, one at a time.
+
+Started by worker_boot.py after the OS barrier is up.  A job is a length-framed
+JSON object; an answer is a fixed header (status, kind, truncated, body length)
+and the serialised body, bytes ready to send to the client: the server does no
+more than copy them.  The safety check (guard.py) runs here too, off the
+server's event loop.
+"""
+from __future__ import annotations
+
+import json
+import os
+import struct
+import sys
+
+HEADER = struct.Struct("!HB?Q")  # status, kind, truncated, body length
+KINDS = ("error", "select", "ask", "graph", "ready")
+JOB = struct.Struct("!I")
+
+
+def read_exactly(fd: int, n: int) -> bytes:
+    chunks, left = [], n
+    while left:
+        chunk = os.read(fd, left)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def write_answer(fd: int, status: int, kind: str, body: bytes, truncated: bool = False) -> None:
+    data = HEADER.pack(status, KINDS.index(kind), truncated, len(body)) + body
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def main(argv: list[str], barriers: list[str]) -> None:
+    dataset_path, check_queries = argv[0], argv[1] == "check"
+    memory_limit = int(argv[2]) if len(argv) > 2 else 0
+    niceness = int(argv[3]) if len(argv) > 3 else 0
+    if niceness:
+        os.nice(niceness)  # the slow lane yields the CPU to the fast lane and the server
+    out_fd, in_fd = os.dup(1), os.dup(0)
+    os.dup2(2, 1)  # anything printed by a library goes to stderr, never into the answer stream
+    if memory_limit:
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+        except (ImportError, ValueError, OSError):
+            pass
+    from ..store import Store
+    from . import guard
+
+    store = Store(dataset_path)
+    ready = {"graphs": store.graph_names, "barriers": barriers}
+    write_answer(out_fd, 0, "ready", json.dumps(ready).encode())
+    if check_queries:
+        guard.might_reach_out("\\u0041")  # load the parser's module now, not on the first query
+        import rdflib.plugins.sparql.parser  # noqa: F401
+    while True:
+        try:
+            (n,) = JOB.unpack(read_exactly(in_fd, JOB.size))
+            job = json.loads(read_exactly(in_fd, n))
+        except EOFError:
+            return
+        status, kind, body, truncated = answer(store, job, check_queries)
+        write_answer(out_fd, status, kind, body, truncated)
+
+
+def answer(store, job: dict, check_queries: bool) -> tuple[int, str, bytes, bool]:
+    import pyoxigraph as ox
+
+    from . import guard
+    from .serialize import serialize
+
+    text, base = job["query"], job.get("base")
+    try:
+        if check_queries:
+            verdict = guard.check(text, store.graph_names, base)
+        else:  # test-only: the OS barrier alone
+            verdict = guard.Verdict(declares_dataset=guard.might_reach_out(text), parsed=False)
+        kwargs: dict = {}
+        if job.get("default_graphs") is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
+        elif not verdict.declares_dataset:
+            kwargs["use_default_graph_as_union"] = True
+        if job.get("named_graphs") is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+        result = store._store.query(text, base_iri=base, **kwargs)
+        kind = "ask" if isinstance(result, ox.QueryBoolean) else "select" if isinstance(result, ox.QuerySolutions) else "graph"
+        fmt = job["fmt"][kind == "graph"]
+        if fmt is None:
+            return 406, "error", f"none of the accepted media types can carry a {kind.upper()} result".encode(), False
+        body, truncated = serialize(result, fmt, job["max_rows"])
+        return 200, kind, body, truncated
+    except guard.Refused as e:
+        return e.status, "error", str(e).encode(), False
+    except guard.Unreadable as e:
+        return 400, "error", _unreadable(text, base, str(e)).encode(), False
+    except SyntaxError as e:
+        if guard.is_update(text):
+            return 403, "error", b"SPARQL Update is not allowed: this endpoint is read-only", False
+        return 400, "error", f"SPARQL syntax error: {e}".encode(), False
+    except MemoryError:
+        return 503, "error", b"the query needed more memory than a query may use", False
+    except OSError as e:  # SERVICE past a disabled check: the barrier answered
+        return 400, "error", f"the query tried to reach the network, which queries cannot: {e}".encode(), False
+    except (RuntimeError, ValueError) as e:  # the engine cannot evaluate this query (e.g. SERVICE ?unbound)
+        return 400, "error", f"the query cannot be evaluated: {e}".encode(), False
+    except Exception as e:  # noqa: BLE001 - reported to the client, never a crash of the worker
+        return 500, "error", f"query failed: {type(e).__name__}: {e}".encode(), False
+
+
+def _unreadable(text: str, base: str | None, message: str) -> str:
+    """The engine's own syntax error (with its line:column) for a text the safety parser could
+    not read; or, if the engine reads it, why it is refused all the same."""
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().query(text, base_iri=base)  # parsed, not evaluated: results are lazy
+    except SyntaxError as e:
+        return f"SPARQL syntax error: {e}"
+    except Exception:  # noqa: BLE001
+        pass
+    return ("the query uses syntax beyond SPARQL 1.1 together with SERVICE, FROM or LOAD, which the "
+            f"safety check cannot read: {message}")
+
+
+if __name__ == "__main__":
+    sys.exit("start workers with worker_boot.py")
