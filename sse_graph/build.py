@@ -27,10 +27,10 @@ from .errors import ValidationFailed
 from .load import load_dataset
 from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
 from .reason import AXIOMATIC, reason
-from .store import STORE_DIR
+from .store import STORE_DIR, Store
 from .validate import ValidationReport, validate_graph
 
-__all__ = ["BuildResult", "build", "cache_key", "last_good_build", "DATASET_FILE", "REPORT_FILE", "STORE_DIR",
+__all__ = ["BuildResult", "build", "open_store", "cache_key", "last_good_build", "DATASET_FILE", "REPORT_FILE", "STORE_DIR",
            "REJECTED_PREFIX"]
 
 OWL_NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
@@ -301,6 +301,11 @@ def last_good_build(data: str | os.PathLike | None = None) -> BuildResult | None
     return best[1] if best else None
 
 
+def open_store(data: str | os.PathLike | None = None, *, progress: Progress | None = None) -> Store:
+    """Build (or reuse the cached build of) the dataset and open it read-only."""
+    return Store(build(data, progress=progress).dataset_path)
+
+
 @dataclass
 class _Built:
     """What a pipeline produced, before it is written: the counts, the timings,
@@ -362,8 +367,6 @@ def _reference_pipeline(paths: DataPaths, say: Progress) -> _Built:
         return graphs
 
     def view(path: Path):
-        from .store import Store
-
         return Store(path, memory=True)
 
     return _Built(_counts(union), timings, report, write_nquads, view, peak_mb=peaks)
@@ -439,8 +442,6 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
         return {g: n for g, n in graphs.items() if n or g == str(INFERRED_GRAPH)}
 
     def view(_path: Path):
-        from .store import Store
-
         return Store.of(holder["store"], asserted + [str(INFERRED_GRAPH)])
 
     return _Built(counts, timings, report, write_nquads, view, release=holder.clear, peak_mb=peaks)
