@@ -178,6 +178,7 @@ class Rule:
     closed: bool = True
     needs: str | None = None  # a predicate without which the rule cannot fire (skipped until one exists)
     lookup: tuple[int, ...] = ()  # atoms looked up binding by binding (not hash-joined: they match anything)
+    transitive: str | None = None  # prp-trp on this property, closed by a graph search rather than a join
 
 
 @dataclass
@@ -295,8 +296,10 @@ def compile_rules(tbox: Graph) -> Rules:
         rules.append(Rule(f"prp-spo2 {p}", f"?x <{p}> ?z", (first, second), "",
                           (frozenset({str(p1)}), frozenset({str(p2)})), closed=p not in (p1, p2)))
     for p in transitive:
+        # a join would find each pair of a cycle of n once per node of the cycle (n times the
+        # work per derived triple); a search from each node finds it once (benchmarks/cycles.py)
         rules.append(Rule(f"prp-trp {p}", f"?x <{p}> ?z", (f"?x <{p}> ?y", f"?y <{p}> ?z"), "",
-                          (frozenset({str(p)}), frozenset({str(p)})), closed=False))
+                          (frozenset({str(p)}), frozenset({str(p)})), transitive=str(p)))
     if domains:
         rules.append(pair_rule("prp-dom", "?x a ?c", "(?p ?c)", domains))
     if ranges:
@@ -414,7 +417,10 @@ def materialise(store: ox.Store, rules: Rules, *, max_passes: int = 100) -> Mate
             out = f"{STEP}{len(steps)}"
             if rule.needs and next(iter(store.quads_for_pattern(None, ox.NamedNode(rule.needs), None)), None) is None:
                 continue  # cannot fire yet (and has read nothing)
-            if ri not in seen:
+            if rule.transitive:
+                if ri not in seen or any(rule.transitive in p for _g, p in steps[seen[ri]:]):
+                    _close_transitive(store, rule.transitive, out)
+            elif ri not in seen:
                 store.update(_update(rule, None, [], out))
             else:
                 fresh = steps[seen[ri]:]
@@ -431,6 +437,29 @@ def materialise(store: ox.Store, rules: Rules, *, max_passes: int = 100) -> Mate
         if not found:
             return Materialised(passes, [g for g, _p in steps])
     raise RuntimeError(f"no fixpoint after {max_passes} passes")
+
+
+def _close_transitive(store: ox.Store, prop: str, out: str) -> None:
+    """prp-trp for ``prop``: a depth-first search from each subject over what is known
+    so far; each pair not known yet is written to the default graph and to ``out``.
+    The search visits each reachable node once per subject, so its cost follows the
+    size of the closure, cycles or not."""
+    p, default, graph = ox.NamedNode(prop), ox.DefaultGraph(), ox.NamedNode(out)
+    succ: dict = defaultdict(set)
+    for q in store.quads_for_pattern(None, p, None, default):
+        succ[q.subject].add(q.object)
+    new = []
+    for a, direct in succ.items():
+        seen, stack = set(), list(direct)
+        while stack:
+            b = stack.pop()
+            if b not in seen:
+                seen.add(b)
+                stack.extend(succ.get(b, ()))
+        for b in seen - direct:
+            new += (ox.Quad(a, p, b, default), ox.Quad(a, p, b, graph))
+    if new:
+        store.extend(new)
 
 
 def inconsistencies(store: ox.Store, rules: Rules) -> list[str]:
