@@ -27,6 +27,7 @@ from .errors import ValidationFailed
 from .load import load_dataset
 from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
 from .reason import AXIOMATIC, reason
+from .name_index import NAMES_FILE, write_name_index
 from .store import STORE_DIR, Store
 from .validate import ValidationReport, validate_graph
 
@@ -44,7 +45,7 @@ REJECTED_PREFIX = "rejected-"  # a build whose data violates the shapes: readabl
 BUILD_FORMAT = "2"
 
 # The modules whose code shapes the build output (part of the cache key).
-_BUILD_MODULES = ("load.py", "reason.py", "fastreason.py", "validate.py", "shapes.py", "build.py", "namespaces.py",
+_BUILD_MODULES = ("name_index.py", "names.py", "load.py", "reason.py", "fastreason.py", "validate.py", "shapes.py", "build.py", "namespaces.py",
                   "analysis/__init__.py", "analysis/measures.py", "analysis/projections.py")
 
 Progress = Callable[[str], None]
@@ -264,6 +265,10 @@ def build(
         del disk
         result.timings["persist"] = time.perf_counter() - t
         result.peak_mb["persist"] = _peak_mb()
+        t = time.perf_counter()
+        say("writing the name index")
+        write_name_index(Store(nq), tmp / NAMES_FILE)
+        result.timings["names"] = time.perf_counter() - t
         result.timings["total"] = time.perf_counter() - t0
         (tmp / REPORT_FILE).write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
 
