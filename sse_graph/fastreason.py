@@ -140,14 +140,12 @@ def audit_data(triples, where: str, ontology_terms: set) -> None:
             raise Unsupported(where, s, p, o, "owl:sameAs on a term of the ontology is not implemented")
 
 
-def vocabulary_query(graph: str) -> str:
-    """The triples of ``graph`` that :func:`audit_data` must see (a scan of the graph):
-    those using an RDFS/OWL term, and every owl:sameAs."""
-    allowed = ", ".join(f"<{t}>" for t in sorted(DATA_TERMS - {str(OWL.sameAs)}))
-    vocab = " || ".join(f'STRSTARTS(STR(?{v}), "{ns}")' for v in ("t",) for ns in _VOCABULARIES)
-    return (f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
-            f"BIND(IF(?p = <{RDF_NS}type>, ?o, ?p) AS ?t) "
-            f"FILTER(isIRI(?t) && ({vocab}) && ?t NOT IN ({allowed})) }} LIMIT 20")
+def data_audit_terms() -> list[str]:
+    """The RDFS/OWL terms a data file may not use (every term of the two
+    vocabularies, as rdflib lists them, but :data:`DATA_TERMS`): looked up one by one
+    in each data graph's indexes rather than scanning the graph (5.7 s at 128k triples)."""
+    terms = {str(OWL[k]) for k in OWL.__annotations__} | {str(RDFS[k]) for k in RDFS.__annotations__} | set(CONSTRUCTS)
+    return sorted(t for t in terms if t.startswith(_VOCABULARIES) and t not in DATA_TERMS)
 
 
 def _qname(term) -> str:

@@ -104,13 +104,19 @@ def load_store(paths: DataPaths) -> tuple[ox.Store, Graph]:
 
 def _vocabulary_triples(store: ox.Store, graph: str):
     """The triples of a data graph that the fast engine's audit must see: those with
-    an RDFS/OWL term, and every owl:sameAs (a lookup)."""
-    from .fastreason import vocabulary_query
+    an RDFS/OWL term as predicate or class, and every owl:sameAs (index lookups)."""
+    from itertools import islice
 
-    for r in store.query(vocabulary_query(graph)):
-        yield to_rdflib(r["s"]), to_rdflib(r["p"]), to_rdflib(r["o"])
+    from .fastreason import data_audit_terms
+
+    g = ox.NamedNode(graph)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    for term in map(ox.NamedNode, data_audit_terms()):
+        for q in [*islice(store.quads_for_pattern(None, term, None, g), 1),
+                  *islice(store.quads_for_pattern(None, rdf_type, term, g), 1)]:
+            yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
     same = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
-    for q in store.quads_for_pattern(None, same, None, ox.NamedNode(graph)):
+    for q in store.quads_for_pattern(None, same, None, g):
         yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
 
 
