@@ -1,7 +1,7 @@
 """The persistent name index: every label and acronym of a build, in SQLite.
 
-The build writes ``names.sqlite`` beside ``dataset.nq`` (:func:`write_name_index`),
-from the same two queries :meth:`LabelIndex.from_store` runs; the question
+The build writes ``names.sqlite`` beside ``dataset.nq`` (:func:`write_name_index`):
+what :meth:`LabelIndex.from_store` reads (labels, names, collective nodes); the question
 commands open it (:func:`open_labels`) and look up only the names they need —
 an exact or partial name by its normalised form, the labels of the IRIs they
 print — instead of reading every label of the graph at each call (9 s at 1M
@@ -13,7 +13,6 @@ import sqlite3
 from pathlib import Path
 
 from .names import LabelIndex, normalise
-from .queries import load_query
 
 __all__ = ["NAMES_FILE", "write_name_index", "StoredLabelIndex", "open_labels"]
 
@@ -22,6 +21,7 @@ NAMES_FILE = "names.sqlite"
 _SCHEMA = """
 CREATE TABLE label (iri TEXT NOT NULL, lang TEXT NOT NULL, value TEXT NOT NULL);
 CREATE TABLE name (org TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, norm TEXT NOT NULL);
+CREATE TABLE collective (iri TEXT PRIMARY KEY);
 """
 _INDEXES = """
 CREATE INDEX label_iri ON label (iri);
@@ -31,27 +31,30 @@ CREATE INDEX name_norm ON name (norm);
 
 
 def write_name_index(store, path: Path) -> int:
-    """Write the index of ``store`` (a :class:`~sse_graph.store.Store`) to ``path``;
-    returns the number of organisation names."""
+    """Write the index of ``store`` (a :class:`~sse_graph.store.Store`) to ``path``:
+    the contents of :meth:`LabelIndex.from_store` (the first preferred label per
+    language, the alternative labels), so that both answer alike; returns the
+    number of organisation names."""
+    full = LabelIndex.from_store(store)
+    names = [(org, kind, value, normalise(value)) for org in sorted(full.organisations)
+             for kind, values in (("pref", full.pref.get(org, {}).values()), ("alt", full.alt.get(org, [])))
+             for value in values]
     db = sqlite3.connect(path)
     try:
         db.executescript(_SCHEMA)
-        rows = store.select(load_query("all_labels").text).rows
         db.executemany("INSERT INTO label VALUES (?, ?, ?)",
-                       ((x.value, label.language or "", label.value) for x, label, _pref in rows))
-        rows = store.select(load_query("labels").text).rows
-        db.executemany("INSERT INTO name VALUES (?, ?, ?, ?)",
-                       ((org.value, kind.value, label.value, normalise(label.value)) for org, label, kind in rows))
+                       ((iri, lang, value) for iri, labels in full.pref.items() for lang, value in labels.items()))
+        db.executemany("INSERT INTO name VALUES (?, ?, ?, ?)", names)
+        db.executemany("INSERT INTO collective VALUES (?)", ((iri,) for iri in sorted(full.collectives)))
         db.executescript(_INDEXES)
         db.commit()
-        return len(rows)
+        return len(names)
     finally:
         db.close()
 
 
 class _Pref:
-    """``iri → {lang: label}``, read on demand (the first label per language, as
-    :meth:`LabelIndex.from_store` keeps it)."""
+    """``iri → {lang: label}``, read on demand."""
 
     def __init__(self, db: sqlite3.Connection):
         self._db, self._cache = db, {}
@@ -60,7 +63,7 @@ class _Pref:
         if iri not in self._cache:
             labels: dict[str, str] = {}
             for lang, value in self._db.execute("SELECT lang, value FROM label WHERE iri = ? ORDER BY rowid", (iri,)):
-                labels.setdefault(lang, value)
+                labels[lang] = value  # one per language, as written
             self._cache[iri] = labels
         return self._cache[iri] or default
 
@@ -87,7 +90,8 @@ class StoredLabelIndex(LabelIndex):
 
     def __init__(self, path: Path):
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        super().__init__(pref=_Pref(self._db), alt=_Alt(self._db))
+        collectives = {iri for (iri,) in self._db.execute("SELECT iri FROM collective")}  # a few
+        super().__init__(pref=_Pref(self._db), alt=_Alt(self._db), collectives=collectives)
         self._organisations: set[str] | None = None
 
     @property
@@ -113,8 +117,8 @@ class StoredLabelIndex(LabelIndex):
 
 def open_labels(store) -> LabelIndex:
     """The name index of the build ``store`` reads, else one built from its labels."""
-    path = Path(store.path)
-    index = path.with_name(NAMES_FILE)
-    if path.is_file() and index.is_file():
+    path = getattr(store, "path", None)  # an external store (--store URL) has none
+    index = Path(path).with_name(NAMES_FILE) if path is not None else None
+    if index is not None and Path(path).is_file() and index.is_file():
         return StoredLabelIndex(index)
     return LabelIndex.from_store(store)

@@ -35,6 +35,7 @@ def outcome(index, name):
 def test_labels_are_the_same(both):
     _store, full, stored = both
     assert stored.organisations == full.organisations and len(full.organisations) > 100
+    assert stored.collectives == full.collectives and full.collectives
     for iri in sorted(full.organisations | set(list(full.pref)[:300])):
         for lang in ("en", "fr", "ko"):
             assert stored.label(iri, lang) == full.label(iri, lang)
@@ -44,7 +45,9 @@ def test_labels_are_the_same(both):
 def test_names_resolve_and_search_the_same(both):
     _store, full, stored = both
     names = [full.label(i) for i in sorted(full.organisations)][:80]
-    tries = names + [n[:4] for n in names] + ["febisp", "concert", "cooperative", "union", "zzzz-nothing",
+    alts = [a for i in sorted(full.organisations) for a in full.alt.get(i, [])][:80]
+    tries = names + alts + [n[:4] for n in names] + ["febisp", "CRESS", "cress", "concert", "cooperative", "union",
+                                                     "zzzz-nothing",
                                               "id:concertes", "https://w3id.org/sse-graph/id/nope", "  "]
     for name in tries:
         assert outcome(stored, name) == outcome(full, name), name
