@@ -9,7 +9,7 @@ The library the command line, the SPARQL endpoint and the viewer all call::
 """
 from __future__ import annotations
 
-from .build import BuildResult, build
+from .build import BuildResult, build, open_store
 from .errors import (
     AmbiguousNameError,
     EnvironmentProblem,
@@ -24,7 +24,7 @@ from .errors import (
 from .load import load_dataset
 from .queries import competency_queries, load_query
 from .reason import reason
-from .store import Store, open_store
+from .store import Store
 from .validate import validate_graph
 
 __all__ = [

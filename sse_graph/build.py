@@ -27,13 +27,13 @@ from .errors import ValidationFailed
 from .load import load_dataset
 from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
 from .reason import AXIOMATIC, reason
-from .store import STORE_DIR
+from .name_index import NAMES_FILE, write_name_index
+from .store import STORE_DIR, Store
 from .validate import ValidationReport, validate_graph
 
-__all__ = ["BuildResult", "build", "cache_key", "last_good_build", "DATASET_FILE", "REPORT_FILE", "STORE_DIR",
+__all__ = ["BuildResult", "build", "open_store", "cache_key", "last_good_build", "DATASET_FILE", "REPORT_FILE", "STORE_DIR",
            "REJECTED_PREFIX"]
 
-OWL_NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
 # Above this many asserted triples the measures are not computed at build time by
 # default: at 1M triples they took longer (135 s) and more memory than the build.
 MEASURES_MAX_TRIPLES = 250_000
@@ -45,7 +45,7 @@ REJECTED_PREFIX = "rejected-"  # a build whose data violates the shapes: readabl
 BUILD_FORMAT = "2"
 
 # The modules whose code shapes the build output (part of the cache key).
-_BUILD_MODULES = ("load.py", "reason.py", "fastreason.py", "validate.py", "shapes.py", "build.py", "namespaces.py",
+_BUILD_MODULES = ("name_index.py", "names.py", "load.py", "reason.py", "fastreason.py", "validate.py", "shapes.py", "build.py", "namespaces.py",
                   "analysis/__init__.py", "analysis/measures.py", "analysis/projections.py")
 
 Progress = Callable[[str], None]
@@ -265,6 +265,10 @@ def build(
         del disk
         result.timings["persist"] = time.perf_counter() - t
         result.peak_mb["persist"] = _peak_mb()
+        t = time.perf_counter()
+        say("writing the name index")
+        write_name_index(Store(nq), tmp / NAMES_FILE)
+        result.timings["names"] = time.perf_counter() - t
         result.timings["total"] = time.perf_counter() - t0
         (tmp / REPORT_FILE).write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
 
@@ -299,6 +303,11 @@ def last_good_build(data: str | os.PathLike | None = None) -> BuildResult | None
             if best is None or mtime > best[0]:
                 best = (mtime, result)
     return best[1] if best else None
+
+
+def open_store(data: str | os.PathLike | None = None, *, progress: Progress | None = None) -> Store:
+    """Build (or reuse the cached build of) the dataset and open it read-only."""
+    return Store(build(data, progress=progress).dataset_path)
 
 
 @dataclass
@@ -362,8 +371,6 @@ def _reference_pipeline(paths: DataPaths, say: Progress) -> _Built:
         return graphs
 
     def view(path: Path):
-        from .store import Store
-
         return Store(path, memory=True)
 
     return _Built(_counts(union), timings, report, write_nquads, view, peak_mb=peaks)
@@ -387,7 +394,7 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     import pyoxigraph as ox
 
     from .errors import InconsistencyError, InputError
-    from .fastreason import compile_rules, materialise
+    from .fastreason import compile_rules, inconsistencies, materialise
     from .load import load_store
     from .validate import validate_store
 
@@ -410,9 +417,9 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     t = time.perf_counter()
     say("reasoning (OWL 2 RL, compiled rules)")
     done = materialise(store, rules)
-    nothing = [str(r["x"].value) for r in store.query(f"SELECT ?x WHERE {{ ?x a <{OWL_NOTHING}> }}")]
-    if nothing:
-        raise InconsistencyError(sorted(f"{s} is a member of owl:Nothing" for s in nothing))
+    errors = inconsistencies(store, rules)
+    if errors:
+        raise InconsistencyError(errors)
     timings["reason"] = time.perf_counter() - t
     peaks["reason"] = _peak_mb()
 
@@ -439,8 +446,6 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
         return {g: n for g, n in graphs.items() if n or g == str(INFERRED_GRAPH)}
 
     def view(_path: Path):
-        from .store import Store
-
         return Store.of(holder["store"], asserted + [str(INFERRED_GRAPH)])
 
     return _Built(counts, timings, report, write_nquads, view, release=holder.clear, peak_mb=peaks)

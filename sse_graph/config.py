@@ -10,6 +10,8 @@ from .errors import InputError
 __all__ = ["DataPaths", "data_paths", "cache_dir"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# RDF syntaxes a data folder might hold that the build does not read
+_OTHER_RDF = {".nq", ".trig", ".jsonld", ".rdf", ".owl", ".n3"}
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,14 @@ class DataPaths:
         return self.ontology / "shapes.ttl"
 
     def graph_files(self) -> list[Path]:
-        return sorted(self.graph.glob("*.ttl"))
+        """The data files: Turtle, and N-Triples (read as the Turtle subset it is).
+        Files of another RDF syntax are refused rather than left out without a word."""
+        files = sorted([*self.graph.glob("*.ttl"), *self.graph.glob("*.nt")])
+        others = sorted(p.name for p in self.graph.iterdir() if p.suffix.lower() in _OTHER_RDF)
+        if others:
+            raise InputError(f"{self.graph}: {', '.join(others[:5])}: only Turtle (.ttl) and N-Triples (.nt) "
+                             "data files are read (convert the others, e.g. with rdfpipe)")
+        return files
 
     def input_files(self) -> list[Path]:
         return sorted([*self.ontology.glob("*.ttl"), *self.graph_files()])

@@ -16,7 +16,20 @@ prp-trp        transitive properties
 prp-spo2       property chains of length 2 (``owl:propertyChainAxiom``)
 prp-dom/rng    domain and range typing
 cls-hv1/hv2    ``owl:hasValue`` restrictions
+eq-sym/rep     ``owl:sameAs`` between individuals (symmetric, and every
+               triple copied to the other name; transitivity follows)
+cls-thing      members of a declared ``owl:Class`` are ``owl:Thing``
+cax-dw         ``owl:disjointWith``, checked after the closure
+eq-diff1       ``owl:differentFrom`` against ``owl:sameAs``, checked
+cls-nothing2   members of ``owl:Nothing``, checked
 =============  =====================================================
+
+Every other construct of the RDFS/OWL vocabularies is refused, file and axiom
+named (:func:`audit_ontology`, :func:`audit_data`): :data:`CONSTRUCTS` says, for
+each term, whether it is implemented, checked, harmless (a declaration or an
+annotation, no inference) or refused; a term it does not list is refused.  The
+only differences from owlrl that remain are listed in :data:`DIFFERENCES`
+(read by the differential tests).
 
 The differential test (tests/test_fastreason.py) checks that the inferred
 instance-level triples are exactly owlrl's, after the documented
@@ -27,14 +40,119 @@ normalisations (owlrl's TBox and axiomatic triples are left out; see
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
-__all__ = ["compile_rules", "materialise", "Rules"]
+from .errors import InputError
+
+__all__ = ["compile_rules", "materialise", "Rules", "CONSTRUCTS", "DIFFERENCES", "audit_ontology", "audit_data",
+           "inconsistencies", "Unsupported"]
+
+OWL_NS, RDFS_NS, RDF_NS = str(OWL), str(RDFS), str(RDF)
+_VOCABULARIES = (OWL_NS, RDFS_NS)
+
+# What the fast engine does with each term of the RDFS/OWL vocabularies, as a
+# predicate or as the object of rdf:type.  "rules": compiled into rules;
+# "check": an inconsistency check after the closure; "none": a declaration or
+# an annotation (OWL 2 RL draws nothing from it that the rules above miss);
+# anything else, or a term not listed, is refused.
+CONSTRUCTS: dict[str, str] = {
+    **{str(t): "rules" for t in (RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, OWL.equivalentProperty,
+                                 OWL.inverseOf, OWL.TransitiveProperty, OWL.propertyChainAxiom, RDFS.domain,
+                                 RDFS.range, OWL.hasValue, OWL.onProperty, OWL.Restriction, OWL.sameAs,
+                                 OWL.Thing, OWL.Class)},
+    **{str(t): "check" for t in (OWL.disjointWith, OWL.differentFrom, OWL.Nothing)},
+    **{str(t): "none" for t in (RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, RDFS.Class,
+                                RDFS.Datatype, RDFS.Literal, RDFS.Resource, OWL.Ontology, OWL.imports,
+                                OWL.versionIRI, OWL.versionInfo, OWL.priorVersion, OWL.backwardCompatibleWith,
+                                OWL.incompatibleWith, OWL.deprecated, OWL.ObjectProperty, OWL.DatatypeProperty,
+                                OWL.AnnotationProperty, OWL.NamedIndividual, OWL.DeprecatedClass,
+                                OWL.DeprecatedProperty, OWL.OntologyProperty)},
+}
+# The terms of an ontology a data file may use (the rest are TBox axioms, or refused).
+DATA_TERMS = {str(t) for t in (RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, OWL.sameAs,
+                                 OWL.differentFrom, OWL.Thing, OWL.Nothing, OWL.NamedIndividual, OWL.versionInfo,
+                                 OWL.deprecated)}
+
+# Where the fast closure differs from owlrl's, every case, in one place: the
+# differential tests compare the closures after exactly these normalisations
+# (``abox``) and nothing else.
+DIFFERENCES: dict[str, str] = {
+    "tbox": "owlrl's TBox closure (reflexive and owl:Thing sub-classes, property characteristics) is not "
+            "materialised; only the sub-class and sub-property pairs that queries use are inserted",
+    "axiomatic": "no triple about a term of the RDF/RDFS/OWL/XSD vocabularies themselves",
+    "blank": "no triple with a blank node (owlrl types members of restrictions with the restriction's node)",
+    "literal-subject": "no triple with a literal subject (owlrl's generalised RDF)",
+    "reflexive-sameAs": "owlrl makes every resource owl:sameAs itself (eq-ref); the fast engine does not",
+    "ontology-terms": "triples about a term of the ontology (a class, a property) other than its types "
+                      "(owlrl reasons about them as individuals too)",
+}
+
+
+class Unsupported(InputError):
+    """An axiom the fast engine does not implement: ``str()`` names it and its file."""
+
+    def __init__(self, where: str, s, p, o, why: str):
+        self.where, self.axiom = where, (str(s), str(p), str(o))
+        super().__init__(f"{where}: {why}: <{s}> <{p}> {_show(o)} (build with --engine owlrl)")
+
+
+def _show(term) -> str:
+    return f"<{term}>" if isinstance(term, URIRef) else (f"_:{term}" if isinstance(term, BNode) else repr(str(term)))
+
+
+def _vocabulary_terms(s, p, o):
+    """The RDFS/OWL terms a triple uses as predicate or as the class of rdf:type."""
+    if str(p).startswith(_VOCABULARIES):
+        yield p
+    if p == RDF.type and str(o).startswith(_VOCABULARIES):
+        yield o
+
+
+def audit_ontology(triples, where: str) -> None:
+    """Refuse (:class:`Unsupported`) an ontology file that uses a construct the fast
+    engine neither implements nor checks."""
+    triples = list(triples)
+    refused = {term: (s, p, o) for s, p, o in triples for term in _vocabulary_terms(s, p, o) if str(term) not in CONSTRUCTS}
+    if refused:
+        term = min(refused, key=str)
+        names = ", ".join(sorted(_qname(t) for t in refused))
+        raise Unsupported(where, *refused[term], f"the fast engine does not implement {names}")
+    for s, p, o in triples:
+        if p == OWL.sameAs and s != o:
+            raise Unsupported(where, s, p, o, "owl:sameAs between terms of the ontology is not implemented")
+
+
+def audit_data(triples, where: str, ontology_terms: set) -> None:
+    """Refuse a data file that holds TBox axioms or constructs the fast engine does not
+    implement (owlrl would reason with them; the fast engine reads axioms from the
+    ontology only)."""
+    for s, p, o in triples:
+        for term in _vocabulary_terms(s, p, o):
+            if str(term) not in DATA_TERMS:
+                raise Unsupported(where, s, p, o, f"a TBox axiom or construct ({_qname(term)}) in a data file "
+                                  "(axioms belong in ontology/)")
+        if p == OWL.sameAs and (s in ontology_terms or o in ontology_terms):
+            raise Unsupported(where, s, p, o, "owl:sameAs on a term of the ontology is not implemented")
+
+
+def data_audit_terms() -> list[str]:
+    """The RDFS/OWL terms a data file may not use (every term of the two
+    vocabularies, as rdflib lists them, but :data:`DATA_TERMS`): looked up one by one
+    in each data graph's indexes rather than scanning the graph (5.7 s at 128k triples)."""
+    terms = {str(OWL[k]) for k in OWL.__annotations__} | {str(RDFS[k]) for k in RDFS.__annotations__} | set(CONSTRUCTS)
+    return sorted(t for t in terms if t.startswith(_VOCABULARIES) and t not in DATA_TERMS)
+
+
+def _qname(term) -> str:
+    for prefix, ns in (("owl", OWL_NS), ("rdfs", RDFS_NS), ("rdf", RDF_NS)):
+        if str(term).startswith(ns):
+            return f"{prefix}:{str(term)[len(ns):]}"
+    return f"<{term}>"
 
 SUPPORTED = {
     RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, OWL.inverseOf, OWL.propertyChainAxiom,
@@ -54,8 +172,11 @@ class Rule:
     head: str
     atoms: tuple[str, ...]
     where: str = ""
-    reads: tuple[frozenset, ...] = ()
+    reads: tuple[frozenset | None, ...] = ()  # None: any predicate
     closed: bool = True
+    needs: str | None = None  # a predicate without which the rule cannot fire (skipped until one exists)
+    lookup: tuple[int, ...] = ()  # atoms looked up binding by binding (not hash-joined: they match anything)
+    transitive: str | None = None  # prp-trp on this property, closed by a graph search rather than a join
 
 
 @dataclass
@@ -65,6 +186,7 @@ class Rules:
 
     rules: list[Rule]
     tbox: list[str] = field(default_factory=list)
+    disjoint: list[tuple[str, str]] = field(default_factory=list)  # pairs of disjoint classes (cax-dw)
 
 
 def _closure(pairs: set[tuple]) -> set[tuple]:
@@ -100,10 +222,12 @@ def compile_rules(tbox: Graph) -> Rules:
                           and p != OWL.onProperty)
             raise NotImplementedError(f"a restriction on <{tbox.value(r, OWL.onProperty)}> with owl:{', owl:'.join(used)} "
                                       "(only owl:hasValue restrictions are compiled)")
-    for kw in (OWL.someValuesFrom, OWL.allValuesFrom, OWL.intersectionOf, OWL.unionOf, OWL.maxCardinality,
-               OWL.hasKey, OWL.FunctionalProperty, OWL.SymmetricProperty, OWL.sameAs):
-        if (None, kw, None) in tbox or (None, RDF.type, kw) in tbox:
-            raise NotImplementedError(f"<{kw}> is used by the ontology")
+    for s_, p_, o_ in tbox:
+        for term in _vocabulary_terms(s_, p_, o_):
+            if str(term) not in CONSTRUCTS:
+                raise NotImplementedError(f"{_qname(term)} is used by the ontology (<{s_}> <{p_}> {_show(o_)})")
+        if p_ == OWL.sameAs and s_ != o_:
+            raise NotImplementedError(f"owl:sameAs between terms of the ontology (<{s_}> owl:sameAs {_show(o_)})")
 
     # class hierarchy (hasValue restrictions become classes of their own)
     sub = set()
@@ -123,9 +247,9 @@ def compile_rules(tbox: Graph) -> Rules:
     transitive = list(tbox.subjects(RDF.type, OWL.TransitiveProperty))
     chains = []
     for p, lst in tbox.subject_objects(OWL.propertyChainAxiom):
-        steps = list(Collection(tbox, lst))
+        steps = [_chain_step(tbox, step, p) for step in Collection(tbox, lst)]
         if len(steps) != 2:
-            raise NotImplementedError(f"property chain of {len(steps)} steps on {p}")
+            raise NotImplementedError(f"property chain of {len(steps)} steps on <{p}> (only 2 are compiled)")
         chains.append((steps[0], steps[1], p))
     domains = list(tbox.subject_objects(RDFS.domain))
     ranges = list(tbox.subject_objects(RDFS.range))
@@ -161,27 +285,63 @@ def compile_rules(tbox: Graph) -> Rules:
     if prop_c:
         rules.append(pair_rule("prp-spo1", "?x ?q ?y", "(?p ?q)", prop_c))
     if inverses:
-        rules.append(pair_rule("prp-inv", "?y ?q ?x", "(?p ?q)", inverses, "FILTER(!isLiteral(?y))"))
-    for p1, p2, p in chains:
-        rules.append(Rule(f"prp-spo2 {p}", f"?x <{p}> ?z", (f"?x <{p1}> ?y", f"?y <{p2}> ?z"), "",
+        # not closed: a property with two inverses makes each the other's sub-property through it
+        rules.append(replace(pair_rule("prp-inv", "?y ?q ?x", "(?p ?q)", inverses, "FILTER(!isLiteral(?y))"),
+                             closed=False))
+    for (p1, inv1), (p2, inv2), p in chains:
+        first = f"?y <{p1}> ?x" if inv1 else f"?x <{p1}> ?y"
+        second = f"?z <{p2}> ?y" if inv2 else f"?y <{p2}> ?z"
+        rules.append(Rule(f"prp-spo2 {p}", f"?x <{p}> ?z", (first, second), "",
                           (frozenset({str(p1)}), frozenset({str(p2)})), closed=p not in (p1, p2)))
     for p in transitive:
+        # a join would find each pair of a cycle of n once per node of the cycle (n times the
+        # work per derived triple); a search from each node finds it once (benchmarks/cycles.py)
         rules.append(Rule(f"prp-trp {p}", f"?x <{p}> ?z", (f"?x <{p}> ?y", f"?y <{p}> ?z"), "",
-                          (frozenset({str(p)}), frozenset({str(p)})), closed=False))
+                          (frozenset({str(p)}), frozenset({str(p)})), transitive=str(p)))
     if domains:
         rules.append(pair_rule("prp-dom", "?x a ?c", "(?p ?c)", domains))
     if ranges:
         rules.append(pair_rule("prp-rng", "?y a ?c", "(?p ?c)", ranges, "FILTER(!isLiteral(?y))"))
-    # owlrl types every individual that has a type an owl:Thing
-    rules.append(Rule("owl:Thing", "?x a <http://www.w3.org/2002/07/owl#Thing>", ("?x a ?c",),
-                      "FILTER(isIRI(?x) && ?c != <http://www.w3.org/2002/07/owl#Thing>)", (TYPE,)))
+    # cls-thing through scm-cls and cax-sco: a member of a declared owl:Class (or of a
+    # sub-class of one) is an owl:Thing — not any typed resource (a skos:Concept, a property)
+    declared = set(tbox.subjects(RDF.type, OWL.Class))  # owlrl: not owl:Restriction (differential seed 68)
+    things = {c for c in declared if isinstance(c, URIRef)} | \
+             {c for c, d in sub_c if d in declared and isinstance(c, URIRef)}
+    things.discard(OWL.Thing)
+    if things:
+        rules.append(Rule("owl:Thing", "?x a <http://www.w3.org/2002/07/owl#Thing>", ("?x a ?c",),
+                          f"VALUES ?c {{ {' '.join(f'<{c}>' for c in sorted(things))} }} FILTER(isIRI(?x))", (TYPE,)))
+    # owl:sameAs between individuals: symmetric, and each name gets the other's triples
+    # (eq-sym, eq-rep-s, eq-rep-o; eq-trans follows from eq-rep-o on owl:sameAs itself)
+    same = str(OWL.sameAs)
+    sames = frozenset({same})
+    rules.append(Rule("eq-sym", f"?y <{same}> ?x", (f"?x <{same}> ?y",), "FILTER(?x != ?y)", (sames,), needs=same))
+    rules.append(Rule("eq-rep-s", "?t ?p ?o", (f"?s <{same}> ?t", "?s ?p ?o"), "FILTER(?s != ?t)", (sames, None),
+                      closed=False, needs=same, lookup=(1,)))
+    rules.append(Rule("eq-rep-o", "?s ?p ?t", (f"?o <{same}> ?t", "?s ?p ?o"), "FILTER(?o != ?t)", (sames, None),
+                      closed=False, needs=same, lookup=(1,)))
+    disjoint = sorted({tuple(sorted((str(c), str(d)))) for c, d in tbox.subject_objects(OWL.disjointWith)
+                       if isinstance(c, URIRef) and isinstance(d, URIRef)})
+    if any(not isinstance(t, URIRef) for pair in tbox.subject_objects(OWL.disjointWith) for t in pair):
+        raise NotImplementedError("owl:disjointWith on a class expression (only named classes are checked)")
     # the TBox closure that queries rely on (sub-class and sub-property chains), as owlrl derives it
     tbox_pairs = [("http://www.w3.org/2000/01/rdf-schema#subClassOf", a, b) for a, b in named] + \
                  [("http://www.w3.org/2000/01/rdf-schema#subPropertyOf", a, b) for a, b in iri_pairs(prop_c)]
     # an order in which each rule's inputs are mostly derived before it runs (fewer passes)
-    order = ["prp-inv", "prp-spo2", "prp-spo1", "prp-trp", "prp-dom", "prp-rng", "cls-hv2", "cax-sco", "cls-hv1", "owl:Thing"]
+    order = ["eq-sym", "eq-rep-s", "eq-rep-o", "prp-inv", "prp-spo2", "prp-spo1", "prp-trp", "prp-dom", "prp-rng",
+             "cls-hv2", "cax-sco", "cls-hv1", "owl:Thing"]
     rules.sort(key=lambda r: order.index(r.name.split(" ")[0]))
-    return Rules(rules, [f"<{a}> <{p}> <{b}> ." for p, a, b in tbox_pairs])
+    return Rules(rules, [f"<{a}> <{p}> <{b}> ." for p, a, b in tbox_pairs], disjoint)
+
+
+def _chain_step(tbox: Graph, step, prop) -> tuple[URIRef, bool]:
+    """A step of a property chain: a property, or ``[ owl:inverseOf p ]`` (read backwards)."""
+    if isinstance(step, URIRef):
+        return step, False
+    inverse = tbox.value(step, OWL.inverseOf)
+    if isinstance(inverse, URIRef):
+        return inverse, True
+    raise NotImplementedError(f"a step of the property chain of <{prop}> is neither a property nor an inverse one")
 
 
 STEP = "urn:sse-graph:step:"
@@ -203,7 +363,8 @@ def _update(rule: Rule, delta: int | None, graphs: list[str], out: str) -> str:
     else:
         union = " UNION ".join(f"{{ GRAPH <{g}> {{ {rule.atoms[delta]} }} }}" for g in graphs)
         first = f"{{ SELECT * WHERE {{ {union} }} }}"
-    rest = " ".join(f"{{ SELECT * WHERE {{ {atom} }} }}" for i, atom in enumerate(rule.atoms) if i != (delta or 0))
+    rest = " ".join(f"{{ {atom} }}" if i in rule.lookup else f"{{ SELECT * WHERE {{ {atom} }} }}"
+                    for i, atom in enumerate(rule.atoms) if i != (delta or 0))
     return (f"INSERT {{ {rule.head} GRAPH <{out}> {{ {rule.head} }} }} "
             f"WHERE {{ {first} {rest} {rule.where} FILTER NOT EXISTS {{ {rule.head} }} }}")
 
@@ -252,12 +413,17 @@ def materialise(store: ox.Store, rules: Rules, *, max_passes: int = 100) -> Mate
         found = False
         for ri, rule in enumerate(rules.rules):
             out = f"{STEP}{len(steps)}"
-            if ri not in seen:
+            if rule.needs and next(iter(store.quads_for_pattern(None, ox.NamedNode(rule.needs), None)), None) is None:
+                continue  # cannot fire yet (and has read nothing)
+            if rule.transitive:
+                if ri not in seen or any(rule.transitive in p for _g, p in steps[seen[ri]:]):
+                    _close_transitive(store, rule.transitive, out)
+            elif ri not in seen:
                 store.update(_update(rule, None, [], out))
             else:
                 fresh = steps[seen[ri]:]
                 for i, preds in enumerate(rule.reads):
-                    graphs = [g for g, p in fresh if p & preds]
+                    graphs = [g for g, p in fresh if preds is None or p & preds]
                     if graphs:
                         store.update(_update(rule, i, graphs, out))
             n, preds = _predicates(store, out)
@@ -271,17 +437,61 @@ def materialise(store: ox.Store, rules: Rules, *, max_passes: int = 100) -> Mate
     raise RuntimeError(f"no fixpoint after {max_passes} passes")
 
 
+def _close_transitive(store: ox.Store, prop: str, out: str) -> None:
+    """prp-trp for ``prop``: a depth-first search from each subject over what is known
+    so far; each pair not known yet is written to the default graph and to ``out``.
+    The search visits each reachable node once per subject, so its cost follows the
+    size of the closure, cycles or not."""
+    p, default, graph = ox.NamedNode(prop), ox.DefaultGraph(), ox.NamedNode(out)
+    succ: dict = defaultdict(set)
+    for q in store.quads_for_pattern(None, p, None, default):
+        succ[q.subject].add(q.object)
+    new = []
+    for a, direct in succ.items():
+        seen, stack = set(), list(direct)
+        while stack:
+            b = stack.pop()
+            if b not in seen:
+                seen.add(b)
+                stack.extend(succ.get(b, ()))
+        for b in seen - direct:
+            new += (ox.Quad(a, p, b, default), ox.Quad(a, p, b, graph))
+    if new:
+        store.extend(new)
+
+
+def inconsistencies(store: ox.Store, rules: Rules) -> list[str]:
+    """After :func:`materialise`: what makes the reasoned graph inconsistent, each
+    naming the individuals (cls-nothing2, cax-dw, eq-diff1), sorted."""
+    found = [f"{r['x'].value} is a member of owl:Nothing"
+             for r in store.query(f"SELECT ?x WHERE {{ ?x a <{OWL.Nothing}> }}")]
+    if rules.disjoint:
+        pairs = " ".join(f"(<{c}> <{d}>)" for c, d in rules.disjoint)
+        found += [f"{r['x'].value} is a member of the disjoint classes {r['c'].value} and {r['d'].value}"
+                  for r in store.query(f"SELECT ?x ?c ?d WHERE {{ VALUES (?c ?d) {{ {pairs} }} "
+                                       "{ SELECT ?x ?c WHERE { ?x a ?c } } ?x a ?d }")]
+    same, diff = f"<{OWL.sameAs}>", f"<{OWL.differentFrom}>"
+    found += [f"{r['x'].value} and {r['y'].value} are both owl:sameAs and owl:differentFrom"
+              for r in store.query(f"SELECT DISTINCT ?x ?y WHERE {{ {{ ?x {diff} ?y . ?x {same} ?y }} "
+                                   f"UNION {{ ?x {diff} ?x BIND(?x AS ?y) }} }}")]
+    return sorted(set(found))
+
+
 def abox(triples, tbox_subjects: set) -> set:
-    """The instance-level triples: not about a term of the ontology, not about the
-    RDF/RDFS/OWL/XSD vocabularies, no literal subject, no blank node (restrictions)."""
+    """The instance-level triples, after the normalisations of :data:`DIFFERENCES`
+    and no others: the types of the ontology's terms are kept (owl:Thing too), the
+    rest of what is said about them is not."""
     axiomatic = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
                  "http://www.w3.org/2002/07/owl#", "http://www.w3.org/2001/XMLSchema#")
     out = set()
     for s, p, o in triples:
-        if isinstance(s, BNode) or isinstance(o, BNode) or not isinstance(s, URIRef) or str(s).startswith(axiomatic) \
-                or s in tbox_subjects:
-            continue
+        if isinstance(s, BNode) or isinstance(o, BNode) or not isinstance(s, URIRef) or str(s).startswith(axiomatic):
+            continue  # DIFFERENCES: blank, literal-subject, axiomatic
+        if s in tbox_subjects and not (p == RDF.type and not str(o).startswith(axiomatic[:2]) and o != OWL.Class):
+            continue  # DIFFERENCES: ontology-terms (their types are compared, owl:Thing included)
+        if str(p).startswith(axiomatic[1:3]) and str(p) not in DATA_TERMS:
+            continue  # DIFFERENCES: tbox (owlrl's class and property axioms, on any subject)
         if p == OWL.sameAs and s == o:
-            continue
+            continue  # DIFFERENCES: reflexive-sameAs
         out.add((s, p, o))
     return out

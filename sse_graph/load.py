@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from .config import DataPaths
 from .errors import ParseError
+from .fastreason import audit_data, audit_ontology
 from .namespaces import ONTOLOGY_GRAPH, graph_for_file
 
 __all__ = ["load_dataset", "load_store", "parse_file", "to_rdflib", "to_oxigraph"]
@@ -90,9 +91,33 @@ def load_store(paths: DataPaths) -> tuple[ox.Store, Graph]:
         except (SyntaxError, OSError, ValueError) as e:
             raise _parse_error(f, e) from None
         if name == ONTOLOGY_GRAPH:
-            for t in parse_file(f):
+            triples = parse_file(f)
+            audit_ontology(triples, str(f))
+            for t in triples:
                 tbox.add(t)
+    terms = set(tbox.subjects())
+    for f, name in files:
+        if name != ONTOLOGY_GRAPH:
+            audit_data(_vocabulary_triples(store, str(name)), str(f), terms)
     return store, tbox
+
+
+def _vocabulary_triples(store: ox.Store, graph: str):
+    """The triples of a data graph that the fast engine's audit must see: those with
+    an RDFS/OWL term as predicate or class, and every owl:sameAs (index lookups)."""
+    from itertools import islice
+
+    from .fastreason import data_audit_terms
+
+    g = ox.NamedNode(graph)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    for term in map(ox.NamedNode, data_audit_terms()):
+        for q in [*islice(store.quads_for_pattern(None, term, None, g), 1),
+                  *islice(store.quads_for_pattern(None, rdf_type, term, g), 1)]:
+            yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
+    same = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+    for q in store.quads_for_pattern(None, same, None, g):
+        yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
 
 
 def load_dataset(paths: DataPaths) -> Dataset:

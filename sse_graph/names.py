@@ -85,6 +85,17 @@ class LabelIndex:
             for value in self.alt.get(iri, []):
                 yield iri, value
 
+    def candidates(self, key: str):
+        """``(organisation, name, normalised name)`` for each name of an organisation
+        whose normalised form contains ``key`` (a normalised text)."""
+        for org, value in self._names():
+            norm = normalise(value)
+            if key in norm:
+                yield org, value, norm
+
+    def is_known(self, iri: str) -> bool:
+        return iri in self.organisations or iri in self.pref
+
     def resolve(self, name: str, *, lang: str = "en") -> str:
         """The IRI of the one organisation ``name`` designates.
 
@@ -99,7 +110,7 @@ class LabelIndex:
             raise InputError("an empty name designates nothing")
         iri = self._as_iri(text)
         if iri is not None:
-            if iri in self.organisations or iri in self.pref:
+            if self.is_known(iri):
                 return iri
             raise NotFoundError(f"no organisation has the IRI <{iri}>")
         key = normalise(text)
@@ -107,8 +118,7 @@ class LabelIndex:
             raise InputError(f"'{name}' has no letter or digit to match")
         exact: set[str] = set()
         scored: dict[str, int] = {}
-        for org, value in self._names():
-            norm = normalise(value)
+        for org, value, norm in self.candidates(key):
             if norm == key:
                 exact.add(org)
             elif key in norm:

@@ -76,7 +76,7 @@ def fast_reason(asserted: Dataset) -> Closure:
     an inconsistency, as with owlrl."""
     import pyoxigraph as ox
 
-    from .fastreason import compile_rules, materialise
+    from .fastreason import audit_data, audit_ontology, compile_rules, inconsistencies, materialise
     from .load import to_oxigraph as term
     from .load import to_rdflib
     from .namespaces import ONTOLOGY_GRAPH
@@ -84,10 +84,17 @@ def fast_reason(asserted: Dataset) -> Closure:
     store = ox.Store()
     store.extend(ox.Quad(term(s), term(p), term(o), term(g.identifier if hasattr(g, "identifier") else g))
                  for s, p, o, g in asserted.quads((None, None, None, None)))
-    done = materialise(store, compile_rules(asserted.graph(ONTOLOGY_GRAPH)))
-    nothing = [q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(OWL.Nothing)))]
-    if nothing:
-        raise InconsistencyError(sorted(f"{s} is a member of owl:Nothing" for s in nothing))
+    ontology = asserted.graph(ONTOLOGY_GRAPH)
+    audit_ontology(ontology, str(ONTOLOGY_GRAPH))
+    terms = set(ontology.subjects())
+    for g in asserted.graphs():
+        if g.identifier != ONTOLOGY_GRAPH:
+            audit_data(g, str(g.identifier), terms)
+    rules = compile_rules(ontology)
+    done = materialise(store, rules)
+    errors = inconsistencies(store, rules)
+    if errors:
+        raise InconsistencyError(errors)
     inferred = Graph(identifier=INFERRED_GRAPH)
     for q in done.quads(store):
         t = (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))

@@ -5,10 +5,13 @@ The build writes N-Quads and the same dataset as an on-disk pyoxigraph store
 read-only, in milliseconds whatever its size, and answers SPARQL there (a
 directory without it — an older build, a hand-made file — is loaded in memory).  The default graph is the union of the sources and the
 inferences (``reasoned=True``) or of the asserted graphs only.
+
+This module only reads a build: it knows nothing of how one is made.  Data
+flows one way — ``build`` writes the folder and imports this module to open it
+(``build.open_store``), never the reverse.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +22,7 @@ from .errors import QueryError
 from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
 from .safety import check_query, declares_dataset
 
-__all__ = ["Store", "Results", "open_store", "term_value", "STORE_DIR"]
+__all__ = ["Store", "Results", "term_value", "STORE_DIR"]
 
 STORE_DIR = "store"  # the build's on-disk copy of the dataset, beside dataset.nq
 
@@ -134,9 +137,3 @@ class Store:
         rows = [tuple(sol[v] for v in variables) for sol in result]
         return Results(variables, rows)
 
-
-def open_store(data: str | os.PathLike | None = None, *, progress=None) -> Store:
-    """Build (or reuse the cached build of) the dataset and open it."""
-    from .build import build
-
-    return Store(build(data, progress=progress).dataset_path)

@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from ..name_index import open_labels
 from ..names import LabelIndex, normalise
 from ..store import Store
 from . import lookup
@@ -40,7 +41,7 @@ class Questions:
 
     def __post_init__(self):
         if self.labels is None:
-            self.labels = LabelIndex.from_store(self.store)
+            self.labels = open_labels(self.store)  # the build's name index, read lazily
         self.format = Formatter(self.labels, self.lang)
 
     def resolve(self, name: str) -> str:

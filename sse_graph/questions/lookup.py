@@ -123,19 +123,9 @@ def search_scores(labels: LabelIndex, text: str) -> dict[str, int]:
     if not key:
         return {}
     scores: dict[str, int] = {}
-    for iri in labels.organisations:
-        names = list(labels.pref.get(iri, {}).values()) + labels.alt.get(iri, [])
-        best = 0
-        for n in names:
-            norm = normalise(n)
-            if norm == key:
-                best = max(best, 100)
-            elif norm.startswith(key):
-                best = max(best, 80)
-            elif key in norm:
-                best = max(best, 60)
-        if best:
-            scores[iri] = best
+    for iri, _name, norm in labels.candidates(key):
+        best = 100 if norm == key else 80 if norm.startswith(key) else 60
+        scores[iri] = max(scores.get(iri, 0), best)
     return scores
 
 
