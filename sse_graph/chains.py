@@ -101,6 +101,10 @@ class Chain:
     def counts_on(self, on: date, strict: bool = False) -> bool:
         return all(counts(s, strict=strict) for s in self.statuses(on))
 
+    def counts(self, on: date | None, strict: bool = False) -> bool:
+        """Whether the chain counts: its links held together, and on ``on`` each counts."""
+        return self.interval() is not None and (on is None or self.counts_on(on, strict))
+
     def status(self, on: date) -> str:
         return worst(self.statuses(on))
 
@@ -150,7 +154,7 @@ def reachable_chains(edges: Links, org: str, *, up: bool = True, kinds=("members
 def pick(chains: list[Chain], on: date | None, strict: bool) -> tuple[Chain | None, Chain | None]:
     """The best chain that counts (on ``on``, or holds together without a date),
     and, failing that, the shortest one that does not (for "links never held together")."""
-    good = [c for c in chains if (c.counts_on(on, strict) if on else c.interval() is not None)]
+    good = [c for c in chains if c.counts(on, strict)]
     if on is None and strict:
         good = [c for c in good if not c.has_undated]
     if good:

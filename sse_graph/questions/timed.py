@@ -61,7 +61,7 @@ def chain_answers(fmt, edges: Links, org: str, *, up: bool, on: date | None, str
         if best is not None:
             answers.append({**fmt.entity(iri), **chain_dict(fmt, best, on, lang)})
         elif other is not None:
-            why_not = "links never held together" if on is None or other.interval() is None else f"not on {on}"
+            why_not = "links never held together" if other.interval() is None else f"not on {on}"
             apart.append({**fmt.entity(iri), **chain_dict(fmt, other, on, lang), "why_not": why_not})
     key = lambda a: (len(a["chain"]), normalise(a["label"]))  # noqa: E731
     return sorted(answers, key=key), sorted(apart, key=key)
@@ -72,8 +72,7 @@ def why(fmt, up: Links, org: str, representative: str, *, on: date | None, stric
     chains = chains_between(up, org, representative)
     held, never = [], []
     for c in chains:
-        ok = c.counts_on(on, strict) if on else c.interval() is not None
-        (held if ok else never).append(chain_dict(fmt, c, on, lang))
+        (held if c.counts(on, strict) else never).append(chain_dict(fmt, c, on, lang))
     return {"org": fmt.entity(org), "representative": fmt.entity(representative),
             "as_of": on.isoformat() if on else None, "chains": held,
             "not_counted": never}
