@@ -5,8 +5,9 @@ a membership of a representative body, or a seat held on an organisation's
 behalf (a mandate), with every record that states it merged (their roles,
 sources and dates).  A *chain* is a sequence of links; it *holds together*
 where the spans of all its links intersect (:func:`sse_graph.timeline.intersect`;
-undated links do not constrain the interval but are flagged).  On a date D a
-chain counts only when every link counts on D.
+undated links do not constrain the interval but are flagged); it *never held
+together* when the periods of its links exclude each other (then it is not a
+chain).  On a date D a chain counts only when every link counts on D.
 
 Links are read in one query: from the materialised representation graph when
 the build wrote it (:mod:`sse_graph.representation`), else from the records.
@@ -91,6 +92,17 @@ class Chain:
         """Where every dated link holds at once (``None``: never together)."""
         return intersect([s for s in (l.timing.span() for l in self.links) if s is not None])
 
+    def possible(self) -> bool:
+        """False when the links' periods exclude each other (never held together)."""
+        return intersect([l.timing.bounds() for l in self.links]) is not None
+
+    def together(self) -> str:
+        """``held together`` (the evidence overlaps), ``not attested together`` (the
+        periods allow it, the attestations do not show it) or ``never held together``."""
+        if not self.possible():
+            return "never held together"
+        return "held together" if self.interval() is not None else "not attested together"
+
     @property
     def has_undated(self) -> bool:
         return any(l.timing.span() is None for l in self.links)
@@ -103,7 +115,9 @@ class Chain:
 
     def counts(self, on: date | None, strict: bool = False) -> bool:
         """Whether the chain counts: its links held together, and on ``on`` each counts."""
-        return self.interval() is not None and (on is None or self.counts_on(on, strict))
+        if on is None:
+            return self.possible() and (not strict or self.interval() is not None)
+        return self.possible() and self.counts_on(on, strict)
 
     def status(self, on: date) -> str:
         return worst(self.statuses(on))
@@ -155,8 +169,7 @@ def pick(chains: list[Chain], on: date | None, strict: bool) -> tuple[Chain | No
     """The best chain that counts (on ``on``, or holds together without a date),
     and, failing that, the shortest one that does not (for "links never held together")."""
     good = [c for c in chains if c.counts(on, strict)]
-    if on is None and strict:
-        good = [c for c in good if not c.has_undated]
+    good.sort(key=lambda c: (c.interval() is None, len(c.links)))  # evidenced first, then shortest
     if good:
         return good[0], None
     return None, (chains[0] if chains else None)

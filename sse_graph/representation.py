@@ -14,8 +14,9 @@ One n-ary node per representation link and per derived chain (docs/time.md):
 ``holdsFrom``/``holdsUntil`` bound the interval in which the link (the whole
 chain) holds (absent: open on that side; both absent on an undated link).
 Chains are the shortest time-respecting chain of each (organisation,
-representative) pair of two links or more through memberships; chains whose
-links never held together are not written.
+representative) pair of two links or more through memberships whose evidence
+overlaps (an interval exists); chains whose links never held together, or are
+"not attested together", are not written (the library reports the latter).
 """
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ def representation_nquads(store, max_len: int = 8) -> bytes:
                 lines += _span_quads(n, link.timing.span())
     for org in list(up):
         for target, chains in reachable_chains(up, org, up=True, max_len=max_len).items():
-            best, _never = pick(chains, None, False)
+            best, _never = pick(chains, None, True)  # strict: only chains whose evidence overlaps
             if best is None or len(best.links) < 2:
                 continue
             n = _node("chain", *best.nodes)

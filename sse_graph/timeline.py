@@ -15,7 +15,12 @@ The rules (README "Time", docs/time.md):
   evidence), ``not yet attested`` (only later evidence), ``undated``;
 * as a span (for chains): a period is itself; an attestation counts as its
   whole year; several attestations as the years from the first to the last.
-  Two facts *hold together* when their spans intersect.
+  Two facts *hold together* when their spans intersect;
+* they *never held together* only when their periods (sources' start/end)
+  exclude each other: an attested-only fact bounds nothing (it may have held
+  before and after its attestations), so a chain with one whose attestation
+  falls outside the other links' spans is offered as "not attested together",
+  not refused.
 """
 from __future__ import annotations
 
@@ -143,6 +148,11 @@ class Timing:
         if not spans:
             return None
         return Span(min(s.start for s in spans), max(s.end for s in spans))
+
+    def bounds(self) -> Span:
+        """Where the fact *can* hold: its period; an attested-only or undated fact
+        is not bounded (its extent beyond the attestations is unknown)."""
+        return self.period() or Span()
 
     def as_dict(self) -> dict:
         span = self.span()

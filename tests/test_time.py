@@ -87,15 +87,29 @@ def test_chain_whose_links_never_overlap_is_not_a_chain(q):
     answers, apart = q.represented_by_apart(ID + "t-alpha")
     assert "Epsilon" not in by_label(answers)
     assert by_label(apart)["Epsilon"]["why_not"] == "links never held together"
-    assert by_label(apart)["Epsilon"]["interval"] is None
+    assert by_label(apart)["Epsilon"]["together"] == "never held together"
+
+
+def test_attested_only_link_is_not_attested_together_but_not_refused(q):
+    answers, apart = q.represented_by_apart(ID + "t-mu")
+    eps = by_label(answers)["Epsilon"]
+    assert eps["together"] == "not attested together" and eps["interval"] is None
+    assert "Epsilon" not in by_label(q.represented_by(ID + "t-mu", strict=True))
+    # Zeta's attestations (2012, 2014) meet Beta → Gamma (since 2012-03)
+    gamma = by_label(q.represented_by(ID + "t-zeta"))["Gamma"]
+    assert gamma["interval"] == {"start": "2012-03-01", "end": "2014-12-31"} and gamma["together"] == "held together"
 
 
 def test_as_of_keeps_only_chains_every_link_of_which_counts(q):
-    assert set(by_label(q.represented_by(ID + "t-alpha", as_of=date(2014, 12, 31)))) == {"Beta", "Gamma", "Delta"}
+    assert set(by_label(q.represented_by(ID + "t-alpha", as_of=date(2014, 12, 31)))) == {"Beta", "Gamma"}  # Delta ended 2006
+    assert set(by_label(q.represented_by(ID + "t-alpha", as_of=date(2005, 12, 31)))) == {"Delta"}
     # 2011: Beta → Gamma has not started, so Gamma is not reached
     assert "Gamma" not in by_label(q.represented_by(ID + "t-alpha", as_of=date(2011, 12, 31)))
-    # 2016: Alpha left Beta; strict also drops Delta (last attested 2005)
-    assert set(by_label(q.represented_by(ID + "t-alpha", as_of=date(2016, 6, 1), strict=True))) == set()
+    # 2016: Alpha left Beta and Delta
+    assert set(by_label(q.represented_by(ID + "t-alpha", as_of=date(2016, 6, 1)))) == set()
+    # Mu in Delta, last attested 2005: counted in 2012 unless --strict
+    assert by_label(q.represented_by(ID + "t-mu", as_of=date(2012, 1, 1)))["Epsilon"]["status"] == "last attested 2005"
+    assert q.represented_by(ID + "t-mu", as_of=date(2012, 1, 1), strict=True) == []
 
 
 def test_a_dated_cycle_terminates_and_holds_where_both_links_do(q):

@@ -90,7 +90,7 @@ def _chain_command(org, as_of, strict, as_json, lang, data, *, up: bool):
     t = _table(title, "organisation", "chain", "holds together", "status", "sources")
     for e in rows:
         span = e["interval"]
-        held = f"{span['start'] or '…'} – {span['end'] or '…'}" if span else ""
+        held = f"{span['start'] or '…'} – {span['end'] or '…'}" if span else e["together"]
         t.add_row(escape(e["label"]), escape(ARROW.join(e["chain"])), held, e.get("status", ""), _src(e))
     out.print(t)
     if not rows:

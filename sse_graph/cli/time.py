@@ -24,7 +24,7 @@ WORDS = {
 
 def _span(span: dict | None) -> str:
     if span is None:
-        return "never"
+        return "— no date where the evidence of every link overlaps"
     return f"{span['start'] or '…'} – {span['end'] or '…'}"
 
 
@@ -67,7 +67,7 @@ def why(
         _print_chain(i, c, w, when)
     for c in answer["not_counted"]:
         out.print(f"{w['not_counted']}: {escape(ARROW.join(c['chain']))} — "
-                  + (w["never"] if not c["held_together"] else f"{w['status'].format(d=when)}: {c['status']}"), highlight=False)
+                  + (w["never"] if c["together"] == "never held together" else f"{w['status'].format(d=when)}: {c['status']}"), highlight=False)
 
 
 @app.command()

@@ -33,14 +33,18 @@ def link_dict(fmt, link: Link, on: date | None, lang: str) -> dict:
     return d
 
 
-def chain_dict(fmt, chain: Chain, on: date | None, lang: str) -> dict:
+def chain_dict(fmt, chain: Chain, on: date | None, lang: str, *, from_top: bool = False) -> dict:
+    """A chain's answer: ``chain`` lists the nodes from the one asked about (from the
+    representative down when ``from_top``); ``links`` go member → representative."""
     span = chain.interval()
+    nodes = list(reversed(chain.nodes)) if from_top else chain.nodes
     d = {
-        "chain": [fmt.label(n) for n in chain.nodes], "chain_iris": chain.nodes,
+        "chain": [fmt.label(n) for n in nodes], "chain_iris": nodes,
         "relation": "direct" if len(chain.links) == 1 else f"through {len(chain.links) - 1} intermediate(s)",
         "links": [link_dict(fmt, l, on, lang) for l in chain.links],
         "interval": span.as_dict() if span else None,
         "held_together": span is not None,
+        "together": chain.together(),
         "has_undated_links": chain.has_undated,
         "sources": sorted(set().union(*(set(l.sources) for l in chain.links))),
     }
@@ -59,10 +63,10 @@ def chain_answers(fmt, edges: Links, org: str, *, up: bool, on: date | None, str
             continue
         best, other = pick(chains, on, strict)
         if best is not None:
-            answers.append({**fmt.entity(iri), **chain_dict(fmt, best, on, lang)})
+            answers.append({**fmt.entity(iri), **chain_dict(fmt, best, on, lang, from_top=not up)})
         elif other is not None:
-            why_not = "links never held together" if other.interval() is None else f"not on {on}"
-            apart.append({**fmt.entity(iri), **chain_dict(fmt, other, on, lang), "why_not": why_not})
+            why_not = "links never held together" if not other.possible() else f"not on {on}"
+            apart.append({**fmt.entity(iri), **chain_dict(fmt, other, on, lang, from_top=not up), "why_not": why_not})
     key = lambda a: (len(a["chain"]), normalise(a["label"]))  # noqa: E731
     return sorted(answers, key=key), sorted(apart, key=key)
 
