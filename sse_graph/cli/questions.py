@@ -186,6 +186,8 @@ def show(
         out.print("represented by: " + escape("; ".join(ARROW.join(e["chain"]) for e in card["represented_by"])))
     if card["represents"]:
         out.print(f"represents {len(card['represents'])} organisation(s)")
+    for sentence in card.get("declared_vs_observed", []):
+        out.print("members: " + sentence, highlight=False, markup=False)
     t = _table("Relations", "direction", "relation", "role", "with", "sources")
     for r in card["relations"]:
         t.add_row(r["direction"], r["relation"], escape(r["role"] or ""), escape(r["label"]), _src(r))

@@ -143,6 +143,6 @@ def declared_vs_observed(declared: list[dict], members: list[dict]) -> list[str]
     out = []
     for c in declared:
         q = f"{c['qualifier']} " if c.get("qualifier") else ""
-        when = c["as_of"] or "undated"
+        when = c["as_of"] or (f"source of about {str(c['source_date'])[:4]}" if c.get("source_date") else "undated")
         out.append(f"declares {q}{c['value']} members ({_short(c['sources'])}, {when}); {known}")
     return out
