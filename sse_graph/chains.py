@@ -68,12 +68,25 @@ def links_from_rows(rows) -> tuple[Links, Links]:
     return up, down
 
 
-def load_links(store) -> tuple[Links, Links]:
-    """The links of the graph, in one query (the materialised graph if the build wrote it)."""
+def has_representation_graph(store) -> bool:
     from .representation import REPRESENTATION_GRAPH
 
+    return REPRESENTATION_GRAPH in (getattr(store, "graph_names", None) or [])
+
+
+def load_links_around(store, org: str, *, up: bool) -> tuple[Links, Links] | None:
+    """Only the links reachable from ``org`` (up: towards its representatives), in one
+    query on the materialised graph; ``None`` when the build did not write it."""
+    if not has_representation_graph(store):
+        return None
+    name = "representation_links_up" if up else "representation_links_down"
+    return links_from_rows(store.select(load_query(name).text, bindings={"org": org}).dicts())
+
+
+def load_links(store) -> tuple[Links, Links]:
+    """The links of the graph, in one query (the materialised graph if the build wrote it)."""
     rows = []
-    if REPRESENTATION_GRAPH in (getattr(store, "graph_names", None) or [REPRESENTATION_GRAPH]):
+    if has_representation_graph(store):
         rows = store.select(load_query("representation_graph_links").text).dicts()
     if not rows:
         rows = store.select(load_query("representation_links").text).dicts()

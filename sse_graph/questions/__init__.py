@@ -66,6 +66,17 @@ class Questions:
             self._links = load_links(self.store)
         return self._links
 
+    def _links_around(self, org: str, up: bool):
+        """The links a question about ``org`` needs: those reachable from it when the
+        build materialised them (fast at any size), else every link."""
+        from ..chains import load_links_around
+
+        if self._links is None:
+            around = load_links_around(self.store, org, up=up)
+            if around is not None:
+                return around
+        return self.links()
+
     def represented_by(self, org: str, *, as_of: date | None = None, strict: bool = False) -> list[dict]:
         """Every organisation that represents ``org`` through a chain that counts on
         ``as_of`` (without a date: whose links held together), shortest chain first,
@@ -74,18 +85,18 @@ class Questions:
 
     def represented_by_apart(self, org: str, *, as_of: date | None = None, strict: bool = False):
         """``(answers, apart)``: apart, those reached only by chains that do not count."""
-        return timed.chain_answers(self.format, self.links()[0], org, up=True, on=as_of, strict=strict, lang=self.lang)
+        return timed.chain_answers(self.format, self._links_around(org, True)[0], org, up=True, on=as_of, strict=strict, lang=self.lang)
 
     def represents(self, org: str, *, as_of: date | None = None, strict: bool = False) -> list[dict]:
         """Every organisation ``org`` represents, directly or indirectly (as :meth:`represented_by`)."""
         return self.represents_apart(org, as_of=as_of, strict=strict)[0]
 
     def represents_apart(self, org: str, *, as_of: date | None = None, strict: bool = False):
-        return timed.chain_answers(self.format, self.links()[1], org, up=False, on=as_of, strict=strict, lang=self.lang)
+        return timed.chain_answers(self.format, self._links_around(org, False)[1], org, up=False, on=as_of, strict=strict, lang=self.lang)
 
     def why(self, org: str, representative: str, *, as_of: date | None = None, strict: bool = False) -> dict:
         """Every chain (memberships, mandates) by which ``representative`` speaks for ``org``."""
-        return timed.why(self.format, self.links()[0], org, representative, on=as_of, strict=strict, lang=self.lang)
+        return timed.why(self.format, self._links_around(org, True)[0], org, representative, on=as_of, strict=strict, lang=self.lang)
 
     def changes(self, org: str | None, d1: date, d2: date) -> dict:
         """Who joined, left or changed role in ``org`` (every organisation if None) between two dates."""
