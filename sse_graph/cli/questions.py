@@ -204,17 +204,21 @@ def show(
 def path(
     a: str = typer.Argument(..., help="First organisation."),
     b: str = typer.Argument(..., help="Second organisation."),
+    as_of: Optional[str] = AsOfOpt, strict: bool = StrictOpt,
     as_json: bool = JsonOpt, lang: str = LangOpt, data: Optional[Path] = DataOpt,
 ):
-    """The shortest chain of relations linking two organisations, each step with its source."""
+    """The shortest chain of relations linking two organisations, each step with its source
+    (with --as-of, only relations that count on the date)."""
+    when = _when(as_of)
     q = _questions(data, lang)
     ia, ib = q.resolve(a), q.resolve(b)
-    steps = q.path(ia, ib)
+    steps = q.path(ia, ib, as_of=when, strict=strict)
     if as_json:
         _emit_json(steps)
         return
     if not steps:  # an answer, an empty one: exit 0
-        out.print(f"no chain of relations links '{a}' and '{b}' in the graph", highlight=False, markup=False)
+        out.print(f"no chain of relations links '{a}' and '{b}' in the graph" + (f" on {when}" if when else ""),
+                  highlight=False, markup=False)
         return
     out.print(escape(steps[0]["label"]))
     for s in steps[1:]:

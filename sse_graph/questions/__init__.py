@@ -134,14 +134,21 @@ class Questions:
                 out.append({"direction": "in", "relation": r["relation"], "other": r["a"], "role": r["role"], "file": r["file"]})
         return out
 
-    def path(self, a: str, b: str) -> list[dict]:
+    def path(self, a: str, b: str, *, as_of: date | None = None, strict: bool = False) -> list[dict]:
         """The shortest chain of sourced relations linking ``a`` and ``b`` (either direction).
 
         Returns the nodes in order; each after the first carries the ``relation``
         that links it to the previous one (``"member of"``, or ``"has member
         (member of, reversed)"``...), the role and the sources of that step.
         """
-        adj = lookup.relation_adjacency(self.relations())
+        relations = self.relations()
+        if as_of is not None:  # only the relations that count on the date (undated ones unless strict)
+            from ..timeline import Timing, counts, status_on
+
+            relations = [r for r in relations if counts(status_on(Timing.of(
+                start=r.get("start"), end=r.get("end"), attested=r.get("attested"), during=r.get("during")), as_of),
+                strict=strict)]
+        adj = lookup.relation_adjacency(relations)
         steps = []
         for node, info in lookup.shortest_path(adj, a, b):
             if info is None:
