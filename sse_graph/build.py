@@ -46,7 +46,8 @@ BUILD_FORMAT = "2"
 
 # The modules whose code shapes the build output (part of the cache key).
 _BUILD_MODULES = ("load.py", "reason.py", "fastreason.py", "validate.py", "shapes.py", "build.py", "namespaces.py",
-                  "analysis/__init__.py", "analysis/measures.py", "analysis/projections.py")
+                  "analysis/__init__.py", "analysis/measures.py", "analysis/projections.py",
+                  "representation.py", "chains.py", "timeline.py", "dates.py")
 
 Progress = Callable[[str], None]
 

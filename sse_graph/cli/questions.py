@@ -11,17 +11,9 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from .context import DataOpt, JsonOpt, LangOpt, _emit_json, _questions, _table, app, out
+from .context import AsOfOpt, StrictOpt, _when, DataOpt, JsonOpt, LangOpt, _emit_json, _questions, _table, app, out
 
 ARROW = " → "
-AsOfOpt = typer.Option(None, "--as-of", help="Answer as of this date (YYYY, YYYY-MM or YYYY-MM-DD); each answer carries its status.")
-StrictOpt = typer.Option(False, "--strict", help="With --as-of, keep only what holds or is attested on that date.")
-
-
-def _when(as_of):
-    from ..dates import parse_user_date
-
-    return parse_user_date(as_of) if as_of else None
 
 
 def _dates(e: dict) -> str:

@@ -9,8 +9,9 @@ import typer
 from rich.markup import escape
 
 from ..errors import InputError
-from .context import DataOpt, JsonOpt, LangOpt, _emit_json, _questions, app, out
-from .questions import ARROW, AsOfOpt, StrictOpt, _when
+from .context import AsOfOpt, DataOpt, LangOpt, StrictOpt, _emit_json, _questions, _when, app, out
+
+ARROW = " → "
 
 WORDS = {
     "en": {"none": "no representation chain from {a} to {b}", "chain": "chain {n}", "holds": "the whole chain holds {span}",
