@@ -46,7 +46,8 @@ BUILD_FORMAT = "2"
 
 # The modules whose code shapes the build output (part of the cache key).
 _BUILD_MODULES = ("name_index.py", "names.py", "load.py", "reason.py", "fastreason.py", "validate.py", "shapes.py", "build.py", "namespaces.py",
-                  "analysis/__init__.py", "analysis/measures.py", "analysis/projections.py")
+                  "analysis/__init__.py", "analysis/measures.py", "analysis/projections.py",
+                  "representation.py", "chains.py", "timeline.py", "dates.py")
 
 Progress = Callable[[str], None]
 
@@ -255,6 +256,12 @@ def build(
             result.peak_mb["measures"] = _peak_mb()
         else:
             say(f"network measures skipped above {MEASURES_MAX_TRIPLES:,} asserted triples (sse-graph analyse computes them)")
+        # The representation links and chains with their intervals (sse_graph/representation.py).
+        from .representation import REPRESENTATION_GRAPH, representation_nquads
+        rep = representation_nquads(built.view(nq))
+        with open(nq, "ab") as fh:
+            fh.write(rep)
+        result.graphs[REPRESENTATION_GRAPH] = rep.count(b"\n")
         built.release()
         # The persistent store every later command opens read-only.
         t = time.perf_counter()

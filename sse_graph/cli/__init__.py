@@ -22,7 +22,7 @@ from ..errors import AmbiguousNameError, NotFoundError, SSEGraphError, Validatio
 from .context import EXIT_BAD_INPUT, EXIT_FAILED_CHECK, _print_violations, app, err
 
 # Each import registers a family of commands on `app` (help lists them in this order).
-from . import data, query, serve, questions, analysis, imports, evidence  # noqa: E402,F401,I001
+from . import data, query, serve, questions, time, analysis, imports, evidence  # noqa: E402,F401,I001
 
 __all__ = ["app", "main"]
 

@@ -50,6 +50,9 @@ def analyse(
     out.print(t)
     for m in metrics:
         out.print(f"[bold]{m}[/bold]: {MEANINGS[m]}")
+    out.print("Measured on the relations the graph knows by name: where a source declares more members than are "
+              "named (ConcertES: 21 declared, 17 known by name), the known part is not the whole "
+              "(`sse-graph members ORG` shows both).", highlight=False, markup=False)
 
 
 @app.command()

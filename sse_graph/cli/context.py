@@ -43,6 +43,8 @@ err = Console(stderr=True, soft_wrap=True)
 
 DataOpt = typer.Option(None, "--data", help="Folder holding ontology/ and graph/ (default: the shipped dataset).")
 JsonOpt = typer.Option(False, "--json", help="Print a JSON array of objects (see the README for the fields).")
+AsOfOpt = typer.Option(None, "--as-of", help="Answer as of this date (YYYY, YYYY-MM or YYYY-MM-DD); each answer carries its status.")
+StrictOpt = typer.Option(False, "--strict", help="With --as-of, keep only what holds or is attested on that date.")
 LangOpt = typer.Option("en", "--lang", help="Preferred language of the labels (falls back to en, fr, es, ko).")
 
 
@@ -103,6 +105,13 @@ def _readable_build(data):
                   + ("answering from the last good build" if last else "answering from the new build, which has them"),
                   highlight=False, markup=False)
         return chosen
+
+
+def _when(as_of: str | None):
+    """The date of an --as-of/--from/--to option (exit 2 on a bad one)."""
+    from ..dates import parse_user_date
+
+    return parse_user_date(as_of) if as_of else None
 
 
 def _questions(data, lang):

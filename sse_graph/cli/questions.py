@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from .context import DataOpt, JsonOpt, LangOpt, _emit_json, _questions, _table, app, out
+from .context import AsOfOpt, StrictOpt, _when, DataOpt, JsonOpt, LangOpt, _emit_json, _questions, _table, app, out
 
 ARROW = " → "
 
@@ -75,85 +75,113 @@ def members(
     org: str = typer.Argument(..., help="IRI, prefixed name, label or acronym."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Keep memberships valid or attested on this date (YYYY[-MM[-DD]])."),
     role: Optional[str] = typer.Option(None, "--role", help="Keep roles whose label contains TEXT (any language), e.g. board."),
+    strict: bool = StrictOpt,
     as_json: bool = JsonOpt,
     lang: str = LangOpt,
     data: Optional[Path] = DataOpt,
 ):
     """The members of ORG, with roles, dates and sources."""
-    from ..dates import parse_user_date
-
-    when = parse_user_date(as_of) if as_of else None
+    when = _when(as_of)
     q = _questions(data, lang)
     iri = q.resolve(org)
     rows = q.members(iri, as_of=when, role=role)
+    if when is not None:
+        from ..timeline import Timing, status_on
+
+        for e in rows:
+            e["status"] = status_on(Timing.of(start=e["start"], end=e["end"], attested=e["attested"]), when)
+        if strict:
+            rows = [e for e in rows if e["status"] in ("holds", "attested")]
     if as_json:
         _emit_json(rows)
         return
     name = q.labels.label(iri, lang)
     t = _table(f"Members of {name}" + (f" on {when}" if when else "") + (f", role ~ '{role}'" if role else ""),
-               "member", "roles", "dates", "sources")
+               "member", "roles", "dates", "status", "sources")
     for e in rows:
-        t.add_row(escape(e["label"]), escape(", ".join(e["roles"])), _dates(e), _src(e))
+        t.add_row(escape(e["label"]), escape(", ".join(e["roles"])), _dates(e), e.get("status", ""), _src(e))
     out.print(t)
-    out.print(f"{len(rows)} member(s)")
-    for c in q.declared_counts(iri):
-        when_ = f"as of {c['as_of']}" if c["as_of"] else "undated"
-        out.print(f"the sources declare: {c['qualifier'] or ''} {c['value']} members, {when_} ({', '.join(c['sources'])})",
-                  highlight=False, markup=False)
+    out.print(f"{len(rows)} member(s) known by name")
+    for sentence in q.declared_vs_observed(iri):
+        out.print(sentence, highlight=False, markup=False)
 
 
-def _chain_command(org, as_json, lang, data, *, up: bool):
+def _chain_command(org, as_of, strict, as_json, lang, data, *, up: bool):
+    when = _when(as_of)
     q = _questions(data, lang)
     iri = q.resolve(org)
-    rows = q.represented_by(iri) if up else q.represents(iri)
+    rows, apart = (q.represented_by_apart if up else q.represents_apart)(iri, as_of=when, strict=strict)
     if as_json:
         _emit_json(rows)
         return
     name = q.labels.label(iri, lang)
-    title = f"Who represents {name}" if up else f"Whom {name} represents"
-    t = _table(title, "organisation", "chain", "sources")
+    title = (f"Who represents {name}" if up else f"Whom {name} represents") + (f" on {when}" if when else "")
+    t = _table(title, "organisation", "chain", "holds together", "status", "sources")
     for e in rows:
-        t.add_row(escape(e["label"]), escape(ARROW.join(e["chain"])), _src(e))
+        span = e["interval"]
+        held = f"{span['start'] or '…'} – {span['end'] or '…'}" if span else e["together"]
+        t.add_row(escape(e["label"]), escape(ARROW.join(e["chain"])), held, e.get("status", ""), _src(e))
     out.print(t)
     if not rows:
-        out.print("none in the graph (unknown is not none: the sources may not say)")
+        out.print("none in the graph" + (f" on {when}" if when else "") + " (unknown is not none: the sources may not say)")
+    for e in apart:
+        why = "its links never held together" if e["why_not"] == "links never held together" else f"it does not count on {when}"
+        out.print(f"not counted ({why}): {ARROW.join(e['chain'])} "
+                  f"[{'; '.join(l['dates'] for l in e['links'])}]", highlight=False, markup=False)
 
 
 @app.command("represented-by")
 def represented_by(
     org: str = typer.Argument(..., help="IRI, prefixed name, label or acronym."),
+    as_of: Optional[str] = AsOfOpt, strict: bool = StrictOpt,
     as_json: bool = JsonOpt, lang: str = LangOpt, data: Optional[Path] = DataOpt,
 ):
-    """Every organisation that represents ORG, directly or through a chain."""
-    _chain_command(org, as_json, lang, data, up=True)
+    """Every organisation that represents ORG, directly or through a chain whose links held together."""
+    _chain_command(org, as_of, strict, as_json, lang, data, up=True)
 
 
 @app.command()
 def represents(
     org: str = typer.Argument(..., help="IRI, prefixed name, label or acronym."),
+    as_of: Optional[str] = AsOfOpt, strict: bool = StrictOpt,
     as_json: bool = JsonOpt, lang: str = LangOpt, data: Optional[Path] = DataOpt,
 ):
     """Every organisation ORG represents, directly or indirectly."""
-    _chain_command(org, as_json, lang, data, up=False)
+    _chain_command(org, as_of, strict, as_json, lang, data, up=False)
+
+
+def _with_status(rows: list[dict], when, strict: bool) -> list[dict]:
+    """Each row's status on ``when``; known-ended ones dropped, with --strict all but holds/attested."""
+    if when is None:
+        return rows
+    from ..timeline import Timing, counts, status_on
+
+    for e in rows:
+        e["status"] = status_on(Timing.of(start=e.get("start"), end=e.get("end"), attested=e.get("attested"),
+                                          during=e.get("during")), when)
+    return [e for e in rows if counts(e["status"], strict=strict)]
 
 
 @app.command()
 def seats(
     org: str = typer.Argument(..., help="IRI, prefixed name, label or acronym."),
+    as_of: Optional[str] = AsOfOpt, strict: bool = StrictOpt,
     as_json: bool = JsonOpt, lang: str = LangOpt, data: Optional[Path] = DataOpt,
 ):
     """The seats and mandates ORG holds on public or consultative bodies."""
+    when = _when(as_of)
     q = _questions(data, lang)
     iri = q.resolve(org)
-    rows = q.seats(iri)
+    rows = _with_status(q.seats(iri), when, strict)
     if as_json:
         _emit_json(rows)
         return
-    t = _table(f"Seats and mandates of {q.labels.label(iri, lang)}", "body", "how", "role", "person", "dates", "sources")
+    t = _table(f"Seats and mandates of {q.labels.label(iri, lang)}", "body", "how", "role", "person", "dates", "status", "sources")
     for e in rows:
-        t.add_row(escape(e["body"]), e["relation"], escape(", ".join(e["roles"])), escape(e["person"] or ""), _dates(e), _src(e))
+        t.add_row(escape(e["body"]), e["relation"], escape(", ".join(e["roles"])), escape(e["person"] or ""), _dates(e),
+                  e.get("status", ""), _src(e))
     out.print(t)
-    sitting = q.sitting(iri)
+    sitting = _with_status(q.sitting(iri), when, strict)
     if sitting:
         t2 = _table(f"Who sits on {q.labels.label(iri, lang)}", "holder", "role", "for", "nominated by", "dates", "sources")
         for e in sitting:
@@ -189,6 +217,8 @@ def show(
         out.print("represented by: " + escape("; ".join(ARROW.join(e["chain"]) for e in card["represented_by"])))
     if card["represents"]:
         out.print(f"represents {len(card['represents'])} organisation(s)")
+    for sentence in card.get("declared_vs_observed", []):
+        out.print("members: " + sentence, highlight=False, markup=False)
     t = _table("Relations", "direction", "relation", "role", "with", "sources")
     for r in card["relations"]:
         t.add_row(r["direction"], r["relation"], escape(r["role"] or ""), escape(r["label"]), _src(r))
@@ -207,22 +237,37 @@ def show(
 def path(
     a: str = typer.Argument(..., help="First organisation."),
     b: str = typer.Argument(..., help="Second organisation."),
+    as_of: Optional[str] = AsOfOpt, strict: bool = StrictOpt,
     as_json: bool = JsonOpt, lang: str = LangOpt, data: Optional[Path] = DataOpt,
 ):
-    """The shortest chain of relations linking two organisations, each step with its source."""
+    """The shortest chain of relations linking two organisations, each step with its source
+    (with --as-of, only relations that count on the date)."""
+    when = _when(as_of)
     q = _questions(data, lang)
     ia, ib = q.resolve(a), q.resolve(b)
-    steps = q.path(ia, ib)
+    steps = q.path(ia, ib, as_of=when, strict=strict)
     if as_json:
         _emit_json(steps)
         return
     if not steps:  # an answer, an empty one: exit 0
-        out.print(f"no chain of relations links '{a}' and '{b}' in the graph", highlight=False, markup=False)
+        out.print(f"no chain of relations links '{a}' and '{b}' in the graph" + (f" on {when}" if when else ""),
+                  highlight=False, markup=False)
         return
     out.print(escape(steps[0]["label"]))
     for s in steps[1:]:
         role = f" ({s['role']})" if s["role"] else ""
         out.print(f"  {ARROW.strip()} {escape(s['relation'])}{escape(role)}: [bold]{escape(s['label'])}[/bold]  [{_src(s)}]")
+    out.print(escape(_route_in_words(q, ia, ib, steps)), highlight=False)
+
+
+def _route_in_words(q, ia: str, ib: str, steps: list[dict]) -> str:
+    """Whether the route is a representation chain, in words (`why` gives those)."""
+    if q.why(ia, ib)["chains"] or q.why(ib, ia)["chains"]:
+        return "This route is a representation chain (see `sse-graph why` for its dates and sources)."
+    others = sorted({s["relation"] for s in steps[1:] if s["relation"] not in ("member of", "has as member")})
+    return ("This route is not a representation chain: it links the two through "
+            + ", ".join(f"'{r}'" for r in others) + ", which never makes one speak for the other.") if others else \
+        "This route is not a representation chain (its memberships do not lead from one to the other)."
 
 
 @app.command()

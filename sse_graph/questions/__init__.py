@@ -23,7 +23,7 @@ from datetime import date
 from ..name_index import open_labels
 from ..names import LabelIndex, normalise
 from ..store import Store
-from . import lookup
+from . import lookup, timed
 from .format import Formatter
 
 __all__ = [
@@ -40,6 +40,7 @@ class Questions:
     labels: LabelIndex | None = None  # built from the store unless given (it is shared by the viewer)
 
     def __post_init__(self):
+        self._links = None
         if self.labels is None:
             self.labels = open_labels(self.store)  # the build's name index, read lazily
         self.format = Formatter(self.labels, self.lang)
@@ -85,17 +86,58 @@ class Questions:
         return sorted(out, key=lambda c: (str(c["as_of"] or "9999"), c["value"]))
 
     # ------------------------------------------------------------------ representation
-    def represented_by(self, org: str) -> list[dict]:
-        """Every organisation that represents ``org``, directly or through a chain."""
-        reached = [r["body"] for r in self._select("represented_by", org).dicts()]
-        up, _down = lookup.representation_edges(self.store)
-        return self._with_chain_evidence(self.format.chain_answers(reached, lookup.shortest_chains(org, up)))
+    def links(self):
+        """The representation links, both ways (read once per Questions, in one query)."""
+        if self._links is None:
+            from ..chains import load_links
 
-    def represents(self, org: str) -> list[dict]:
-        """Every organisation ``org`` represents, directly or indirectly."""
-        reached = [r["member"] for r in self._select("represents", org).dicts()]
-        _up, down = lookup.representation_edges(self.store)
-        return self._with_chain_evidence(self.format.chain_answers(reached, lookup.shortest_chains(org, down)))
+            self._links = load_links(self.store)
+        return self._links
+
+    def _links_around(self, org: str, up: bool):
+        """The links a question about ``org`` needs: those reachable from it when the
+        build materialised them (fast at any size), else every link."""
+        from ..chains import load_links_around
+
+        if self._links is None:
+            around = load_links_around(self.store, org, up=up)
+            if around is not None:
+                return around
+        return self.links()
+
+    def represented_by(self, org: str, *, as_of: date | None = None, strict: bool = False) -> list[dict]:
+        """Every organisation that represents ``org`` through a chain that counts on
+        ``as_of`` (without a date: whose links held together), shortest chain first,
+        each with its links, statuses and the interval where the chain holds."""
+        return self._with_chain_evidence(self.represented_by_apart(org, as_of=as_of, strict=strict)[0])
+
+    def represented_by_apart(self, org: str, *, as_of: date | None = None, strict: bool = False):
+        """``(answers, apart)``: apart, those reached only by chains that do not count."""
+        return timed.chain_answers(self.format, self._links_around(org, True)[0], org, up=True, on=as_of, strict=strict, lang=self.lang)
+
+    def represents(self, org: str, *, as_of: date | None = None, strict: bool = False) -> list[dict]:
+        """Every organisation ``org`` represents, directly or indirectly (as :meth:`represented_by`)."""
+        return self._with_chain_evidence(self.represents_apart(org, as_of=as_of, strict=strict)[0])
+
+    def represents_apart(self, org: str, *, as_of: date | None = None, strict: bool = False):
+        return timed.chain_answers(self.format, self._links_around(org, False)[1], org, up=False, on=as_of, strict=strict, lang=self.lang)
+
+    def why(self, org: str, representative: str, *, as_of: date | None = None, strict: bool = False) -> dict:
+        """Every chain (memberships, mandates) by which ``representative`` speaks for ``org``."""
+        return timed.why(self.format, self._links_around(org, True)[0], org, representative, on=as_of, strict=strict, lang=self.lang)
+
+    def changes(self, org: str | None, d1: date, d2: date) -> dict:
+        """Who joined, left or changed role in ``org`` (every organisation if None) between two dates."""
+        rows = [r for r in self._select("memberships_dated").dicts() if org is None or r["org"] == org]
+        counts = self._select("counts", org).dicts() if org else []
+        out = timed.changes(self.format, rows, counts, d1, d2)
+        out["org"] = self.format.entity(org) if org else None
+        return out
+
+    def declared_vs_observed(self, org: str) -> list[str]:
+        """Sentences setting each member count a source declares beside the members known by
+        name: "declares 21 members (000, about 2023); 17 known by name (003, 2018-12-31)"."""
+        return timed.declared_vs_observed(self.declared_counts(org), self.members(org))
 
     # ------------------------------------------------------------------ seats
     def seats(self, org: str) -> list[dict]:
@@ -122,14 +164,21 @@ class Questions:
                 out.append({"direction": "in", "relation": r["relation"], "other": r["a"], "role": r["role"], "file": r["file"]})
         return out
 
-    def path(self, a: str, b: str) -> list[dict]:
+    def path(self, a: str, b: str, *, as_of: date | None = None, strict: bool = False) -> list[dict]:
         """The shortest chain of sourced relations linking ``a`` and ``b`` (either direction).
 
         Returns the nodes in order; each after the first carries the ``relation``
         that links it to the previous one (``"member of"``, or ``"has member
         (member of, reversed)"``...), the role and the sources of that step.
         """
-        adj = lookup.relation_adjacency(self.relations())
+        relations = self.relations()
+        if as_of is not None:  # only the relations that count on the date (undated ones unless strict)
+            from ..timeline import Timing, counts, status_on
+
+            relations = [r for r in relations if counts(status_on(Timing.of(
+                start=r.get("start"), end=r.get("end"), attested=r.get("attested"), during=r.get("during")), as_of),
+                strict=strict)]
+        adj = lookup.relation_adjacency(relations)
         steps, pairs = [], []
         for node, info in lookup.shortest_path(adj, a, b):
             if info is None:
@@ -176,6 +225,7 @@ class Questions:
             "places": places,
             "facts": facts,
             "represented_by": self.represented_by(org),
+            "declared_vs_observed": self.declared_vs_observed(org),
             "represents": self.represents(org),
             "seats": self.seats(org),
             "sitting": self.sitting(org),

@@ -60,7 +60,8 @@ class Formatter:
 
     def declared_count(self, row: dict) -> dict:
         return {"value": row["value"], "qualifier": self.label(row["qualifier"]), "as_of": row["asof"],
-                "wording": row["wording"], "sources": [row["file"]] if row["file"] else []}
+                "wording": row["wording"], "sources": [row["file"]] if row["file"] else [],
+                "source_date": row.get("sourcedate")}
 
     def count(self, row: dict) -> dict:
         return {"measure": self.label(row["measure"]), **self.declared_count(row)}

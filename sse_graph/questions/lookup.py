@@ -75,13 +75,20 @@ def shortest_chains(start: str, edges: Edges) -> dict[str, list[tuple[str, set[s
 
 Adjacency = dict[str, list[tuple[str, str, str | None, str | None]]]
 
+# Each relation read backwards, in words ("B has as member A" for "A member of B").
+INVERSE_WORDS = {
+    "member of": "has as member", "sits on": "has a seat held by", "sits for": "has a seat held on its behalf by",
+    "nominates members to": "has members nominated by", "takes part in": "has as participant",
+    "holds a post in": "has a post held by", "part of": "has as part", "led by": "leads",
+}
+
 
 def relation_adjacency(relations: list[dict]) -> Adjacency:
     """Every sourced relation as an edge both ways: node → [(other, relation, role, file)]."""
     adj: Adjacency = defaultdict(list)
     for r in relations:
         adj[r["a"]].append((r["b"], r["relation"], r["role"], r["file"]))
-        adj[r["b"]].append((r["a"], f"is linked by '{r['relation']}' from", r["role"], r["file"]))
+        adj[r["b"]].append((r["a"], INVERSE_WORDS.get(r["relation"], f"(reverse of '{r['relation']}')"), r["role"], r["file"]))
     return adj
 
 
@@ -91,7 +98,7 @@ def shortest_path(adj: Adjacency, a: str, b: str) -> list[tuple[str, tuple[str, 
 
     >>> adj = relation_adjacency([{"a": "x", "b": "y", "relation": "member of", "role": None, "file": "f"}])
     >>> shortest_path(adj, "y", "x")
-    [('y', None), ('x', ('y', "is linked by 'member of' from", None))]
+    [('y', None), ('x', ('y', 'has as member', None))]
     """
     prev: dict[str, tuple[str, str, str | None] | None] = {a: None}
     queue = deque([a])

@@ -1,0 +1,103 @@
+"""The time commands: why (the dated, sourced chains by which one speaks for
+another) and changes (who joined, left or changed role between two dates)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+
+from ..errors import InputError
+from .context import AsOfOpt, DataOpt, LangOpt, StrictOpt, _emit_json, _questions, _when, app, out
+
+ARROW = " → "
+
+WORDS = {
+    "en": {"none": "no representation chain from {a} to {b}", "chain": "chain {n}", "holds": "the whole chain holds {span}",
+           "never": "links never held together (not a chain)", "role": "role", "source": "source", "status": "status on {d}",
+           "not_counted": "chains that do not count"},
+    "fr": {"none": "aucune chaîne de représentation de {a} à {b}", "chain": "chaîne {n}",
+           "holds": "la chaîne entière tient {span}", "never": "maillons jamais simultanés (pas une chaîne)",
+           "role": "rôle", "source": "source", "status": "statut au {d}", "not_counted": "chaînes qui ne comptent pas"},
+}
+
+
+def _span(span: dict | None) -> str:
+    if span is None:
+        return "— no date where the evidence of every link overlaps"
+    return f"{span['start'] or '…'} – {span['end'] or '…'}"
+
+
+def _print_chain(i: int, c: dict, w: dict, when) -> None:
+    out.print(f"[bold]{w['chain'].format(n=i)}[/bold]: {escape(ARROW.join(c['chain']))}  "
+              f"({w['holds'].format(span=_span(c['interval']))}" + (f"; {w['status'].format(d=when)}: {c['status']}" if when else "") + ")")
+    for l in c["links"]:
+        role = f"; {w['role']}: {', '.join(l['roles'])}" if l["roles"] else ""
+        body = f" ({', '.join(l['via_body'])})" if l["via_body"] else ""
+        status = f"; {l['status']}" if "status" in l else ""
+        out.print(f"  {escape(l['from_label'])} {escape(l['relation'])} {escape(l['to_label'])}{escape(body)}"
+                  f" — {escape(l['dates'])}{status}{escape(role)}; {w['source']}: {', '.join(l['sources']) or '—'}",
+                  highlight=False)
+        for p in l["passages"]:
+            out.print(f"      « {escape(p)} »", highlight=False)
+
+
+@app.command()
+def why(
+    org: str = typer.Argument(..., help="The organisation spoken for."),
+    representative: str = typer.Argument(..., help="The one who speaks for it."),
+    as_of: Optional[str] = AsOfOpt, strict: bool = StrictOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    lang: str = LangOpt, data: Optional[Path] = DataOpt,
+):
+    """Every chain by which REPRESENTATIVE speaks for ORG (memberships, mandates), shortest
+    first, each step dated and sourced; never events or partnerships."""
+    when = _when(as_of)
+    q = _questions(data, lang)
+    ia, ib = q.resolve(org), q.resolve(representative)
+    answer = q.why(ia, ib, as_of=when, strict=strict)
+    if as_json:
+        _emit_json(answer)
+        return
+    w = WORDS.get(lang, WORDS["en"])
+    if not answer["chains"]:
+        out.print(escape(w["none"].format(a=answer["org"]["label"], b=answer["representative"]["label"])
+                         + (f" ({when})" if when else "")), highlight=False)
+    for i, c in enumerate(answer["chains"], 1):
+        _print_chain(i, c, w, when)
+    for c in answer["not_counted"]:
+        out.print(f"{w['not_counted']}: {escape(ARROW.join(c['chain']))} — "
+                  + (w["never"] if c["together"] == "never held together" else f"{w['status'].format(d=when)}: {c['status']}"), highlight=False)
+
+
+@app.command()
+def changes(
+    org: Optional[str] = typer.Argument(None, help="The organisation (default: every one)."),
+    date_from: str = typer.Option(..., "--from", help="First date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    date_to: str = typer.Option(..., "--to", help="Second date."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    lang: str = LangOpt, data: Optional[Path] = DataOpt,
+):
+    """Who joined, who left, whose role changed, which declared counts moved, between two dates
+    (memberships that hold or are attested on each date), each with its sources."""
+    d1, d2 = _when(date_from), _when(date_to)
+    if d1 > d2:
+        raise InputError(f"--from {date_from} is after --to {date_to}")
+    q = _questions(data, lang)
+    answer = q.changes(q.resolve(org) if org else None, d1, d2)
+    if as_json:
+        _emit_json(answer)
+        return
+    title = f"Changes {d1} → {d2}" + (f" in {answer['org']['label']}" if answer["org"] else "")
+    out.print(f"[bold]{escape(title)}[/bold]")
+    for key, word in (("joined", "joined"), ("left", "left"), ("role_changed", "role changed")):
+        for e in answer[key]:
+            extra = f" (was: {', '.join(e['roles_before'])})" if key == "role_changed" else ""
+            out.print(f"  {word}: {escape(e['label'])} — {escape(', '.join(e['roles']))}{escape(extra)} [{', '.join(e['sources'])}]",
+                      highlight=False)
+    for m in answer["counts_moved"]:
+        vals = "; ".join(f"{v['value']} ({v['as_of']}, {', '.join(v['sources'])})" for v in m["values"])
+        out.print(f"  count moved: {escape(m['measure'])}: {escape(vals)}", highlight=False)
+    if not any(answer[k] for k in ("joined", "left", "role_changed", "counts_moved")):
+        out.print("no change known between these dates (unknown is not none: the sources may not say)")

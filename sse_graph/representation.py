@@ -1,0 +1,91 @@
+"""The materialised representation graph (``https://w3id.org/sse-graph/graph/representation``).
+
+Written once by the build (:func:`representation_nquads`), for both engines.
+One n-ary node per representation link and per derived chain (docs/time.md):
+
+    <…/representation/link/HASH> a sse:RepresentationLink ;
+        sse:linkFrom ORG ; sse:linkTo REPRESENTATIVE ; sse:linkKind "membership"|"mandate" ;
+        sse:viaRecord RECORD … ; sse:holdsFrom DATE ; sse:holdsUntil DATE ;
+        dcterms:source SOURCE … .
+    <…/representation/chain/HASH> a sse:RepresentationChain ;
+        sse:linkFrom ORG ; sse:linkTo REPRESENTATIVE ; sse:chainLength N ;
+        sse:hasLink LINK … ; sse:holdsFrom DATE ; sse:holdsUntil DATE .
+
+``holdsFrom``/``holdsUntil`` bound the interval in which the link (the whole
+chain) holds (absent: open on that side; both absent on an undated link).
+Chains are the shortest time-respecting chain of each (organisation,
+representative) pair of two links or more through memberships whose evidence
+overlaps (an interval exists); chains whose links never held together, or are
+"not attested together", are not written (the library reports the latter).
+"""
+from __future__ import annotations
+
+import hashlib
+
+from .chains import links_from_rows, pick, reachable_chains
+from .namespaces import GRAPH_BASE
+from .queries import load_query
+
+__all__ = ["REPRESENTATION_GRAPH", "representation_nquads"]
+
+REPRESENTATION_GRAPH = GRAPH_BASE + "representation"
+SSE = "https://w3id.org/sse-graph/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"
+SOURCE = "http://purl.org/dc/terms/source"
+SRC_NS = "https://w3id.org/sse-graph/source/"
+
+
+def _node(kind: str, *parts: str) -> str:
+    h = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
+    return f"{REPRESENTATION_GRAPH}/{kind}/{h}"
+
+
+def _quad(s: str, p: str, o: str) -> str:
+    return f"<{s}> <{p}> {o} <{REPRESENTATION_GRAPH}> .\n"
+
+
+def _iri(v: str) -> str:
+    return f"<{v}>"
+
+
+def _span_quads(node: str, span) -> list[str]:
+    out = []
+    if span is not None and span.start:
+        out.append(_quad(node, SSE + "holdsFrom", f'"{span.start.isoformat()}"^^<{XSD_DATE}>'))
+    if span is not None and span.end:
+        out.append(_quad(node, SSE + "holdsUntil", f'"{span.end.isoformat()}"^^<{XSD_DATE}>'))
+    return out
+
+
+def representation_nquads(store, max_len: int = 8) -> bytes:
+    """The representation graph of the built ``store``, as N-Quads."""
+    up, _down = links_from_rows(store.select(load_query("representation_links").text).dicts())
+    lines: list[str] = []
+    link_node = {}
+    for frm, tos in up.items():
+        for to, links in tos.items():
+            for link in links:
+                n = link_node[id(link)] = _node("link", frm, to, link.kind)
+                lines += [_quad(n, RDF_TYPE, _iri(SSE + "RepresentationLink")), _quad(n, SSE + "linkFrom", _iri(frm)),
+                          _quad(n, SSE + "linkTo", _iri(to)), _quad(n, SSE + "linkKind", f'"{link.kind}"')]
+                for rec in link.records:
+                    if rec["record"]:
+                        lines.append(_quad(n, SSE + "viaRecord", _iri(rec["record"])))
+                    if rec["file"]:
+                        src = SRC_NS + rec["file"].rsplit(".", 1)[0]
+                        lines.append(_quad(n, SOURCE, _iri(src)))
+                lines += _span_quads(n, link.timing.span())
+    for org in list(up):
+        for target, chains in reachable_chains(up, org, up=True, max_len=max_len).items():
+            best, _never = pick(chains, None, True)  # strict: only chains whose evidence overlaps
+            if best is None or len(best.links) < 2:
+                continue
+            n = _node("chain", *best.nodes)
+            lines += [_quad(n, RDF_TYPE, _iri(SSE + "RepresentationChain")), _quad(n, SSE + "linkFrom", _iri(org)),
+                      _quad(n, SSE + "linkTo", _iri(target)),
+                      _quad(n, SSE + "chainLength", f'"{len(best.links)}"^^<{XSD_INT}>')]
+            lines += [_quad(n, SSE + "hasLink", _iri(link_node[id(l)])) for l in best.links]
+            lines += _span_quads(n, best.interval())
+    return "".join(dict.fromkeys(lines)).encode()
