@@ -109,18 +109,20 @@ class Questions:
         """Every organisation that represents ``org`` through a chain that counts on
         ``as_of`` (without a date: whose links held together), shortest chain first,
         each with its links, statuses and the interval where the chain holds."""
-        return self._with_chain_evidence(self.represented_by_apart(org, as_of=as_of, strict=strict)[0])
+        return self.represented_by_apart(org, as_of=as_of, strict=strict)[0]
 
     def represented_by_apart(self, org: str, *, as_of: date | None = None, strict: bool = False):
         """``(answers, apart)``: apart, those reached only by chains that do not count."""
-        return timed.chain_answers(self.format, self._links_around(org, True)[0], org, up=True, on=as_of, strict=strict, lang=self.lang)
+        answers, apart = timed.chain_answers(self.format, self._links_around(org, True)[0], org, up=True, on=as_of, strict=strict, lang=self.lang)
+        return self._with_chain_evidence(answers), apart
 
     def represents(self, org: str, *, as_of: date | None = None, strict: bool = False) -> list[dict]:
         """Every organisation ``org`` represents, directly or indirectly (as :meth:`represented_by`)."""
-        return self._with_chain_evidence(self.represents_apart(org, as_of=as_of, strict=strict)[0])
+        return self.represents_apart(org, as_of=as_of, strict=strict)[0]
 
     def represents_apart(self, org: str, *, as_of: date | None = None, strict: bool = False):
-        return timed.chain_answers(self.format, self._links_around(org, False)[1], org, up=False, on=as_of, strict=strict, lang=self.lang)
+        answers, apart = timed.chain_answers(self.format, self._links_around(org, False)[1], org, up=False, on=as_of, strict=strict, lang=self.lang)
+        return self._with_chain_evidence(answers), apart
 
     def why(self, org: str, representative: str, *, as_of: date | None = None, strict: bool = False) -> dict:
         """Every chain (memberships, mandates) by which ``representative`` speaks for ``org``."""
