@@ -1,6 +1,7 @@
 """The Streamlit explorer, page by page, with streamlit.testing (AppTest)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,17 @@ def open_page(page: str, org: str | None = None, lang: str = "en"):
     return at
 
 
+def unescape(markdown: str) -> str:
+    """What a reader sees of Markdown-escaped text."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def texts(at) -> str:
-    parts = [t.value for t in at.text] + [m.value for m in at.markdown] + [c.value for c in at.caption]
-    for df in [*at.dataframe, *at.table]:
+    parts = [t.value for t in at.text] + [unescape(m.value) for m in [*at.markdown, *at.caption, *at.subheader, *at.warning]]
+    for df in at.dataframe:
         parts.append(df.value.to_csv())
+    for df in at.table:
+        parts.append(unescape(df.value.to_csv()))
     return "\n".join(str(p) for p in parts)
 
 
@@ -38,7 +46,7 @@ def test_every_page_runs_without_exception(built, page):
 
 def test_deep_link_selects_the_organisation_and_shows_its_card(built):
     at = open_page("organisation", org="saw-b")
-    assert at.subheader[0].value == "SAW-B"
+    assert unescape(at.subheader[0].value) == "SAW-B"
     body = texts(at)
     assert "SAW-B → ConcertES → Social Economy Europe" in body
     assert "003_6530fe94a40990bb.txt" in body

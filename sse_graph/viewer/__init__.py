@@ -3,8 +3,9 @@ English, safe display of text from the data, and the cached loaders."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
-__all__ = ["TEXT", "tr", "md_escape", "LANGS"]
+__all__ = ["TEXT", "tr", "md_escape", "LANGS", "isolate", "md_text", "shorten"]
 
 LANGS = {"fr": "Français", "en": "English"}
 
@@ -58,6 +59,11 @@ TEXT = {
     "cite": {"en": "How to cite", "fr": "Comment citer"},
     "triples": {"en": "{a} asserted triples, {i} inferred", "fr": "{a} triplets affirmés, {i} inférés"},
     "picture": {"en": "Picture", "fr": "Image"},
+    "not_found": {"en": "No organisation matches “{name}”.", "fr": "Aucune organisation ne correspond à « {name} »."},
+    "ambiguous": {"en": "“{name}” names several organisations; choose one below.",
+                  "fr": "« {name} » désigne plusieurs organisations ; choisissez-en une ci-dessous."},
+    "did_you_mean": {"en": "Did you mean", "fr": "Vouliez-vous dire"},
+    "full_name": {"en": "Full name", "fr": "Nom complet"},
 }
 
 
@@ -78,3 +84,39 @@ def md_escape(text) -> str:
     '\\\\[x\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\)'
     """
     return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+
+
+# Bidi controls (embeddings, overrides, isolates, marks): a name that carries
+# them can reorder the text around it ("‮gpj.exe" shows as "exe.jpg").
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+FSI, PDI = "\u2068", "\u2069"
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def isolate(text, limit: int | None = None) -> str:
+    """Text from the data, safe to put beside other text: its bidi controls
+    removed and, when it holds right-to-left letters, wrapped in a first-strong
+    isolate (FSI … PDI) so that it cannot reorder what surrounds it.  Latin
+    text comes back unchanged (it can be compared and copied as it is).
+
+    >>> isolate("abc\u202edef")
+    'abcdef'
+    >>> isolate("שלום") == FSI + "שלום" + PDI
+    True
+    """
+    value = _BIDI_CONTROLS.sub("", "" if text is None else str(text))
+    if limit is not None:
+        value = shorten(value, limit)
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in value):
+        return FSI + value + PDI
+    return value
+
+
+def md_text(text, limit: int | None = None) -> str:
+    """Text from the data for a widget that renders Markdown (headers,
+    warnings, captions, st.table cells): isolated, then escaped."""
+    return md_escape(" ".join(isolate(text, limit).split()))
