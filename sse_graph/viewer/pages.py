@@ -130,7 +130,7 @@ def text_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A data frame whose text cells are isolated (no bidi control reaches the page)."""
     out = df.copy()
     for c in out.columns:
-        if out[c].dtype == object:
+        if not pd.api.types.is_numeric_dtype(out[c]):
             out[c] = out[c].map(lambda v: isolate(v) if isinstance(v, str) else v)
     out.columns = [isolate(c) for c in out.columns]
     return out
