@@ -53,7 +53,7 @@ IDS = ["javascript:document.title='XSS'", "x'onmouseover='document.title=1", "%3
 
 
 def _lit(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
 def write_dataset(folder: Path, payloads: list[str] | None = None) -> list[str]:
