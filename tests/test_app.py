@@ -100,3 +100,29 @@ def test_about_page_lists_sources_and_counts(built):
     for f in ("000_30352ab47c79168e.txt", "004_95ab2b3f0b488944.txt"):
         assert f in body
     assert "The data conforms" in body
+
+
+def test_sparql_page_runs_ask_and_construct_and_puts_labels_beside_iris(built):
+    at = open_page("sparql")
+    columns = list(at.dataframe[0].value.columns)
+    assert any(c.endswith("(labels)") for c in columns), columns
+    labels = at.dataframe[0].value[next(c for c in columns if c.endswith("(labels)"))].dropna()
+    assert not labels.str.startswith("http").any(), "a label, not an IRI"
+    key = at.text_area[0].key
+    at.text_area(key=key).set_value("PREFIX sse: <https://w3id.org/sse-graph/ontology#> ASK { ?s a sse:Seat }")
+    at.button[0].click().run()
+    assert "true" in [t.value for t in at.text]
+    at.text_area(key=key).set_value("CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 3")
+    at.button[0].click().run()
+    assert not at.exception and " a " in at.code[0].value or "rdf:type" in at.code[0].value
+    at.text_area(key=key).set_value("SELECT * WHERE { SERVICE <http://evil.example/sparql> { ?s ?p ?o } }")
+    at.button[0].click().run()
+    assert "SERVICE" in at.error[0].value
+
+
+def test_an_unknown_deep_link_selects_nothing_and_suggests(built):
+    at = open_page("organisation", org="Concertes Wallonie Bruxelles zzz")
+    assert at.warning and at.selectbox[0].value is None
+    assert not at.subheader, "no other organisation's card"
+    at = open_page("organisation", org="ConcertE")
+    assert unescape(at.subheader[0].value) == "ConcertES"

@@ -3,7 +3,8 @@ English, safe display of text from the data, and the cached loaders."""
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from ..plaintext import FSI, PDI, isolate, shorten  # noqa: F401  (re-exported)
 
 __all__ = ["TEXT", "tr", "md_escape", "LANGS", "isolate", "md_text", "shorten"]
 
@@ -85,35 +86,6 @@ def md_escape(text) -> str:
     """
     return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
 
-
-# Bidi controls (embeddings, overrides, isolates, marks): a name that carries
-# them can reorder the text around it ("‮gpj.exe" shows as "exe.jpg").
-_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-FSI, PDI = "\u2068", "\u2069"
-
-
-def shorten(text: str, limit: int) -> str:
-    """At most ``limit`` characters, with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def isolate(text, limit: int | None = None) -> str:
-    """Text from the data, safe to put beside other text: its bidi controls
-    removed and, when it holds right-to-left letters, wrapped in a first-strong
-    isolate (FSI … PDI) so that it cannot reorder what surrounds it.  Latin
-    text comes back unchanged (it can be compared and copied as it is).
-
-    >>> isolate("abc\u202edef")
-    'abcdef'
-    >>> isolate("שלום") == FSI + "שלום" + PDI
-    True
-    """
-    value = _BIDI_CONTROLS.sub("", "" if text is None else str(text))
-    if limit is not None:
-        value = shorten(value, limit)
-    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in value):
-        return FSI + value + PDI
-    return value
 
 
 def md_text(text, limit: int | None = None) -> str:

@@ -300,7 +300,36 @@ def page_analysis():
     st.altair_chart(alt.Chart(dist).mark_bar().encode(x="degree:O", y="organisations:Q"), width="stretch")
 
 
+MAX_ROWS = 2000  # rows read from a result; the rest is not read (and the page says so)
+
+
+def _term_text(term) -> str | None:
+    return None if term is None else term.value
+
+
+def solutions_frame(result, labels, lang: str) -> tuple[pd.DataFrame, bool]:
+    """The first MAX_ROWS rows of a SELECT result, each IRI column followed by
+    a column of labels (an IRI alone is not something a person reads)."""
+    import itertools
+
+    import pyoxigraph as ox
+
+    variables = [v.value for v in result.variables]
+    rows = list(itertools.islice(result, MAX_ROWS + 1))
+    truncated = len(rows) > MAX_ROWS
+    data: dict[str, list] = {}
+    for v in variables:
+        terms = [sol[v] for sol in rows[:MAX_ROWS]]
+        data[v] = [_term_text(t) for t in terms]
+        if any(isinstance(t, ox.NamedNode) for t in terms):
+            data[f"{v} ({tr('labels', lang).lower()})"] = [labels.label(t.value, lang) if isinstance(t, ox.NamedNode) else None
+                                                           for t in terms]
+    return pd.DataFrame(data), truncated
+
+
 def page_sparql():
+    import pyoxigraph as ox
+
     from sse_graph.endpoint.server import _example
     from sse_graph.errors import SSEGraphError
     from sse_graph.queries import competency_queries
@@ -310,17 +339,27 @@ def page_sparql():
     examples = {q.name: q for q in competency_queries()}
     name = st.selectbox(tr("example", L), list(examples), key="sq_example")
     st.caption(md_text(examples[name].question))
-    text = st.text_area(tr("query", L), _example(examples[name].text), height=260, key=f"sq_text_{name}")
+    with st.form(f"sq_form_{name}"):
+        text = st.text_area(tr("query", L), _example(examples[name].text), height=260, key=f"sq_text_{name}")
+        st.form_submit_button(tr("run", L), type="primary")
     try:
-        res = _store().select(text)
+        res = _store().raw_query(text)
+        if isinstance(res, ox.QueryBoolean):
+            st.text("true" if bool(res) else "false")
+            return
+        if isinstance(res, ox.QueryTriples):
+            turtle = res.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
+            st.code(turtle, language=None)
+            st.download_button("Turtle", turtle.encode("utf-8"), "sse-graph-query.ttl", "text/turtle")
+            return
+        df, truncated = solutions_frame(res, _q(L).labels, L)
     except SSEGraphError as e:
         st.error(md_text(str(e), 500))
         return
-    df = pd.DataFrame(res.dicts())
-    st.text(tr("rows", L, n=len(df)))
+    st.text(tr("rows", L, n=len(df)) + (f" (≤ {MAX_ROWS})" if truncated else ""))
     st.dataframe(text_frame(df), hide_index=True, width="stretch")
     csv_download(df, "sse-graph-query.csv")
-    st.download_button(tr("download_json", L), json.dumps(res.dicts(), ensure_ascii=False, default=str).encode("utf-8"),
+    st.download_button(tr("download_json", L), df.to_json(orient="records", force_ascii=False).encode("utf-8"),
                        "sse-graph-query.json", "application/json")
 
 
