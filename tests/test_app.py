@@ -126,3 +126,11 @@ def test_an_unknown_deep_link_selects_nothing_and_suggests(built):
     assert not at.subheader, "no other organisation's card"
     at = open_page("organisation", org="ConcertE")
     assert unescape(at.subheader[0].value) == "ConcertES"
+
+
+@pytest.mark.parametrize("lang,word", [("en", "not a representation tie"), ("fr", "pas un lien de représentation")])
+def test_analysis_page_says_which_ties_it_counts(built, lang, word):
+    at = open_page("analysis", lang=lang)
+    assert word in at.info[0].value
+    at.selectbox(key="an_proj").select("affiliation").run()
+    assert "partner" in at.info[0].value.casefold().replace("partenariat", "partnership")

@@ -65,6 +65,22 @@ TEXT = {
                   "fr": "« {name} » désigne plusieurs organisations ; choisissez-en une ci-dessous."},
     "did_you_mean": {"en": "Did you mean", "fr": "Vouliez-vous dire"},
     "full_name": {"en": "Full name", "fr": "Nom complet"},
+    "ties_representation": {
+        "en": "Ties counted: memberships in a body that represents its members. Hosting an event, taking part in a project "
+              "or a partnership is not a representation tie and is not counted here.",
+        "fr": "Liens comptés : adhésions à un organe qui représente ses membres. Accueillir un événement, participer à un "
+              "projet ou à un partenariat n'est pas un lien de représentation et n'est pas compté ici."},
+    "ties_affiliation": {
+        "en": "Ties counted: memberships, seats AND partnerships (hosting an event, taking part in a project). This is "
+              "co-participation, not representation: a city that hosts an event can rank high here.",
+        "fr": "Liens comptés : adhésions, sièges ET partenariats (accueil d'un événement, participation à un projet). "
+              "C'est de la co-participation, pas de la représentation : une ville qui accueille un événement peut y être "
+              "bien classée."},
+    "ties_governance": {
+        "en": "Ties counted: seats on public, consultative and governance bodies (held directly, through a person, or by "
+              "nominating the holder).",
+        "fr": "Liens comptés : sièges dans des organes publics, consultatifs et de gouvernance (tenus directement, par "
+              "une personne, ou en désignant le titulaire)."},
 }
 
 

@@ -278,6 +278,7 @@ def page_analysis():
         metrics = st.multiselect(tr("metric", L), list(METRICS), default=DEFAULT_METRICS[projection], key=f"an_metrics_{projection}")
     with c3:
         top = st.number_input(tr("top", L), 5, 500, 20, key="an_top")
+    st.info(tr(f"ties_{projection}", L))
     if not metrics:
         return
     df = ranked(projection, tuple(metrics), L)
