@@ -26,7 +26,7 @@ def open_page(page: str, org: str | None = None, lang: str = "en"):
 
 def unescape(markdown: str) -> str:
     """What a reader sees of Markdown-escaped text."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
 
 
 def texts(at) -> str:

@@ -131,6 +131,8 @@ def assert_inert(at):
     for value in markdown_values(at):
         tags = rendered_tags(value)
         assert tags <= ALLOWED_TAGS, (tags, value[:200])
+        # GitHub's autolink literals (Streamlit applies them after escapes are read)
+        assert not re.search(r"(?i)://|www\.|\w@\w", value.replace("\\", "")), value[:200]
     for value in every_value(at):
         assert not OVERRIDES.search(value), value[:200]
     for kind in ("header", "subheader", "title"):
@@ -148,7 +150,7 @@ def test_card_of_a_markdown_link_name_is_text(hostile_data):
     at = open_page("organisation", hostile_data[0])
     heading = at.subheader[0].value
     assert rendered_tags(heading) == {"p"}
-    assert re.sub(r"\\(.)", r"\1", heading) == HOSTILE[0]
+    assert re.sub(r"\\(.)", r"\1", heading).replace("\u200b", "") == HOSTILE[0]
     members = " ".join(str(v) for t in at.table for v in t.value.to_numpy().ravel())
     assert "\\!\\[logo\\]" in members  # the image name is a member, shown escaped
 

@@ -90,7 +90,7 @@ def tr(key: str, lang: str, **kw) -> str:
     return text.format(**kw) if kw else text
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^])")
 
 
 def md_escape(text) -> str:
@@ -107,4 +107,23 @@ def md_escape(text) -> str:
 def md_text(text, limit: int | None = None) -> str:
     """Text from the data for a widget that renders Markdown (headers,
     warnings, captions, st.table cells): isolated, then escaped."""
-    return md_escape(" ".join(isolate(text, limit).split()))
+    return md_escape(unlinked(" ".join(isolate(text, limit).split())))
+
+
+ZWSP = "\u200b"
+_AUTOLINK = re.compile(r"(?i)(://|www\.|@)")
+
+
+def unlinked(text: str) -> str:
+    """Text that Streamlit's Markdown (GitHub's autolink literals, applied
+    after escapes are read) cannot turn into a link: a zero-width space breaks
+    every ``://``, ``www.`` and ``@``; the text reads the same.
+
+    >>> unlinked("see http://x.org or www.x.org, a@b.org") == "see http:" + ZWSP + "//x.org or www" + ZWSP + ".x.org, a@" + ZWSP + "b.org"
+    True
+    """
+    def brk(m: re.Match) -> str:
+        found = m.group(1)
+        return {"://": ":" + ZWSP + "//", "@": "@" + ZWSP}.get(found) or found[:3] + ZWSP + "."
+
+    return _AUTOLINK.sub(brk, text)
