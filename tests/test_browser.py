@@ -219,7 +219,7 @@ def test_hostile_names_make_no_link_no_image_no_request(hostile_app, page, name)
     body = page.inner_text("body")
     assert "\u202e" not in body and "\u202d" not in body
     if name == "organisation":
-        assert HOSTILE[0] in body  # the Markdown link, as its very text
+        assert HOSTILE[0] in body.replace("\u200b", "")  # the Markdown link, as its very text (autolinks broken by a zero-width space)
         assert page.locator("h3").first.bounding_box()["height"] < 400  # the heading is shortened
     page.screenshot(path=str(SHOTS / f"hostile-{name}.png"), full_page=True)
     assert blocked == [], blocked  # no request left the machine
