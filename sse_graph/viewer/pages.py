@@ -26,6 +26,11 @@ def load(data_dir: str | None):
     return result, store, {"en": en, "fr": Questions(store, lang="fr", labels=en.labels)}
 
 
+def _data_dir() -> str | None:
+    """The dataset folder (SSE_GRAPH_DATA), part of every cache key: one cache never serves another dataset."""
+    return os.environ.get("SSE_GRAPH_DATA")
+
+
 def _result():
     return load(os.environ.get("SSE_GRAPH_DATA"))[0]
 
@@ -39,7 +44,8 @@ def _q(lang: str):
 
 
 @st.cache_data(show_spinner=False)
-def picture_html(focus: str | None, depth: int, projection: str, lang: str, nodes: tuple[str, ...] | None) -> tuple[str, int, int]:
+def picture_html(focus: str | None, depth: int, projection: str, lang: str, nodes: tuple[str, ...] | None,
+                 data_dir: str | None = None) -> tuple[str, int, int]:
     from sse_graph.draw import draw_html
 
     pic = draw_html(_store(), focus=focus, depth=depth, projection=projection, lang=lang,
@@ -48,7 +54,7 @@ def picture_html(focus: str | None, depth: int, projection: str, lang: str, node
 
 
 @st.cache_data(show_spinner=False)
-def attributes(lang: str) -> pd.DataFrame:
+def attributes(lang: str, data_dir: str | None = None) -> pd.DataFrame:
     from sse_graph.analysis.projections import _attributes
 
     rows = []
@@ -58,7 +64,7 @@ def attributes(lang: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def ranked(projection: str, metrics: tuple[str, ...], lang: str) -> pd.DataFrame:
+def ranked(projection: str, metrics: tuple[str, ...], lang: str, data_dir: str | None = None) -> pd.DataFrame:
     from sse_graph.analysis import analyse
 
     rows = analyse(_store(), projection, list(metrics), top=None, lang=lang)
@@ -162,7 +168,7 @@ def text_table(rows: list[dict], columns: list[str]) -> None:
 def page_explore():
     L = lang()
     st.header(tr("explore", L))
-    attrs = attributes(L)
+    attrs = attributes(L, _data_dir())
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         projection = st.selectbox(tr("projection", L), ["representation", "governance", "affiliation", "all"], key="ex_proj")
@@ -194,7 +200,7 @@ def page_explore():
     from sse_graph.errors import SSEGraphError
 
     try:
-        html, n, e = picture_html(focus, depth, projection, L, nodes)
+        html, n, e = picture_html(focus, depth, projection, L, nodes, _data_dir())
     except SSEGraphError as err:
         st.info(md_text(str(err), 300))
         return
@@ -281,7 +287,7 @@ def page_analysis():
     st.info(tr(f"ties_{projection}", L))
     if not metrics:
         return
-    df = ranked(projection, tuple(metrics), L)
+    df = ranked(projection, tuple(metrics), L, _data_dir())
     for m in metrics:
         st.text(f"{m}: {MEANINGS[m]}")
     st.dataframe(text_frame(df.head(int(top))), hide_index=True, width="stretch")
@@ -295,7 +301,7 @@ def page_analysis():
         sizes = df.groupby("community").size().reset_index(name="size")
         st.markdown("**" + md_escape(tr("community_sizes", L)) + "**")
         st.altair_chart(alt.Chart(sizes).mark_bar().encode(x="community:O", y="size:Q"), width="stretch")
-    deg = ranked(projection, ("degree",), L)
+    deg = ranked(projection, ("degree",), L, _data_dir())
     dist = deg.groupby("degree").size().reset_index(name="organisations")
     st.markdown("**" + md_escape(tr("degree_distribution", L)) + "**")
     st.altair_chart(alt.Chart(dist).mark_bar().encode(x="degree:O", y="organisations:Q"), width="stretch")
