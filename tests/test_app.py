@@ -134,3 +134,20 @@ def test_analysis_page_says_which_ties_it_counts(built, lang, word):
     assert word in at.info[0].value
     at.selectbox(key="an_proj").select("affiliation").run()
     assert "partner" in at.info[0].value.casefold().replace("partenariat", "partnership")
+
+
+def test_the_language_comes_from_the_deep_link_then_the_browser():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert at.sidebar.title[0].value == "sse-graph explorer"
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.context = {"locale": "en-GB"}
+    at.run()
+    assert at.session_state["lang"] == "en"
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.context = {"locale": "fr-BE"}
+    at.run()
+    assert at.sidebar.title[0].value == "Explorateur sse-graph"
