@@ -16,9 +16,27 @@ def lang() -> str:
     return st.session_state.get("lang", "fr")
 
 
+def first_language() -> str:
+    """The deep link's ?lang=, else the browser's first language we speak
+    (Accept-Language, then the browser's locale), else French."""
+    asked = st.query_params.get("lang")
+    if asked in LANGS:
+        return asked
+    header = (st.context.headers or {}).get("Accept-Language") or ""
+    for part in [*header.split(","), getattr(st.context, "locale", None) or ""]:
+        code = part.split(";")[0].strip()[:2].lower()
+        if code in LANGS:
+            return code
+    return "fr"
+
+
+if "lang" not in st.session_state:
+    st.session_state["lang"] = first_language()
 with st.sidebar:
     st.title(tr("title", lang()))
     st.selectbox(tr("language", lang()), list(LANGS), format_func=LANGS.get, key="lang")
+if "lang" in st.query_params and st.query_params["lang"] != lang():
+    st.query_params["lang"] = lang()  # a switch keeps the deep link in step
 
 VIEWS = "sse_graph/viewer/views/"
 pages = [

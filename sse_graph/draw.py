@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from .names import LabelIndex
+from .plaintext import isolate, shorten
 
 __all__ = ["draw_html", "Picture", "KIND_STYLE", "safe_text"]
 
@@ -57,6 +58,7 @@ RELATION_FR = {"member of": "membre de", "sits on": "siège à", "sits for": "si
 EDGE_COLOURS = {"member of": "#1f77b4", "sits on": "#e377c2", "sits for": "#e377c2", "nominates members to": "#e377c2",
                 "takes part in": "#aaaaaa", "holds a post in": "#d62728", "part of": "#8c564b", "led by": "#8c564b"}
 CHAIN_COLOUR = "#d62728"
+LABEL_LIMIT = 40  # characters of a name drawn beside its node (the full name is in the tooltip)
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
        "font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'")
 
@@ -115,7 +117,7 @@ def _legend(used: list[tuple[str, str, str]], lang: str, focus_label: str | None
     if focus_label is not None:
         text = LEGEND_FR["representation chain"] if lang == "fr" else "representation chain"
         items.append(f'<span class="lg"><i style="background:{CHAIN_COLOUR}"></i>{html.escape(text)}: '
-                     f"{html.escape(focus_label)}</span>")
+                     f"{html.escape(isolate(focus_label, LABEL_LIMIT))}</span>")
     return ('<style>#sse-legend{font:13px system-ui,sans-serif;padding:6px 10px;border-top:1px solid #ddd}'
             '#sse-legend .lg{margin-right:14px;white-space:nowrap}#sse-legend i{display:inline-block;width:11px;'
             'height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}</style>'
@@ -205,14 +207,16 @@ def draw_html(store, *, focus: str | None = None, depth: int = 2, projection: st
         style = _style(k)
         if style not in used:
             used.append(style)
-        label = labels.label(node, lang)
+        label = isolate(labels.label(node, lang))
         v = sizes.get(node) or 0
         size = 10 + 6 * math.sqrt(max(0.0, float(v)))
-        tooltip = "\n".join([label, *(["(" + ", ".join(labels.alt_labels(node, lang)) + ")"] if labels.alt_labels(node, lang) else []),
-                             ", ".join(sorted(set(k))) or "", f"{size_metric}: {v}" if size_metric else "", node])
+        alt = [isolate(a, LABEL_LIMIT * 2) for a in labels.alt_labels(node, lang)]
+        # the full name on hover, the picture shows it shortened; no IRI where a person reads
+        tooltip = "\n".join([shorten(label, 600), *(["(" + ", ".join(alt) + ")"] if alt else []),
+                             ", ".join(sorted(set(k))) or "", f"{size_metric}: {v}" if size_metric else ""])
         x, y = pos[node]
         is_focus = node == focus
-        net.add_node(i, label=safe_text(label), title=safe_text(tooltip), color=style[1], shape=style[2], size=size,
+        net.add_node(i, label=safe_text(shorten(label, LABEL_LIMIT)), title=safe_text(tooltip), color=style[1], shape=style[2], size=size,
                      x=float(x * scale), y=float(y * scale), borderWidth=4 if is_focus else 1,
                      font={"size": 16 if is_focus else 12})
     for a, b, data in G.edges(data=True):

@@ -1,6 +1,7 @@
 """The Streamlit explorer, page by page, with streamlit.testing (AppTest)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,17 @@ def open_page(page: str, org: str | None = None, lang: str = "en"):
     return at
 
 
+def unescape(markdown: str) -> str:
+    """What a reader sees of Markdown-escaped text."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
+
+
 def texts(at) -> str:
-    parts = [t.value for t in at.text] + [m.value for m in at.markdown] + [c.value for c in at.caption]
-    for df in [*at.dataframe, *at.table]:
+    parts = [t.value for t in at.text] + [unescape(m.value) for m in [*at.markdown, *at.caption, *at.subheader, *at.warning]]
+    for df in at.dataframe:
         parts.append(df.value.to_csv())
+    for df in at.table:
+        parts.append(unescape(df.value.to_csv()))
     return "\n".join(str(p) for p in parts)
 
 
@@ -38,7 +46,7 @@ def test_every_page_runs_without_exception(built, page):
 
 def test_deep_link_selects_the_organisation_and_shows_its_card(built):
     at = open_page("organisation", org="saw-b")
-    assert at.subheader[0].value == "SAW-B"
+    assert unescape(at.subheader[0].value) == "SAW-B"
     body = texts(at)
     assert "SAW-B → ConcertES → Social Economy Europe" in body
     assert "003_6530fe94a40990bb.txt" in body
@@ -92,3 +100,54 @@ def test_about_page_lists_sources_and_counts(built):
     for f in ("000_30352ab47c79168e.txt", "004_95ab2b3f0b488944.txt"):
         assert f in body
     assert "The data conforms" in body
+
+
+def test_sparql_page_runs_ask_and_construct_and_puts_labels_beside_iris(built):
+    at = open_page("sparql")
+    columns = list(at.dataframe[0].value.columns)
+    assert any(c.endswith("(labels)") for c in columns), columns
+    labels = at.dataframe[0].value[next(c for c in columns if c.endswith("(labels)"))].dropna()
+    assert not labels.str.startswith("http").any(), "a label, not an IRI"
+    key = at.text_area[0].key
+    at.text_area(key=key).set_value("PREFIX sse: <https://w3id.org/sse-graph/ontology#> ASK { ?s a sse:Seat }")
+    at.button[0].click().run()
+    assert "true" in [t.value for t in at.text]
+    at.text_area(key=key).set_value("CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 3")
+    at.button[0].click().run()
+    assert not at.exception and " a " in at.code[0].value or "rdf:type" in at.code[0].value
+    at.text_area(key=key).set_value("SELECT * WHERE { SERVICE <http://evil.example/sparql> { ?s ?p ?o } }")
+    at.button[0].click().run()
+    assert "SERVICE" in at.error[0].value
+
+
+def test_an_unknown_deep_link_selects_nothing_and_suggests(built):
+    at = open_page("organisation", org="Concertes Wallonie Bruxelles zzz")
+    assert at.warning and at.selectbox[0].value is None
+    assert not at.subheader, "no other organisation's card"
+    at = open_page("organisation", org="ConcertE")
+    assert unescape(at.subheader[0].value) == "ConcertES"
+
+
+@pytest.mark.parametrize("lang,word", [("en", "not a representation tie"), ("fr", "pas un lien de représentation")])
+def test_analysis_page_says_which_ties_it_counts(built, lang, word):
+    at = open_page("analysis", lang=lang)
+    assert word in at.info[0].value
+    at.selectbox(key="an_proj").select("affiliation").run()
+    assert "partner" in at.info[0].value.casefold().replace("partenariat", "partnership")
+
+
+def test_the_language_comes_from_the_deep_link_then_the_browser():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert at.sidebar.title[0].value == "sse-graph explorer"
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.context = {"locale": "en-GB"}
+    at.run()
+    assert at.session_state["lang"] == "en"
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.context = {"locale": "fr-BE"}
+    at.run()
+    assert at.sidebar.title[0].value == "Explorateur sse-graph"

@@ -76,6 +76,25 @@ def hover_all_nodes(frame_or_page, mouse, offset=(0, 0)):
     return len(points)
 
 
+def picture_frame(page):
+    """The frame that draws the picture: the scripts-only sandbox inside Streamlit's iframe."""
+    page.wait_for_selector("iframe", timeout=60000)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        inner = [f for f in page.frames if f.parent_frame not in (None, page.main_frame)]
+        if inner:
+            inner[0].wait_for_function("() => typeof network !== 'undefined'", timeout=30000)
+            return inner[0]
+        time.sleep(0.2)
+    raise AssertionError("no picture frame")
+
+
+def iframe_offset(page):
+    """Where the picture frame's (0, 0) is on the page (the inner frame fills the outer one)."""
+    el = page.query_selector("iframe").bounding_box()
+    return el["x"], el["y"]
+
+
 def assert_clean(page):
     assert page.evaluate("document.title") != "XSS"
     for frame in page.frames:
@@ -98,10 +117,11 @@ def test_the_picture_draws_with_the_expected_node_count(seed_app, page):
     offline(page)
     page.goto(seed_app + "/explore?org=RIPESS")
     wait_app(page)
-    page.wait_for_selector("iframe", timeout=60000)
-    frame = next(f for f in page.frames if f != page.main_frame)
-    frame.wait_for_function("() => typeof network !== 'undefined'", timeout=30000)
+    frame = picture_frame(page)
     assert frame.evaluate("network.body.data.nodes.length") == 6  # RIPESS and its five continental networks
+    # the picture runs in an opaque origin: it cannot read or change the app around it
+    assert frame.evaluate("() => window.origin") == "null"
+    assert frame.evaluate("() => { try { return parent.document.title; } catch (e) { return 'blocked'; } }") == "blocked"
     page.screenshot(path=str(SHOTS / "app-explore.png"), full_page=True)
 
 
@@ -157,14 +177,50 @@ def test_app_pages_show_payloads_as_text(xss_data, xss_app, page, name):
     wait_app(page)
     time.sleep(1.0)
     if name == "explore":
-        page.wait_for_selector("iframe", timeout=60000)
-        frame = next(f for f in page.frames if f != page.main_frame)
-        frame.wait_for_function("() => typeof network !== 'undefined'", timeout=30000)
-        el = page.query_selector("iframe").bounding_box()
-        assert hover_all_nodes(frame, page.mouse, offset=(el["x"], el["y"])) >= 2
+        frame = picture_frame(page)
+        assert hover_all_nodes(frame, page.mouse, offset=iframe_offset(page)) >= 2
     if name == "organisation":
         assert PAYLOADS[1] in page.inner_text("body")  # the payload is there, as text
     page.mouse.move(5, 5)
     assert_clean(page)
     assert not dialogs
     page.screenshot(path=str(SHOTS / f"xss-{name}.png"), full_page=True)
+
+
+# ------------------------------------------------------------------ hostile names (Markdown, bidi, 5,000 characters)
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory):
+    from test_hostile_names import HOSTILE
+
+    folder = tmp_path_factory.mktemp("hostile")
+    iris = write_dataset(folder, HOSTILE)
+    env = {**os.environ, "SSE_GRAPH_DATA": str(folder), "SSE_GRAPH_CACHE": str(tmp_path_factory.mktemp("hostile-cache"))}
+    r = subprocess.run([sys.executable, "-m", "sse_graph", "build"], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    proc, base = start_app(env, tmp_path_factory.mktemp("hostile-app") / "streamlit.log")
+    yield base, iris
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.mark.parametrize("name", ["organisation", "explore", "analysis"])
+def test_hostile_names_make_no_link_no_image_no_request(hostile_app, page, name):
+    from test_hostile_names import EVIL, HOSTILE
+
+    base, iris = hostile_app
+    blocked = offline(page)
+    page.goto(f"{base}/{name}?org=" + urllib.parse.quote(iris[0], safe=""))
+    wait_app(page)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=60000)
+    time.sleep(1.5)
+    main = page.main_frame
+    assert main.evaluate(f"document.querySelectorAll('a[href*=\"{EVIL}\"], img[src*=\"{EVIL}\"]').length") == 0
+    assert main.evaluate("document.querySelectorAll('[data-testid=\"stMain\"] img').length") == 0
+    body = page.inner_text("body")
+    assert "\u202e" not in body and "\u202d" not in body
+    if name == "organisation":
+        assert HOSTILE[0] in body.replace("\u200b", "")  # the Markdown link, as its very text (autolinks broken by a zero-width space)
+        assert page.locator("h3").first.bounding_box()["height"] < 400  # the heading is shortened
+    page.screenshot(path=str(SHOTS / f"hostile-{name}.png"), full_page=True)
+    assert blocked == [], blocked  # no request left the machine
+    assert not page.locator('[data-testid="stException"]').count()

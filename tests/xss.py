@@ -53,11 +53,13 @@ IDS = ["javascript:document.title='XSS'", "x'onmouseover='document.title=1", "%3
 
 
 def _lit(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
-def write_dataset(folder: Path) -> list[str]:
-    """Write the XSS dataset into ``folder``; return the organisation IRIs."""
+def write_dataset(folder: Path, payloads: list[str] | None = None) -> list[str]:
+    """Write the XSS dataset into ``folder`` (its names taken from ``payloads``,
+    the XSS payloads by default); return the organisation IRIs."""
+    PAYLOADS = payloads or globals()["PAYLOADS"]
     shutil.copytree(ROOT / "ontology", folder / "ontology", dirs_exist_ok=True)
     graph = folder / "graph"
     graph.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ def analyse(
                                                     "effective_size, pagerank, core, community, countries (repeatable)."),
     top: int = typer.Option(20, "--top", help="How many rows (0: all)."),
     as_json: bool = typer.Option(False, "--json", help="A JSON array of objects: iri, label, alt_labels, kind and one field per metric."),
-    as_csv: bool = typer.Option(False, "--csv", help="CSV (UTF-8 with a byte order mark, for Excel)."),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV (UTF-8 with a byte order mark, for Excel; a cell that would start a formula gets a leading quote)."),
     lang: str = LangOpt, data: Optional[Path] = DataOpt,
 ):
     """Rank organisations by network measures (brokers, reach, levels, communities), with their meaning."""
@@ -33,16 +33,12 @@ def analyse(
     if as_json:
         _emit_json(rows)
         return
-    if as_csv:
-        import csv
-        import io
+    if as_csv:  # for spreadsheets: no cell may start a formula
+        from ..spreadsheet import csv_text
 
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow(["iri", "label", "alt_labels", "kind", *metrics])
-        for r in rows:
-            w.writerow([r["iri"], r["label"], " | ".join(r["alt_labels"]), r["kind"], *[r[m] for m in metrics]])
-        sys.stdout.buffer.write(("\ufeff" + buf.getvalue()).encode("utf-8"))
+        body = csv_text(["iri", "label", "alt_labels", "kind", *metrics],
+                        ([r["iri"], r["label"], " | ".join(r["alt_labels"]), r["kind"], *[r[m] for m in metrics]] for r in rows))
+        sys.stdout.buffer.write(body.encode("utf-8"))
         return
     t = _table(f"{projection} projection, ranked by {metrics[0]}", "#", "organisation", "kind", *metrics)
     for i, r in enumerate(rows, 1):

@@ -15,13 +15,16 @@ def query(
     file: Optional[Path] = typer.Argument(None, help="A .rq file (or use -e)."),
     expression: Optional[str] = typer.Option(None, "-e", "--expression", help="The query text."),
     asserted: bool = typer.Option(False, "--asserted", help="Query the asserted graphs only, without inferences."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json (SPARQL 1.1 JSON results), csv or tsv."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json (SPARQL 1.1 JSON results), csv (a cell that would start a spreadsheet formula gets a leading quote) or tsv."),
     store_url: Optional[str] = typer.Option(None, "--store", help="Answer from this external SPARQL store (see push)."),
     data: Optional[Path] = DataOpt,
 ):
     """Run a SPARQL query over the reasoned dataset (default graph: union of all graphs)."""
+    import pyoxigraph as ox
+
     from ..errors import InputError, QueryError
-    from ..results import render
+    from ..results import render, serialize_results
+    from ..spreadsheet import neutralise_csv
 
     if (file is None) == (expression is None):
         raise InputError("give either a query file or -e TEXT, not both")
@@ -39,11 +42,18 @@ def query(
         if hasattr(store, "query_bytes"):  # an external store: print its standard answer
             accept = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
                       "table": "text/tab-separated-values"}[fmt]
-            sys.stdout.buffer.write(store.query_bytes(text, reasoned=not asserted, accept=accept))
+            answer = store.query_bytes(text, reasoned=not asserted, accept=accept)
+            sys.stdout.buffer.write(neutralise_csv(answer) if fmt == "csv" else answer)
             return
         result = store.raw_query(text, reasoned=not asserted)
     except QueryError as e:
         if file is None:
             raise
         raise QueryError(f"{file}: {e}") from None  # name the .rq file the mistake is in
+    if fmt == "csv" and not isinstance(result, ox.QueryTriples):
+        # For spreadsheets: a cell that would start a formula gets a leading quote.
+        # The SPARQL endpoint's text/csv stays the W3C format, untouched.
+        sys.stdout.buffer.write(neutralise_csv(serialize_results(result, "csv")))
+        sys.stdout.flush()
+        return
     render(result, fmt, out)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["TEXT", "tr", "md_escape", "LANGS"]
+from ..plaintext import FSI, PDI, isolate, shorten  # noqa: F401  (re-exported)
+
+__all__ = ["TEXT", "tr", "md_escape", "LANGS", "isolate", "md_text", "shorten"]
 
 LANGS = {"fr": "Français", "en": "English"}
 
@@ -58,6 +60,27 @@ TEXT = {
     "cite": {"en": "How to cite", "fr": "Comment citer"},
     "triples": {"en": "{a} asserted triples, {i} inferred", "fr": "{a} triplets affirmés, {i} inférés"},
     "picture": {"en": "Picture", "fr": "Image"},
+    "not_found": {"en": "No organisation matches “{name}”.", "fr": "Aucune organisation ne correspond à « {name} »."},
+    "ambiguous": {"en": "“{name}” names several organisations; choose one below.",
+                  "fr": "« {name} » désigne plusieurs organisations ; choisissez-en une ci-dessous."},
+    "did_you_mean": {"en": "Did you mean", "fr": "Vouliez-vous dire"},
+    "full_name": {"en": "Full name", "fr": "Nom complet"},
+    "ties_representation": {
+        "en": "Ties counted: memberships in a body that represents its members. Hosting an event, taking part in a project "
+              "or a partnership is not a representation tie and is not counted here.",
+        "fr": "Liens comptés : adhésions à un organe qui représente ses membres. Accueillir un événement, participer à un "
+              "projet ou à un partenariat n'est pas un lien de représentation et n'est pas compté ici."},
+    "ties_affiliation": {
+        "en": "Ties counted: memberships, seats AND partnerships (hosting an event, taking part in a project). This is "
+              "co-participation, not representation: a city that hosts an event can rank high here.",
+        "fr": "Liens comptés : adhésions, sièges ET partenariats (accueil d'un événement, participation à un projet). "
+              "C'est de la co-participation, pas de la représentation : une ville qui accueille un événement peut y être "
+              "bien classée."},
+    "ties_governance": {
+        "en": "Ties counted: seats on public, consultative and governance bodies (held directly, through a person, or by "
+              "nominating the holder).",
+        "fr": "Liens comptés : sièges dans des organes publics, consultatifs et de gouvernance (tenus directement, par "
+              "une personne, ou en désignant le titulaire)."},
 }
 
 
@@ -67,7 +90,7 @@ def tr(key: str, lang: str, **kw) -> str:
     return text.format(**kw) if kw else text
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^])")
 
 
 def md_escape(text) -> str:
@@ -78,3 +101,29 @@ def md_escape(text) -> str:
     '\\\\[x\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\)'
     """
     return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+
+
+
+def md_text(text, limit: int | None = None) -> str:
+    """Text from the data for a widget that renders Markdown (headers,
+    warnings, captions, st.table cells): isolated, then escaped."""
+    return md_escape(unlinked(" ".join(isolate(text, limit).split())))
+
+
+ZWSP = "\u200b"
+_AUTOLINK = re.compile(r"(?i)(://|www\.|@)")
+
+
+def unlinked(text: str) -> str:
+    """Text that Streamlit's Markdown (GitHub's autolink literals, applied
+    after escapes are read) cannot turn into a link: a zero-width space breaks
+    every ``://``, ``www.`` and ``@``; the text reads the same.
+
+    >>> unlinked("see http://x.org or www.x.org, a@b.org") == "see http:" + ZWSP + "//x.org or www" + ZWSP + ".x.org, a@" + ZWSP + "b.org"
+    True
+    """
+    def brk(m: re.Match) -> str:
+        found = m.group(1)
+        return {"://": ":" + ZWSP + "//", "@": "@" + ZWSP}.get(found) or found[:3] + ZWSP + "."
+
+    return _AUTOLINK.sub(brk, text)

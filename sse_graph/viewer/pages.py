@@ -11,7 +11,8 @@ import os
 import pandas as pd
 import streamlit as st
 
-from . import md_escape, tr
+from ..spreadsheet import csv_text
+from . import isolate, md_escape, md_text, tr
 
 # ------------------------------------------------------------------ loading (once)
 @st.cache_resource(show_spinner="Building the graph (first run only)…")
@@ -23,6 +24,11 @@ def load(data_dir: str | None):
     store = Store(result.dataset_path)
     en = Questions(store, lang="en")
     return result, store, {"en": en, "fr": Questions(store, lang="fr", labels=en.labels)}
+
+
+def _data_dir() -> str | None:
+    """The dataset folder (SSE_GRAPH_DATA), part of every cache key: one cache never serves another dataset."""
+    return os.environ.get("SSE_GRAPH_DATA")
 
 
 def _result():
@@ -38,7 +44,8 @@ def _q(lang: str):
 
 
 @st.cache_data(show_spinner=False)
-def picture_html(focus: str | None, depth: int, projection: str, lang: str, nodes: tuple[str, ...] | None) -> tuple[str, int, int]:
+def picture_html(focus: str | None, depth: int, projection: str, lang: str, nodes: tuple[str, ...] | None,
+                 data_dir: str | None = None) -> tuple[str, int, int]:
     from sse_graph.draw import draw_html
 
     pic = draw_html(_store(), focus=focus, depth=depth, projection=projection, lang=lang,
@@ -47,7 +54,7 @@ def picture_html(focus: str | None, depth: int, projection: str, lang: str, node
 
 
 @st.cache_data(show_spinner=False)
-def attributes(lang: str) -> pd.DataFrame:
+def attributes(lang: str, data_dir: str | None = None) -> pd.DataFrame:
     from sse_graph.analysis.projections import _attributes
 
     rows = []
@@ -57,7 +64,7 @@ def attributes(lang: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def ranked(projection: str, metrics: tuple[str, ...], lang: str) -> pd.DataFrame:
+def ranked(projection: str, metrics: tuple[str, ...], lang: str, data_dir: str | None = None) -> pd.DataFrame:
     from sse_graph.analysis import analyse
 
     rows = analyse(_store(), projection, list(metrics), top=None, lang=lang)
@@ -78,23 +85,72 @@ def org_options() -> dict[str, str]:
 
 
 def pick_org(key: str, default_name: str | None = None) -> str | None:
-    """A select box of organisations, following ?org= when present."""
-    from sse_graph.errors import SSEGraphError
+    """A select box of organisations, following ?org= when present.
 
+    A name that designates no organisation (or several) shows a warning with
+    suggestions and selects nothing: never another organisation, and the URL
+    is left as the user wrote it."""
+    from sse_graph.errors import AmbiguousNameError, NotFoundError, SSEGraphError
+
+    L = lang()
     opts = org_options()
     iris = list(opts)
-    wanted = st.query_params.get("org") or default_name
-    index = 0
+    asked = st.query_params.get("org")
+    wanted = asked or default_name
+    index = None
     if wanted:
         try:
-            iri = _q(lang()).resolve(wanted)
-            index = iris.index(iri) if iri in iris else 0
+            iri = _q(L).resolve(wanted)
+            index = iris.index(iri) if iri in iris else None
+        except AmbiguousNameError as e:
+            st.warning(md_text(tr("ambiguous", L, name=shorten_name(wanted))))
+            iris = [i for i, _label in e.candidates if i in opts] or iris
+        except NotFoundError as e:
+            st.warning(md_text(tr("not_found", L, name=shorten_name(wanted))))
+            if e.suggestions:
+                st.text(tr("did_you_mean", L) + " : " + " · ".join(isolate(n, 80) for n in e.suggestions))
         except SSEGraphError:
-            st.warning(f"'{wanted}' ?")
-    choice = st.selectbox(tr("pick", lang()), iris, index=index, format_func=lambda i: opts[i], key=key)
-    if choice and st.query_params.get("org") != choice:
+            st.warning(md_text(tr("not_found", L, name=shorten_name(wanted))))
+    label = lambda i: isolate(opts[i], 120)  # noqa: E731
+    if key in st.session_state and st.session_state[key] not in iris:
+        del st.session_state[key]
+    choice = st.selectbox(tr("pick", L), iris, index=index, format_func=label, key=key)
+    if choice and index is not None and choice == iris[index]:
+        return choice  # what the URL asked for: leave the URL as written
+    if choice and asked != choice:
         st.query_params["org"] = choice
     return choice
+
+
+def shorten_name(text: str) -> str:
+    return isolate(text, 120)
+
+
+def csv_download(df: pd.DataFrame, file_name: str, key: str | None = None) -> None:
+    """A CSV download whose cells cannot start a spreadsheet formula."""
+    body = csv_text(list(map(str, df.columns)), df.itertuples(index=False, name=None))
+    st.download_button(tr("download_csv", lang()), body.encode("utf-8"), file_name, "text/csv", key=key)
+
+
+def text_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A data frame whose text cells are isolated (no bidi control reaches the page)."""
+    out = df.copy()
+    for c in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[c]):
+            out[c] = out[c].map(lambda v: isolate(v) if isinstance(v, str) else v)
+    out.columns = [isolate(c) for c in out.columns]
+    return out
+
+
+def sandboxed(page: str, height: int) -> str:
+    """The picture inside an iframe sandboxed to scripts only: Streamlit's own
+    iframe allows scripts and same-origin together, so a script in the picture
+    could reach the app; in this inner frame it runs in an opaque origin."""
+    import html as _html
+
+    return ('<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0;overflow:hidden">'
+            f'<iframe sandbox="allow-scripts" title="picture" srcdoc="{_html.escape(page, quote=True)}" '
+            f'style="border:0;width:100%;height:{height - 8}px;display:block"></iframe></body></html>')
 
 
 def text_table(rows: list[dict], columns: list[str]) -> None:
@@ -103,7 +159,7 @@ def text_table(rows: list[dict], columns: list[str]) -> None:
     if not rows:
         st.text(tr("none", lang()))
         return
-    df = pd.DataFrame([{c: ("" if r.get(c) is None else ", ".join(map(str, r[c])) if isinstance(r.get(c), list) else str(r.get(c)))
+    df = pd.DataFrame([{c: md_text("" if r.get(c) is None else ", ".join(map(str, r[c])) if isinstance(r.get(c), list) else str(r.get(c)))
                         for c in columns} for r in rows])
     st.table(df.set_index(columns[0]) if len(df) else df)
 
@@ -112,7 +168,7 @@ def text_table(rows: list[dict], columns: list[str]) -> None:
 def page_explore():
     L = lang()
     st.header(tr("explore", L))
-    attrs = attributes(L)
+    attrs = attributes(L, _data_dir())
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         projection = st.selectbox(tr("projection", L), ["representation", "governance", "affiliation", "all"], key="ex_proj")
@@ -144,12 +200,12 @@ def page_explore():
     from sse_graph.errors import SSEGraphError
 
     try:
-        html, n, e = picture_html(focus, depth, projection, L, nodes)
+        html, n, e = picture_html(focus, depth, projection, L, nodes, _data_dir())
     except SSEGraphError as err:
-        st.info(str(err))
+        st.info(md_text(str(err), 300))
         return
     st.caption(tr("nodes_edges", L, n=n, e=e))
-    st.iframe(html, height=760)
+    st.iframe(sandboxed(html, 760), height=760)
 
 
 def page_organisation():
@@ -159,16 +215,18 @@ def page_organisation():
     if not iri:
         return
     card = _q(L).card(iri)
-    st.subheader(card["label"], anchor=False)
-    st.text(f"<{card['iri']}>")
+    st.subheader(md_text(card["label"], 160), anchor=False)
+    if len(card["label"]) > 160:
+        st.text(tr("full_name", L) + ": " + isolate(card["label"]))
     if card["alt_labels"]:
-        st.text(tr("labels", L) + ": " + " · ".join(card["alt_labels"]))
-    st.text(tr("kinds", L) + ": " + ", ".join(t["label"] for t in card["types"]))
+        st.text(tr("labels", L) + ": " + " · ".join(isolate(a) for a in card["alt_labels"]))
+    st.text(tr("kinds", L) + ": " + ", ".join(isolate(t["label"]) for t in card["types"]))
     if card["places"]:
-        st.text(tr("places", L) + ": " + ", ".join(f"{p['label']} ({p['relation']})" for p in card["places"]))
+        st.text(tr("places", L) + ": " + ", ".join(f"{isolate(p['label'])} ({isolate(p['relation'])})" for p in card["places"]))
     for name, values in card["facts"].items():
         for v in values:
-            st.text(f"{name}: {v['value']}   [{', '.join(v['sources'])}]")
+            sources = ", ".join(isolate(s) for s in v.get("sources") or [])
+            st.text(f"{isolate(name)}: {isolate(v['value'])}" + (f"   [{sources}]" if sources else ""))
     st.markdown("**" + md_escape(tr("chain_up", L)) + "**")
     text_table([{**a, "chain": " → ".join(a["chain"])} for a in card["represented_by"]], ["label", "chain", "sources"])
     st.markdown("**" + md_escape(tr("chain_down", L)) + "**")
@@ -185,7 +243,8 @@ def page_organisation():
     if card["counts"]:
         st.markdown("**" + md_escape(tr("counts", L)) + "**")
         text_table(card["counts"], ["measure", "qualifier", "value", "as_of", "wording", "sources"])
-    st.text(tr("sources", L) + ": " + ", ".join(card["sources"]))
+    if card["sources"]:
+        st.text(tr("sources", L) + ": " + ", ".join(isolate(s) for s in card["sources"]))
 
 
 def page_represent():
@@ -206,7 +265,7 @@ def page_represent():
             SELECT DISTINCT ?b WHERE { ?s a sse:Seat ; sse:body ?b }""").dicts()
         opts = {r["b"]: q.labels.label(r["b"], L) for r in bodies}
         opts = dict(sorted(opts.items(), key=lambda kv: kv[1].casefold()))
-        body = st.selectbox(tr("body", L), list(opts), format_func=lambda i: opts[i], key="rep_body")
+        body = st.selectbox(tr("body", L), list(opts), format_func=lambda i: isolate(opts[i], 120), key="rep_body")
         st.markdown("**" + md_escape(tr("sitting", L)) + "**")
         text_table(q.sitting(body) if body else [], ["label", "roles", "on_behalf_of", "nominated_by", "attested", "during", "start", "sources"])
 
@@ -225,28 +284,59 @@ def page_analysis():
         metrics = st.multiselect(tr("metric", L), list(METRICS), default=DEFAULT_METRICS[projection], key=f"an_metrics_{projection}")
     with c3:
         top = st.number_input(tr("top", L), 5, 500, 20, key="an_top")
+    st.info(tr(f"ties_{projection}", L))
     if not metrics:
         return
-    df = ranked(projection, tuple(metrics), L)
+    df = ranked(projection, tuple(metrics), L, _data_dir())
     for m in metrics:
         st.text(f"{m}: {MEANINGS[m]}")
-    st.dataframe(df.head(int(top)), hide_index=True, width="stretch")
-    st.download_button(tr("download_csv", L), df.to_csv(index=False).encode("utf-8-sig"), "sse-graph-measures.csv", "text/csv")
+    st.dataframe(text_frame(df.head(int(top))), hide_index=True, width="stretch")
+    csv_download(df, "sse-graph-measures.csv")
     first = metrics[0]
     chart_df = df.head(int(top))[["label", first]].dropna()
+    chart_df["label"] = chart_df["label"].map(lambda v: isolate(v, 60))
     st.altair_chart(alt.Chart(chart_df).mark_bar().encode(x=alt.X(f"{first}:Q"), y=alt.Y("label:N", sort="-x", title=None)),
                     width="stretch")
     if "community" in df:
         sizes = df.groupby("community").size().reset_index(name="size")
         st.markdown("**" + md_escape(tr("community_sizes", L)) + "**")
         st.altair_chart(alt.Chart(sizes).mark_bar().encode(x="community:O", y="size:Q"), width="stretch")
-    deg = ranked(projection, ("degree",), L)
+    deg = ranked(projection, ("degree",), L, _data_dir())
     dist = deg.groupby("degree").size().reset_index(name="organisations")
     st.markdown("**" + md_escape(tr("degree_distribution", L)) + "**")
     st.altair_chart(alt.Chart(dist).mark_bar().encode(x="degree:O", y="organisations:Q"), width="stretch")
 
 
+MAX_ROWS = 2000  # rows read from a result; the rest is not read (and the page says so)
+
+
+def _term_text(term) -> str | None:
+    return None if term is None else term.value
+
+
+def solutions_frame(result, labels, lang: str) -> tuple[pd.DataFrame, bool]:
+    """The first MAX_ROWS rows of a SELECT result, each IRI column followed by
+    a column of labels (an IRI alone is not something a person reads)."""
+    import itertools
+
+    import pyoxigraph as ox
+
+    variables = [v.value for v in result.variables]
+    rows = list(itertools.islice(result, MAX_ROWS + 1))
+    truncated = len(rows) > MAX_ROWS
+    data: dict[str, list] = {}
+    for v in variables:
+        terms = [sol[v] for sol in rows[:MAX_ROWS]]
+        data[v] = [_term_text(t) for t in terms]
+        if any(isinstance(t, ox.NamedNode) for t in terms):
+            data[f"{v} ({tr('labels', lang).lower()})"] = [labels.label(t.value, lang) if isinstance(t, ox.NamedNode) else None
+                                                           for t in terms]
+    return pd.DataFrame(data), truncated
+
+
 def page_sparql():
+    import pyoxigraph as ox
+
     from sse_graph.endpoint.server import _example
     from sse_graph.errors import SSEGraphError
     from sse_graph.queries import competency_queries
@@ -255,18 +345,28 @@ def page_sparql():
     st.header(tr("sparql", L))
     examples = {q.name: q for q in competency_queries()}
     name = st.selectbox(tr("example", L), list(examples), key="sq_example")
-    st.caption(examples[name].question)
-    text = st.text_area(tr("query", L), _example(examples[name].text), height=260, key=f"sq_text_{name}")
+    st.caption(md_text(examples[name].question))
+    with st.form(f"sq_form_{name}"):
+        text = st.text_area(tr("query", L), _example(examples[name].text), height=260, key=f"sq_text_{name}")
+        st.form_submit_button(tr("run", L), type="primary")
     try:
-        res = _store().select(text)
+        res = _store().raw_query(text)
+        if isinstance(res, ox.QueryBoolean):
+            st.text("true" if bool(res) else "false")
+            return
+        if isinstance(res, ox.QueryTriples):
+            turtle = res.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
+            st.code(turtle, language=None)
+            st.download_button("Turtle", turtle.encode("utf-8"), "sse-graph-query.ttl", "text/turtle")
+            return
+        df, truncated = solutions_frame(res, _q(L).labels, L)
     except SSEGraphError as e:
-        st.error(str(e))
+        st.error(md_text(str(e), 500))
         return
-    df = pd.DataFrame(res.dicts())
-    st.text(tr("rows", L, n=len(df)))
-    st.dataframe(df, hide_index=True, width="stretch")
-    st.download_button(tr("download_csv", L), df.to_csv(index=False).encode("utf-8-sig"), "sse-graph-query.csv", "text/csv")
-    st.download_button(tr("download_json", L), json.dumps(res.dicts(), ensure_ascii=False, default=str).encode("utf-8"),
+    st.text(tr("rows", L, n=len(df)) + (f" (≤ {MAX_ROWS})" if truncated else ""))
+    st.dataframe(text_frame(df), hide_index=True, width="stretch")
+    csv_download(df, "sse-graph-query.csv")
+    st.download_button(tr("download_json", L), df.to_json(orient="records", force_ascii=False).encode("utf-8"),
                        "sse-graph-query.json", "application/json")
 
 
@@ -279,14 +379,14 @@ def page_about():
         SELECT ?file ?title ?date ?lang ?qualifier WHERE { ?s a sse:SourceDocument ; sse:fileName ?file ; dcterms:title ?title ;
           dcterms:language ?lang . OPTIONAL { ?s dcterms:date ?date } OPTIONAL { ?s sse:dateQualifier ?qualifier } } ORDER BY ?file""")
     st.markdown("**" + md_escape(tr("sources", L)) + "**")
-    st.dataframe(pd.DataFrame(sources.dicts()), hide_index=True, width="stretch")
+    st.dataframe(text_frame(pd.DataFrame(sources.dicts())), hide_index=True, width="stretch")
     st.markdown("**" + md_escape(tr("counts_per_kind", L)) + "**")
     st.dataframe(pd.DataFrame(sorted(_result().counts.items()), columns=["kind", "count"]), hide_index=True, width="stretch")
     st.text(tr("triples", L, a=_result().asserted_triples, i=_result().inferred_triples))
     st.markdown("**" + md_escape(tr("validation", L)) + "**")
     violations = _result().validation.get("violations", [])
     if violations:
-        st.dataframe(pd.DataFrame(violations), hide_index=True)
+        st.dataframe(text_frame(pd.DataFrame(violations)), hide_index=True)
     else:
         st.text(tr("conforms", L))
     st.markdown("**" + md_escape(tr("cite", L)) + "**")
