@@ -2,10 +2,14 @@
 Protocol, then answer from it with the SPARQL Protocol.
 
 Tested with the Oxigraph server (``oxigraph serve``: query at ``/query``, graph
-store at ``/store``); Fuseki (``/ds/sparql``, ``/ds/data``), GraphDB
-(``/repositories/R``, ``/repositories/R/rdf-graphs/service``) and Virtuoso
-(``/sparql``, ``/sparql-graph-crud``) speak the same protocols: give their
-paths with ``--query-path`` and ``--gsp-path``.
+store at ``/store``) and with Virtuoso Open Source 7 (query at ``/sparql``; loaded
+by :mod:`sse_graph.virtuoso`, whose Graph Store Protocol path needs write access
+the loopback setup does not grant). Fuseki (``/ds/sparql``, ``/ds/data``) and GraphDB
+(``/repositories/R``, ``/repositories/R/rdf-graphs/service``) speak the same protocols.
+
+Every query names the project's graphs (``default-graph-uri`` and
+``named-graph-uri``), so a store's own graphs (Virtuoso keeps system graphs in
+its default graph) never enter an answer.
 """
 from __future__ import annotations
 
@@ -23,7 +27,12 @@ from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
 from .safety import check_query
 from .store import Results
 
-__all__ = ["RemoteStore", "push"]
+__all__ = ["RemoteStore", "push", "remote_store", "PROJECT_GRAPH_PREFIXES"]
+
+# The project's named graphs (namespaces.GRAPH_BASE and SRC); any other graph of the store is not ours.
+PROJECT_GRAPH_PREFIXES = ("https://w3id.org/sse-graph/graph/", "https://w3id.org/sse-graph/source/")
+_GRAPHS_QUERY = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), \"%s\") || STRSTARTS(STR(?g), \"%s\")) }"
+                 % PROJECT_GRAPH_PREFIXES)
 
 
 def _request(method: str, url: str, body: bytes | None = None, headers: dict | None = None, timeout: float = 60) -> bytes:
@@ -74,8 +83,11 @@ class RemoteStore:
         self.base = base.rstrip("/")
         self.query_url = self.base + query_path
         if graph_names is None:
-            res = self._post("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", [], "application/sparql-results+json")
+            res = self._post(_GRAPHS_QUERY, [], "application/sparql-results+json")
             graph_names = sorted(b["g"]["value"] for b in json.loads(res)["results"]["bindings"])
+            if not graph_names:
+                raise EnvironmentProblem(f"the store at {self.query_url} holds none of the project's graphs "
+                                         "(sse-graph push, or scripts/virtuoso.sh load, fills it)")
         self.graph_names = graph_names
 
     @property
@@ -83,9 +95,13 @@ class RemoteStore:
         return [g for g in self.graph_names if g not in (str(INFERRED_GRAPH), str(METRICS_GRAPH))]
 
     def _post(self, text: str, default_graphs: list[str], accept: str) -> bytes:
-        params = [("default-graph-uri", g) for g in default_graphs]
-        url = self.query_url + ("?" + urllib.parse.urlencode(params) if params else "")
-        return _request("POST", url, text.encode("utf-8"), {"Content-Type": "application/sparql-query", "Accept": accept})
+        """A query by form POST (SPARQL 1.1 Protocol; Virtuoso 7 does not answer a
+        direct ``application/sparql-query`` POST), its dataset named in full."""
+        params = [("query", text)] + [("default-graph-uri", g) for g in default_graphs]
+        if default_graphs:
+            params += [("named-graph-uri", g) for g in self.graph_names]
+        return _request("POST", self.query_url, urllib.parse.urlencode(params).encode("ascii"),
+                        {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
 
     def query_bytes(self, text: str, *, reasoned: bool = True, accept: str = "application/sparql-results+json") -> bytes:
         """The raw answer of the remote endpoint, in ``accept``."""
@@ -101,3 +117,18 @@ class RemoteStore:
         variables = doc["head"]["vars"]
         rows = [tuple(_term(b[v]) if v in b else None for v in variables) for b in doc["results"]["bindings"]]
         return Results(variables, rows)
+
+
+def remote_store(url: str, query_path: str | None = None) -> RemoteStore:
+    """The store at ``url``: a base URL (the query service at ``query_path``, default
+    ``/query`` as in Oxigraph) or the query service's own URL, e.g.
+    ``http://127.0.0.1:8890/sparql`` (Virtuoso)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        from .errors import InputError
+
+        raise InputError(f"--store {url}: not an http(s) URL")
+    if query_path is None and parts.path.strip("/"):
+        return RemoteStore(urllib.parse.urlunsplit((parts.scheme, parts.netloc, "", "", "")),
+                           query_path=parts.path.rstrip("/"))
+    return RemoteStore(url, query_path=query_path or "/query")

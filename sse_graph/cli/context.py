@@ -76,12 +76,13 @@ def _build(data, force=False, engine=None, measures=None):
 def _store(data, store_url: str | None = None, *, memory: bool = False):
     """The built dataset in pyoxigraph (its on-disk store, or in memory for
     whole-graph work), or the external store at ``--store`` / ``$SSE_GRAPH_STORE``
-    (which ``sse-graph push`` filled)."""
+    (which ``sse-graph push`` or ``scripts/virtuoso.sh load`` filled): a base URL, or
+    the query service's URL such as ``http://127.0.0.1:8890/sparql`` (Virtuoso)."""
     url = store_url or os.environ.get("SSE_GRAPH_STORE")
     if url:
-        from ..remote import RemoteStore
+        from ..remote import remote_store
 
-        return RemoteStore(url, query_path=os.environ.get("SSE_GRAPH_QUERY_PATH", "/query"))
+        return remote_store(url, os.environ.get("SSE_GRAPH_QUERY_PATH"))
     from ..store import Store
 
     return Store(_readable_build(data).dataset_path, memory=memory)

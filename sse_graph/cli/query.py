@@ -10,6 +10,20 @@ import typer
 from .context import DataOpt, _store, app, out
 
 
+_REMOTE_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+
+
+def _remote_result(raw: bytes):
+    """An external store's SELECT/ASK answer as pyoxigraph results, rendered as the embedded
+    store's are (each store writes CSV in its own way: Virtuoso quotes IRIs); a graph as bytes."""
+    import pyoxigraph as ox
+
+    try:
+        return ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
+    except (SyntaxError, ValueError):
+        return raw
+
+
 @app.command()
 def query(
     file: Optional[Path] = typer.Argument(None, help="A .rq file (or use -e)."),
@@ -39,13 +53,13 @@ def query(
         text = expression
     store = _store(data, store_url)
     try:
-        if hasattr(store, "query_bytes"):  # an external store: print its standard answer
-            accept = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
-                      "table": "text/tab-separated-values"}[fmt]
-            answer = store.query_bytes(text, reasoned=not asserted, accept=accept)
-            sys.stdout.buffer.write(neutralise_csv(answer) if fmt == "csv" else answer)
-            return
-        result = store.raw_query(text, reasoned=not asserted)
+        if hasattr(store, "query_bytes"):  # an external store
+            result = _remote_result(store.query_bytes(text, reasoned=not asserted, accept=_REMOTE_ACCEPT))
+            if isinstance(result, bytes):  # a graph (CONSTRUCT / DESCRIBE): the store's Turtle as it is
+                sys.stdout.buffer.write(result)
+                return
+        else:
+            result = store.raw_query(text, reasoned=not asserted)
     except QueryError as e:
         if file is None:
             raise
