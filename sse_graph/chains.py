@@ -56,7 +56,7 @@ def links_from_rows(rows) -> tuple[Links, Links]:
             link = merged[key] = Link(r["from"], r["to"], r["kind"])
         link.timing.add(start=r.get("start"), end=r.get("end"), attested=r.get("attested"),
                         during=r.get("during"), source_date=r.get("sourcedate"))
-        rec = {"record": r.get("record"), "role": r.get("role"), "file": r.get("file"),
+        rec = {"record": r.get("record"), "role": r.get("role"), "file": r.get("file"), "src": r.get("src"),
                "wording": r.get("wording"), "body": r.get("body")}
         if rec not in link.records:
             link.records.append(rec)

@@ -34,7 +34,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"
 SOURCE = "http://purl.org/dc/terms/source"
-SRC_NS = "https://w3id.org/sse-graph/source/"
 
 
 def _node(kind: str, *parts: str) -> str:
@@ -73,9 +72,8 @@ def representation_nquads(store, max_len: int = 8) -> bytes:
                 for rec in link.records:
                     if rec["record"]:
                         lines.append(_quad(n, SSE + "viaRecord", _iri(rec["record"])))
-                    if rec["file"]:
-                        src = SRC_NS + rec["file"].rsplit(".", 1)[0]
-                        lines.append(_quad(n, SOURCE, _iri(src)))
+                    if rec.get("src"):  # the record's own dcterms:source (never an IRI made from a file name)
+                        lines.append(_quad(n, SOURCE, _iri(rec["src"])))
                 lines += _span_quads(n, link.timing.span())
     for org in list(up):
         for target, chains in reachable_chains(up, org, up=True, max_len=max_len).items():
