@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import os
 import socket
 import subprocess
@@ -271,13 +272,20 @@ def test_legitimate_queries_mentioning_service_load_from_answer_200(guarded, que
     assert status == 200, (query, body)
 
 
+def _triples_in_source_1() -> int:
+    """What graph/001_….ttl states, counted from the file itself (it changes as curators anchor it)."""
+    import rdflib
+
+    return len(rdflib.Graph().parse(Path(__file__).resolve().parents[1] / "graph" / "001_a8e3a8c5c264d9e4.ttl"))
+
+
 def test_from_with_a_prefixed_name_sets_the_dataset(guarded):
     q = ("PREFIX src: <https://w3id.org/sse-graph/source/> SELECT (COUNT(*) AS ?n) "
          "FROM src:001_a8e3a8c5c264d9e4 WHERE { ?s ?p ?o }")
     escaped = q.replace("src:001_a8e3a8c5c264d9e4", "<" + SOURCE_1.replace("source/", "sourc\\u0065/") + ">")
     for text in (q, escaped):
         status, _h, body = post(guarded[0], text)
-        assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == 25, body
+        assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == _triples_in_source_1(), body
 
 
 # ------------------------------------------------------------------ no way to freeze it
@@ -405,7 +413,7 @@ def test_rdf_xml_for_graph_results(guarded):
     q = "CONSTRUCT { ?m <http://www.w3.org/ns/org#memberOf> ?o } WHERE { ?m <http://www.w3.org/ns/org#memberOf> ?o }"
     status, headers, body = post(guarded[0], q, Accept="application/rdf+xml")
     assert status == 200 and headers["content-type"].startswith("application/rdf+xml")
-    assert len(rdflib.Graph().parse(data=body, format="xml")) == 29
+    assert len(rdflib.Graph().parse(data=body, format="xml")) == 31  # every org:memberOf, as test_endpoint counts them
 
 
 def test_relative_iris_resolve_against_the_endpoint(guarded):
@@ -425,7 +433,7 @@ def test_rdflib_sparqlstore_and_dataset_as_clients(guarded):
     # (Dataset.graphs() ends by adding rdflib's default graph to the store, which a SPARQLStore refuses)
     assert SOURCE_1 in {str(getattr(c, "identifier", c)) for c in ds.store.contexts()}
     q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{SOURCE_1}> {{ ?s ?p ?o }} }}"
-    assert int(next(iter(ds.query(q)))[0]) == 25
+    assert int(next(iter(ds.query(q)))[0]) == _triples_in_source_1()
 
 
 def test_a_line_end_in_the_path_cannot_forge_a_log_line(guarded):
