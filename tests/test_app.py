@@ -220,3 +220,19 @@ def test_the_change_view(built):
     body = texts(at)
     assert not at.exception and "Who it is" in body
     assert "Declared vs observed: declares exactly 17 members" in body  # beside the members
+
+
+def test_represent_page_follows_the_date(built):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["org"] = "saw-b"
+    at.query_params["as_of"] = "2012"
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page(VIEWS + "represent.py").run()
+    assert not at.exception, at.exception
+    assert "Social Economy Europe" not in unescape(at.table[0].value.to_csv())
+    at.select_slider(key="rep_as_of").set_value("2018").run()
+    up = unescape(at.table[0].value.to_csv())
+    assert "SAW-B → ConcertES → Social Economy Europe" in up and "attested" in up

@@ -224,3 +224,23 @@ def test_hostile_names_make_no_link_no_image_no_request(hostile_app, page, name)
     page.screenshot(path=str(SHOTS / f"hostile-{name}.png"), full_page=True)
     assert blocked == [], blocked  # no request left the machine
     assert not page.locator('[data-testid="stException"]').count()
+
+
+def test_journey_search_then_card_then_chain_as_of_a_date(seed_app, page):
+    """Search "SAW-B" from the bare page, the card shows on top who it is and who
+    represents it in 2018, with the chain and each step's status."""
+    blocked = offline(page)
+    page.goto(seed_app + "/organisation?as_of=2018&lang=en")
+    wait_app(page, "Who it is")
+    box = page.get_by_label("Search an organisation")
+    box.fill("SAW-B")
+    box.press("Enter")
+    wait_app(page, "SAW-B → ConcertES → Social Economy Europe")
+    body = page.inner_text("body")
+    assert "SAW-B → ConcertES → Social Economy Europe   [status: attested]" in body
+    assert "org=" in page.url and "as_of=2018" in page.url
+    page.get_by_text("Source passages").first.click()
+    time.sleep(1.0)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "app-card-journey.png"), full_page=True)
+    assert not blocked

@@ -471,12 +471,14 @@ def page_represent():
     q = _q(L)
     with left:
         iri = pick_org("rep_org", "SAW-B")
-        rows = q.represented_by(iri) if iri else []
+        on = as_of_picker("rep_as_of")
+        cols = ["chain", "relation", "status", "sources"] if on else ["chain", "relation", "sources"]
+        rows = q.represented_by(iri, as_of=on) if iri else []
         st.markdown("**" + md_escape(tr("chain_up", L)) + "**")
-        text_table([{**a, "chain": " → ".join(a["chain"])} for a in rows], ["chain", "relation", "sources"])
-        down = q.represents(iri) if iri else []
+        text_table([{**a, "chain": " → ".join(a["chain"])} for a in rows], cols)
+        down = q.represents(iri, as_of=on) if iri else []
         st.markdown("**" + md_escape(tr("chain_down", L)) + "**")
-        text_table([{**a, "chain": " → ".join(a["chain"])} for a in down], ["chain", "relation", "sources"])
+        text_table([{**a, "chain": " → ".join(a["chain"])} for a in down], cols)
     with right:
         bodies = _store().select("""PREFIX sse: <https://w3id.org/sse-graph/ontology#>
             SELECT DISTINCT ?b WHERE { ?s a sse:Seat ; sse:body ?b }""").dicts()
