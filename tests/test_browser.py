@@ -239,6 +239,9 @@ def test_journey_search_then_card_then_chain_as_of_a_date(seed_app, page):
     body = page.inner_text("body")
     assert "SAW-B → ConcertES → Social Economy Europe   [status: attested]" in body
     assert "org=" in page.url and "as_of=2018" in page.url
+    picker = page.locator('[data-testid="stMainBlockContainer"] [data-testid="stSelectbox"]').first.evaluate(
+        "e => e.textContent + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')")
+    assert "SAW-B" in picker and "ConcertES" not in picker, picker  # the picker shows what the card shows
     page.get_by_text("Source passages").first.click()
     time.sleep(1.0)
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -320,7 +320,8 @@ def search_box(key: str) -> None:
         hits = _q(L).search(term, 1)
         if hits:
             st.query_params["org"] = hits[0]["iri"]
-            st.session_state.pop("org_pick", None)
+            # a fresh picker (a new key), so that the browser shows the organisation found
+            st.session_state[key + "_n"] = st.session_state.get(key + "_n", 0) + 1
 
 
 def view_param() -> str:
@@ -337,7 +338,8 @@ def page_organisation():
     with st.spinner(tr("loading", L)):
         _q(L)
     search_box("org_search")
-    iri = pick_org("org_pick", "ConcertES")
+    n = st.session_state.get("org_search_n", 0)
+    iri = pick_org(f"org_pick_{n}" if n else "org_pick", "ConcertES")
     if not iri:
         return
     c1, c2 = st.columns([3, 1])
