@@ -236,3 +236,12 @@ def test_represent_page_follows_the_date(built):
     at.select_slider(key="rep_as_of").set_value("2018").run()
     up = unescape(at.table[0].value.to_csv())
     assert "SAW-B → ConcertES → Social Economy Europe" in up and "attested" in up
+
+
+def test_the_search_box_comes_first_and_finds_the_card(built):
+    at = open_card("ConcertES")
+    assert at.text_input[0].key == "org_search"  # the first widget of the page
+    at.text_input(key="org_search").set_value("SAW-B").run()
+    assert not at.exception
+    assert unescape(at.subheader[0].value) == "SAW-B"
+    assert at.query_params["org"] in (["https://w3id.org/sse-graph/id/saw-b"], "https://w3id.org/sse-graph/id/saw-b")

@@ -246,4 +246,7 @@ def test_journey_search_then_card_then_chain_as_of_a_date(seed_app, page):
     time.sleep(1.0)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "app-card-journey.png"), full_page=True)
+    page.get_by_text("SAW-B → ConcertES → Social Economy Europe").first.scroll_into_view_if_needed()
+    time.sleep(0.5)
+    page.screenshot(path=str(SHOTS / "app-card-chain.png"))
     assert not blocked

@@ -311,10 +311,9 @@ def _timed_status(row: dict, on) -> str | None:
                                during=row.get("during")), on)
 
 
-def search_box(key: str) -> None:
-    """A search box: the best match of the words typed becomes ?org= (the picker follows)."""
+def search_box(key: str, term: str) -> None:
+    """What was typed in the search box: its best match becomes ?org= (a fresh picker follows)."""
     L = lang()
-    term = st.text_input(tr("search", L), key=key)
     if term and st.session_state.get(key + "_done") != term:
         st.session_state[key + "_done"] = term
         hits = _q(L).search(term, 1)
@@ -334,10 +333,11 @@ def page_organisation():
 
     L = lang()
     st.header(tr("organisation", L))
-    # cold start: the header shows at once; the graph is opened (once, cached) below
+    # cold start: the header and the search box show at once; the graph is opened (once, cached) after
+    term = st.text_input(tr("search", L), key="org_search")
     with st.spinner(tr("loading", L)):
         _q(L)
-    search_box("org_search")
+    search_box("org_search", term)
     n = st.session_state.get("org_search_n", 0)
     iri = pick_org(f"org_pick_{n}" if n else "org_pick", "ConcertES")
     if not iri:
