@@ -151,3 +151,97 @@ def test_the_language_comes_from_the_deep_link_then_the_browser():
     at.context = {"locale": "fr-BE"}
     at.run()
     assert at.sidebar.title[0].value == "Explorateur sse-graph"
+
+
+# ------------------------------------------------------------------ the card: as of a date, evidence, changes
+def open_card(org: str, as_of: str | None = None, view: str | None = None, lang: str = "en"):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["org"] = org
+    if as_of:
+        at.query_params["as_of"] = as_of
+    if view:
+        at.query_params["view"] = view
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page(VIEWS + "organisation.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_card_deep_link_with_a_date_shows_the_top_sections_in_order(built):
+    at = open_card("saw-b", as_of="2018")
+    assert unescape(at.subheader[0].value) == "SAW-B"
+    assert at.select_slider(key="org_as_of").value == "2018"
+    bold = [unescape(m.value) for m in at.markdown]
+    order = [bold.index(f"**{t}**") for t in ("Who it is", "Represented by (chain up)", "Seats and mandates",
+                                              "Represents (chain down)", "Members")]
+    assert order == sorted(order)
+    body = texts(at)
+    assert "Kinds: federation" in body
+    chain = [t.value for t in at.text if "Social Economy Europe" in t.value and "→" in t.value]
+    assert chain and "attested" in chain[0]
+    steps = [unescape(c.value) for c in at.caption if "is a member of Social Economy Europe" in unescape(c.value)]
+    assert steps and "ConcertES (level: regional)" in steps[0] and "[holds]" in steps[0], steps
+
+
+def test_the_slider_changes_the_answer(built):
+    at = open_card("saw-b", as_of="2012")
+    up = [t.value for t in at.text if t.value.startswith("SAW-B") and "Social Economy Europe" in t.value]
+    assert not up, "SEE is not counted in 2012"
+    assert "Not counted on this date" in texts(at)
+    at.select_slider(key="org_as_of").set_value("2018").run()
+    assert not at.exception
+    assert at.query_params["as_of"] == ["2018"] or at.query_params["as_of"] == "2018"
+    up = [t.value for t in at.text if t.value.startswith("SAW-B") and "Social Economy Europe" in t.value]
+    assert up and "attested" in up[0]
+
+
+def test_the_evidence_expander_shows_the_passage(built, questions):
+    at = open_card("saw-b")
+    passage = questions.card(questions.resolve("saw-b"))["evidence"][0]
+    assert at.expander, "each fact with its passages"
+    shown = [unescape(m.value) for e in at.expander for m in e.markdown]
+    want = " ".join(passage["exact"].split())
+    assert any(f"**{want}**" in s for s in shown)
+    assert any(s.startswith("… " + " ".join(passage["prefix"].split())) for s in shown)
+    captions = [unescape(c.value) for e in at.expander for c in e.caption]
+    assert any(passage["source_title"] in c and passage["locator"] in c for c in captions)
+    assert "[]" not in texts(at)
+
+
+def test_the_change_view(built):
+    at = open_card("ConcertES", view="changes")
+    assert at.radio(key="org_view").value == "changes"
+    body = texts(at)
+    assert "Joined" in body and "SAW-B" in body
+    at.radio(key="org_view").set_value("card").run()
+    body = texts(at)
+    assert not at.exception and "Who it is" in body
+    assert "Declared vs observed: declares exactly 17 members" in body  # beside the members
+
+
+def test_represent_page_follows_the_date(built):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["org"] = "saw-b"
+    at.query_params["as_of"] = "2012"
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page(VIEWS + "represent.py").run()
+    assert not at.exception, at.exception
+    assert "Social Economy Europe" not in unescape(at.table[0].value.to_csv())
+    at.select_slider(key="rep_as_of").set_value("2018").run()
+    up = unescape(at.table[0].value.to_csv())
+    assert "SAW-B → ConcertES → Social Economy Europe" in up and "attested" in up
+
+
+def test_the_search_box_comes_first_and_finds_the_card(built):
+    at = open_card("ConcertES")
+    assert at.text_input[0].key == "org_search"  # the first widget of the page
+    at.text_input(key="org_search").set_value("SAW-B").run()
+    assert not at.exception
+    assert unescape(at.subheader[0].value) == "SAW-B"
+    assert at.query_params["org"] in (["https://w3id.org/sse-graph/id/saw-b"], "https://w3id.org/sse-graph/id/saw-b")

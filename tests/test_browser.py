@@ -224,3 +224,29 @@ def test_hostile_names_make_no_link_no_image_no_request(hostile_app, page, name)
     page.screenshot(path=str(SHOTS / f"hostile-{name}.png"), full_page=True)
     assert blocked == [], blocked  # no request left the machine
     assert not page.locator('[data-testid="stException"]').count()
+
+
+def test_journey_search_then_card_then_chain_as_of_a_date(seed_app, page):
+    """Search "SAW-B" from the bare page, the card shows on top who it is and who
+    represents it in 2018, with the chain and each step's status."""
+    blocked = offline(page)
+    page.goto(seed_app + "/organisation?as_of=2018&lang=en")
+    wait_app(page, "Who it is")
+    box = page.get_by_label("Search an organisation")
+    box.fill("SAW-B")
+    box.press("Enter")
+    wait_app(page, "SAW-B → ConcertES → Social Economy Europe")
+    body = page.inner_text("body")
+    assert "SAW-B → ConcertES → Social Economy Europe   [status: attested]" in body
+    assert "org=" in page.url and "as_of=2018" in page.url
+    picker = page.locator('[data-testid="stMainBlockContainer"] [data-testid="stSelectbox"]').first.evaluate(
+        "e => e.textContent + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')")
+    assert "SAW-B" in picker and "ConcertES" not in picker, picker  # the picker shows what the card shows
+    page.get_by_text("Source passages").first.click()
+    time.sleep(1.0)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "app-card-journey.png"), full_page=True)
+    page.get_by_text("SAW-B → ConcertES → Social Economy Europe").first.scroll_into_view_if_needed()
+    time.sleep(0.5)
+    page.screenshot(path=str(SHOTS / "app-card-chain.png"))
+    assert not blocked

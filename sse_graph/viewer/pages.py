@@ -208,43 +208,262 @@ def page_explore():
     st.iframe(sandboxed(html, 760), height=760)
 
 
+YEARS = list(range(2010, 2025))
+
+
+def as_of_param() -> str:
+    """The deep link's ?as_of= (a year 2010–2024), else "any"."""
+    asked = str(st.query_params.get("as_of", "any"))
+    return asked if asked.isdigit() and int(asked) in YEARS else "any"
+
+
+def as_of_picker(key: str):
+    """The "as of" slider (years 2010–2024, or any date), kept in ?as_of=;
+    returns the date (31 December of the year) or None."""
+    from datetime import date
+
+    L = lang()
+    options = ["any", *map(str, YEARS)]
+    if key not in st.session_state:
+        st.session_state[key] = as_of_param()
+    choice = st.select_slider(tr("as_of", L), options, key=key,
+                              format_func=lambda v: tr("any_date", L) if v == "any" else v)
+    if str(st.query_params.get("as_of", "any")) != choice:
+        if choice == "any":
+            if "as_of" in st.query_params:
+                del st.query_params["as_of"]
+        else:
+            st.query_params["as_of"] = choice
+    return None if choice == "any" else date(int(choice), 12, 31)
+
+
+def evidence_block(evidence: list[dict] | None, key: str) -> None:
+    """The source passages of one fact in a small expander: "prefix … exact … suffix"
+    (escaped text, only the exact words bold), the source's title, date and locator.
+    Nothing at all when there is no passage (never "[]")."""
+    if not evidence:
+        return
+    with st.expander(tr("evidence", lang(), n=len(evidence))):
+        for e in evidence:
+            st.markdown("… " + md_text(e.get("prefix") or "") + " **" + md_text(e.get("exact") or "") + "** "
+                        + md_text(e.get("suffix") or "") + " …")
+            st.caption(" · ".join(md_text(e.get(k) or "", 200) for k in ("source_title", "source_date", "locator") if e.get(k)))
+
+
+@st.cache_data(show_spinner=False)
+def public_kinds(data_dir: str | None = None) -> frozenset[str]:
+    """The kinds that are cpov:PublicOrganisation or one of its subclasses."""
+    rows = _store().select("""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?k WHERE { ?k rdfs:subClassOf* <http://data.europa.eu/m8g/PublicOrganisation> }""").dicts()
+    return frozenset(r["k"] for r in rows)
+
+
+@st.cache_data(show_spinner=False)
+def levels(lang: str, data_dir: str | None = None) -> dict[str, str]:
+    """The level (local … international) of every organisation that has one, in ``lang``."""
+    rows = _store().select("""PREFIX sse: <https://w3id.org/sse-graph/ontology#>
+        SELECT ?node ?level WHERE { ?node sse:level ?level }""").dicts()
+    q = _q(lang)
+    return {r["node"]: q.labels.label(r["level"], lang) for r in rows}
+
+
+def _section(key: str) -> None:
+    st.markdown("**" + md_escape(tr(key, lang())) + "**")
+
+
+def _status_text(status: str | None) -> str:
+    return f"   [{tr('status', lang())}: {status}]" if status else ""
+
+
+def _chain_rows(answers: list[dict], title: str, key: str, level_of: dict[str, str]) -> None:
+    """Chains with the level of each step and each link's passages."""
+    L = lang()
+    _section(title)
+    if not answers:
+        st.text(tr("none", L))
+        return
+    for i, a in enumerate(answers):
+        st.text(" → ".join(isolate(label, 120) for label in a["chain"]) + _status_text(a.get("status")))
+
+        def leveled(label, node):
+            level = level_of.get(node)
+            return label + (f" ({tr('level', L).lower()}: {level})" if level else "")
+
+        for link in a.get("links") or []:
+            st.caption(md_text(f"{leveled(link['from_label'], link['from'])} {link['relation']} {leveled(link['to_label'], link['to'])}"
+                               + (f" ({', '.join(link['roles'])})" if link.get("roles") else "")
+                               + (f" — {link['dates']}" if link.get("dates") else "")
+                               + (f" [{link['status']}]" if link.get("status") else ""), 400))
+        evidence_block(a.get("evidence"), f"{key}_{i}")
+
+
+def _fact_line(text: str, evidence: list[dict] | None, key: str, status: str | None = None) -> None:
+    st.text(text + _status_text(status))
+    evidence_block(evidence, key)
+
+
+def _timed_status(row: dict, on) -> str | None:
+    from sse_graph.timeline import Timing, status_on
+
+    if on is None:
+        return None
+    return status_on(Timing.of(start=row.get("start"), end=row.get("end"), attested=row.get("attested"),
+                               during=row.get("during")), on)
+
+
+def search_box(key: str, term: str) -> None:
+    """What was typed in the search box: its best match becomes ?org= (a fresh picker follows)."""
+    L = lang()
+    if term and st.session_state.get(key + "_done") != term:
+        st.session_state[key + "_done"] = term
+        hits = _q(L).search(term, 1)
+        if hits:
+            st.query_params["org"] = hits[0]["iri"]
+            # a fresh picker (a new key), so that the browser shows the organisation found
+            st.session_state[key + "_n"] = st.session_state.get(key + "_n", 0) + 1
+
+
+def view_param() -> str:
+    v = str(st.query_params.get("view", "card"))
+    return v if v in ("card", "changes") else "card"
+
+
 def page_organisation():
+    from sse_graph.timeline import counts as counted
+
     L = lang()
     st.header(tr("organisation", L))
-    iri = pick_org("org_pick", "ConcertES")
+    # cold start: the header and the search box show at once; the graph is opened (once, cached) after
+    term = st.text_input(tr("search", L), key="org_search")
+    with st.spinner(tr("loading", L)):
+        _q(L)
+    search_box("org_search", term)
+    n = st.session_state.get("org_search_n", 0)
+    iri = pick_org(f"org_pick_{n}" if n else "org_pick", "ConcertES")
     if not iri:
         return
-    card = _q(L).card(iri)
+    c1, c2 = st.columns([3, 1])
+    with c1:
+        on = as_of_picker("org_as_of")
+    with c2:
+        if "org_view" not in st.session_state:
+            st.session_state["org_view"] = view_param()
+        view = st.radio(tr("view", L), ["card", "changes"], key="org_view", horizontal=True,
+                        format_func=lambda v: tr(f"view_{v}", L))
+        if view_param() != view:
+            st.query_params["view"] = view
+    if "lang" not in st.query_params or st.query_params["lang"] != L:
+        st.query_params["lang"] = L
+    q = _q(L)
+    card = q.card(iri)
     st.subheader(md_text(card["label"], 160), anchor=False)
     if len(card["label"]) > 160:
         st.text(tr("full_name", L) + ": " + isolate(card["label"]))
+    if view == "changes":
+        change_view(iri)
+        return
+    level_of = levels(L, _data_dir())
+    public = public_kinds(_data_dir())
+    # 1. who it is
+    _section("who")
     if card["alt_labels"]:
         st.text(tr("labels", L) + ": " + " · ".join(isolate(a) for a in card["alt_labels"]))
-    st.text(tr("kinds", L) + ": " + ", ".join(isolate(t["label"]) for t in card["types"]))
-    if card["places"]:
-        st.text(tr("places", L) + ": " + ", ".join(f"{isolate(p['label'])} ({isolate(p['relation'])})" for p in card["places"]))
+    evidence_block(card.get("evidence"), "ev_org")
+    kinds = []
+    for t in card["types"]:
+        kinds.append(isolate(t["label"]) + (f" ({tr('public_body', L)})" if t["iri"] in public else ""))
+    st.text(tr("kinds", L) + ": " + ", ".join(kinds))
+    for i, t in enumerate(card["types"]):
+        if t.get("evidence"):
+            st.caption(md_text(t["label"]))
+            evidence_block(t["evidence"], f"ev_type_{i}")
+    for p in card["places"]:
+        _fact_line(f"{tr('places', L)}: {isolate(p['label'])} ({isolate(p['relation'])})", p.get("evidence"), f"ev_place_{p['label']}")
     for name, values in card["facts"].items():
-        for v in values:
+        for j, v in enumerate(values):
             sources = ", ".join(isolate(s) for s in v.get("sources") or [])
-            st.text(f"{isolate(name)}: {isolate(v['value'])}" + (f"   [{sources}]" if sources else ""))
-    st.markdown("**" + md_escape(tr("chain_up", L)) + "**")
-    text_table([{**a, "chain": " → ".join(a["chain"])} for a in card["represented_by"]], ["label", "chain", "sources"])
-    st.markdown("**" + md_escape(tr("chain_down", L)) + "**")
-    text_table([{**a, "chain": " → ".join(a["chain"])} for a in card["represents"]], ["label", "chain", "sources"])
-    st.markdown("**" + md_escape(tr("members", L)) + "**")
-    text_table(_q(L).members(iri), ["label", "roles", "start", "end", "attested", "sources"])
-    st.markdown("**" + md_escape(tr("seats", L)) + "**")
-    text_table(card["seats"], ["body", "relation", "roles", "person", "start", "end", "attested", "during", "sources"])
+            _fact_line(f"{isolate(name)}: {isolate(v['value'])}" + (f"   [{sources}]" if sources else ""),
+                       v.get("evidence"), f"ev_fact_{name}_{j}")
+    # 2. who represents it, as of the date
+    if on is None:
+        up, up_apart = card["represented_by"], []
+        down, down_apart = card["represents"], []
+    else:
+        up, up_apart = q.represented_by_apart(iri, as_of=on)
+        down, down_apart = q.represents_apart(iri, as_of=on)
+    _chain_rows(up, "chain_up", "ev_up", level_of)
+    if up_apart:
+        st.caption(md_escape(tr("not_counted", L)) + ": " + " · ".join(
+            md_text(" → ".join(a["chain"]) + (f" [{a['status']}]" if a.get("status") else "")) for a in up_apart))
+    # 3. where it sits
+    _section("seats")
+    seats = card["seats"]
+    if not seats:
+        st.text(tr("none", L))
+    for i, s in enumerate(seats):
+        status = _timed_status(s, on)
+        if status is not None and not counted(status):
+            continue
+        parts = [s["body"], s["relation"], ", ".join(s.get("roles") or [])]
+        if s.get("person"):
+            parts.append(s["person"])
+        if s.get("on_behalf_of"):
+            parts.append(("on behalf of " if L == "en" else "au nom de ") + s["on_behalf_of"])
+        when = " ".join(str(s[k]) for k in ("start", "end", "attested", "during") if s.get(k))
+        _fact_line(" · ".join(isolate(p) for p in parts if p) + (f" ({when})" if when else ""), s.get("evidence"),
+                   f"ev_seat_{i}", status)
     if card["sitting"]:
-        st.markdown("**" + md_escape(tr("sitting", L)) + "**")
-        text_table(card["sitting"], ["label", "roles", "on_behalf_of", "nominated_by", "start", "end", "attested", "during", "sources"])
-    st.markdown("**" + md_escape(tr("relations", L)) + "**")
-    text_table(card["relations"], ["direction", "relation", "role", "label", "sources"])
+        _section("sitting")
+        for i, s in enumerate(card["sitting"]):
+            status = _timed_status(s, on)
+            if status is not None and not counted(status):
+                continue
+            parts = [s["label"], ", ".join(s.get("roles") or []), s.get("on_behalf_of"), s.get("nominated_by")]
+            _fact_line(" · ".join(isolate(p) for p in parts if p), s.get("evidence"), f"ev_sit_{i}", status)
+    # 4. whom it represents
+    _chain_rows(down, "chain_down", "ev_down", level_of)
+    if down_apart:
+        st.caption(md_escape(tr("not_counted", L)) + ": " + " · ".join(
+            md_text(" → ".join(a["chain"]) + (f" [{a['status']}]" if a.get("status") else "")) for a in down_apart))
+    # members, declared vs observed
+    _section("members")
+    if card["declared_vs_observed"]:
+        st.text(tr("declared_observed", L) + ": " + " | ".join(isolate(x) for x in card["declared_vs_observed"]))
+    text_table(q.members(iri, as_of=on), ["label", "roles", "start", "end", "attested", "sources"])
+    _section("relations")
+    for i, r in enumerate(card["relations"]):
+        _fact_line(" · ".join(isolate(str(r.get(k))) for k in ("direction", "relation", "role", "label") if r.get(k)),
+                   r.get("evidence"), f"ev_rel_{i}")
     if card["counts"]:
-        st.markdown("**" + md_escape(tr("counts", L)) + "**")
-        text_table(card["counts"], ["measure", "qualifier", "value", "as_of", "wording", "sources"])
+        _section("counts")
+        for i, c in enumerate(card["counts"]):
+            _fact_line(" · ".join(isolate(str(c.get(k))) for k in ("measure", "qualifier", "value", "as_of", "wording") if c.get(k)),
+                       c.get("evidence"), f"ev_count_{i}")
     if card["sources"]:
         st.text(tr("sources", L) + ": " + ", ".join(isolate(s) for s in card["sources"]))
+
+
+def change_view(iri: str) -> None:
+    """Who joined, left, changed role between two years; which counts moved."""
+    from datetime import date
+
+    L = lang()
+    c1, c2 = st.columns(2)
+    with c1:
+        y1 = st.selectbox(tr("from_year", L), YEARS, index=YEARS.index(2012), key="ch_from")
+    with c2:
+        y2 = st.selectbox(tr("to_year", L), YEARS, index=YEARS.index(2018), key="ch_to")
+    out = _q(L).changes(iri, date(y1, 12, 31), date(y2, 12, 31))
+    for k in ("joined", "left", "role_changed"):
+        _section(k)
+        text_table(out.get(k) or [], ["label", "roles", "sources"] if k != "role_changed" else
+                   ["label", *[c for c in (out.get(k) or [{}])[0].keys() if c not in ("label", "iri", "alt_labels")]])
+    _section("counts_moved")
+    moved = out.get("counts_moved") or []
+    if not moved:
+        st.text(tr("none", L))
+    for m in moved:
+        st.text(isolate(json.dumps(m, ensure_ascii=False, default=str), 600))
 
 
 def page_represent():
@@ -254,12 +473,14 @@ def page_represent():
     q = _q(L)
     with left:
         iri = pick_org("rep_org", "SAW-B")
-        rows = q.represented_by(iri) if iri else []
+        on = as_of_picker("rep_as_of")
+        cols = ["chain", "relation", "status", "sources"] if on else ["chain", "relation", "sources"]
+        rows = q.represented_by(iri, as_of=on) if iri else []
         st.markdown("**" + md_escape(tr("chain_up", L)) + "**")
-        text_table([{**a, "chain": " → ".join(a["chain"])} for a in rows], ["chain", "relation", "sources"])
-        down = q.represents(iri) if iri else []
+        text_table([{**a, "chain": " → ".join(a["chain"])} for a in rows], cols)
+        down = q.represents(iri, as_of=on) if iri else []
         st.markdown("**" + md_escape(tr("chain_down", L)) + "**")
-        text_table([{**a, "chain": " → ".join(a["chain"])} for a in down], ["chain", "relation", "sources"])
+        text_table([{**a, "chain": " → ".join(a["chain"])} for a in down], cols)
     with right:
         bodies = _store().select("""PREFIX sse: <https://w3id.org/sse-graph/ontology#>
             SELECT DISTINCT ?b WHERE { ?s a sse:Seat ; sse:body ?b }""").dicts()
