@@ -111,7 +111,7 @@ def test_sparql_page_runs_ask_and_construct_and_puts_labels_beside_iris(built):
     key = at.text_area[0].key
     at.text_area(key=key).set_value("PREFIX sse: <https://w3id.org/sse-graph/ontology#> ASK { ?s a sse:Seat }")
     at.button[0].click().run()
-    assert "true" in [t.value for t in at.text]
+    assert "Yes (true)" in [t.value for t in at.text]
     at.text_area(key=key).set_value("CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 3")
     at.button[0].click().run()
     assert not at.exception and " a " in at.code[0].value or "rdf:type" in at.code[0].value

@@ -81,6 +81,32 @@ TEXT = {
               "nominating the holder).",
         "fr": "Liens comptés : sièges dans des organes publics, consultatifs et de gouvernance (tenus directement, par "
               "une personne, ou en désignant le titulaire)."},
+    # the SPARQL page
+    "sq_limit": {"en": "Time limit (seconds)", "fr": "Durée maximale (secondes)"},
+    "sq_cap": {"en": "Most rows shown", "fr": "Nombre maximal de lignes"},
+    "sq_rules": {"en": "Each query runs in a separate process cut off from the network, stopped at the time limit; "
+                       "SERVICE, FROM, LOAD and updates are refused.",
+                 "fr": "Chaque requête s'exécute dans un processus à part, coupé du réseau, arrêté à la durée maximale ; "
+                       "SERVICE, FROM, LOAD et les mises à jour sont refusés."},
+    "sq_running": {"en": "Running the query…", "fr": "Exécution de la requête…"},
+    "sq_timeout": {"en": "The query was stopped after {s} s, its time limit: no result. Narrow it (a LIMIT, fewer joins) "
+                         "or raise the limit.",
+                   "fr": "La requête a été arrêtée au bout de {s} s, sa durée maximale : aucun résultat. Restreignez-la "
+                         "(un LIMIT, moins de jointures) ou augmentez la durée."},
+    "sq_unavailable": {"en": "The query process stopped (out of memory?): no result.",
+                       "fr": "Le processus de la requête s'est arrêté (mémoire épuisée ?) : aucun résultat."},
+    "sq_service": {"en": "SERVICE (federated query) is not allowed: queries only see this dataset.",
+                   "fr": "SERVICE (requête fédérée) n'est pas permis : les requêtes ne voient que ce jeu de données."},
+    "sq_update": {"en": "SPARQL Update is not allowed: the graph is read-only.",
+                  "fr": "SPARQL Update n'est pas permis : le graphe est en lecture seule."},
+    "sq_syntax": {"en": "The query is not valid SPARQL; the engine says:", "fr": "La requête n'est pas du SPARQL valide ; le moteur indique :"},
+    "sq_memory": {"en": "The query needed more memory than a query may use.",
+                  "fr": "La requête demandait plus de mémoire qu'une requête ne peut en utiliser."},
+    "sq_refused": {"en": "The query was refused or failed; the engine says:", "fr": "La requête a été refusée ou a échoué ; le moteur indique :"},
+    "sq_true": {"en": "Yes (true)", "fr": "Oui (vrai)"},
+    "sq_false": {"en": "No (false)", "fr": "Non (faux)"},
+    "sq_capped": {"en": "— stopped at {n} rows, the rest was not read", "fr": "— arrêté à {n} lignes, la suite n'a pas été lue"},
+    "download_turtle": {"en": "Download Turtle", "fr": "Télécharger en Turtle"},
 }
 
 
