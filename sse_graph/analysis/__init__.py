@@ -3,7 +3,7 @@ networkx, measures with their meaning, and the measures written back as RDF."""
 from __future__ import annotations
 
 from .measures import MEANINGS, METRICS, compute
-from .projections import PROJECTIONS, project
+from .projections import ONE_MODE, PROJECTIONS, project
 
 __all__ = ["analyse", "metrics_ntriples", "DEFAULT_METRICS", "MEANINGS", "METRICS", "PROJECTIONS", "project", "compute"]
 
@@ -11,6 +11,7 @@ DEFAULT_METRICS = {
     "representation": ["reach", "members", "level", "chain", "betweenness", "pagerank"],
     "affiliation": ["betweenness", "degree", "constraint", "pagerank", "core", "community"],
     "governance": ["degree", "betweenness", "pagerank", "community"],
+    "coparticipation": ["degree", "betweenness", "community"],
 }
 
 
@@ -33,7 +34,7 @@ def analyse(store, projection: str = "representation", metrics: list[str] | None
     rows = []
     for n in G.nodes:
         data = G.nodes[n]
-        if data.get("bipartite") == 1 and projection == "affiliation":
+        if data.get("bipartite") == 1 and projection in ONE_MODE:
             continue  # rank the actors, not the affiliations
         row = {"iri": data["iri"], "label": data["label"], "alt_labels": labels.alt_labels(data["iri"], lang),
                "kind": data["kind"]}
