@@ -11,7 +11,7 @@ DEFAULT_METRICS = {
     "representation": ["reach", "members", "level", "chain", "betweenness", "pagerank"],
     "affiliation": ["betweenness", "degree", "constraint", "pagerank", "core", "community"],
     "governance": ["degree", "betweenness", "pagerank", "community"],
-    "coparticipation": ["degree", "betweenness", "community"],
+    "coparticipation": ["betweenness", "degree", "community"],
 }
 
 
