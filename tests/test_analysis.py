@@ -138,3 +138,16 @@ def test_analyse_command_json_and_csv(built, capsys):
     assert main(["analyse", "-p", "governance", "--csv", "--top", "5"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("\ufeff") and list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[0][:2] == ["iri", "label"]
+
+
+def test_a_projection_without_ties_is_empty_not_an_error(tmp_path):
+    ds = rdflib.Dataset()
+    g = ds.graph(rdflib.URIRef("urn:none"))
+    g.parse(ROOT / "ontology" / "sse.ttl", format="turtle")
+    path = tmp_path / "none.nq"
+    ds.serialize(path, format="nquads")
+    store = Store(path)
+    for name in ("affiliation", "coparticipation"):
+        G, _B, _a = project(store, name)
+        assert G.number_of_nodes() == 0
+        assert analyse(store, name, top=None) == []

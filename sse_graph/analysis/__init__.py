@@ -29,6 +29,8 @@ def analyse(store, projection: str = "representation", metrics: list[str] | None
     labels = LabelIndex.from_store(store)
     metrics = list(metrics or DEFAULT_METRICS.get(projection, ["degree"]))
     G, _B, _actors = project(store, projection, lang=lang, labels=labels)
+    if G.number_of_nodes() == 0:
+        return []  # no tie of this kind in the graph
     R = G if projection == "representation" else _representation(store, labels)
     values = compute(G, metrics, R=R, seed=seed)
     rows = []
@@ -69,6 +71,8 @@ def metrics_ntriples(store, *, seed: int = 42) -> bytes:
     R = _representation(store, labels)
     for name in PROJECTIONS:
         G = R if name == "representation" else project(store, name, labels=labels)[0]
+        if G.number_of_nodes() == 0:
+            continue
         values = compute(G, DEFAULT_METRICS[name], R=R, seed=seed)
         for metric, by_node in values.items():
             for node, v in sorted(by_node.items()):

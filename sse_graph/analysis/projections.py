@@ -142,7 +142,7 @@ def project(store, name: str, *, lang: str = "en", labels: LabelIndex | None = N
         if name in ONE_MODE and one_mode_pairs(B) <= one_mode_limit:
             from networkx.algorithms import bipartite
 
-            G = bipartite.weighted_projected_graph(B, sorted(actors))
+            G = bipartite.weighted_projected_graph(B, sorted(actors)) if actors else nx.Graph()  # no such tie at all
             G.graph["one_mode"] = True
         else:
             G = B
