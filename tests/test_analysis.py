@@ -51,16 +51,35 @@ def test_pagerank_flows_up_the_chain(tiny):
 def test_affiliation_projection_weights_shared_affiliations(tiny):
     G, B, actors = project(tiny, "affiliation")
     w = {frozenset((G.nodes[a]["label"], G.nodes[b]["label"])): d["weight"] for a, b, d in G.edges(data=True)}
-    assert w == {frozenset(("c1", "c2")): 2, frozenset(("c2", "c3")): 1, frozenset(("A", "B")): 1}
+    assert w == {frozenset(("c1", "c2")): 1, frozenset(("A", "B")): 1}, "memberships and seats only: no project"
     assert sorted(G.nodes[n]["label"] for n in actors) == ["A", "B", "U", "c1", "c2", "c3"]
-    v = compute(G, ["betweenness", "constraint", "core", "community"], R=None)
-    bc = by_label(G, v["betweenness"])
-    assert bc["c2"] == pytest.approx(0.1) and bc["c1"] == 0
+    v = compute(G, ["constraint", "core", "community"], R=None)
     cons = by_label(G, v["constraint"])
-    assert cons["c1"] == pytest.approx(1.0) and cons["c2"] == pytest.approx(5 / 9) and cons["U"] is None
-    assert by_label(G, v["core"]) == {"c1": 1, "c2": 1, "c3": 1, "A": 1, "B": 1, "U": 0}
+    assert cons["c1"] == pytest.approx(1.0) and cons["U"] is None
+    assert by_label(G, v["core"]) == {"c1": 1, "c2": 1, "c3": 0, "A": 1, "B": 1, "U": 0}
     comm = by_label(G, v["community"])
-    assert comm["c1"] == comm["c2"] == comm["c3"] == 1 and comm["A"] == comm["B"] == 2 and comm["U"] == 3
+    assert comm["c1"] == comm["c2"] and comm["A"] == comm["B"] and comm["c1"] != comm["A"]
+
+
+def test_coparticipation_is_a_projection_of_its_own(tiny):
+    G, B, actors = project(tiny, "coparticipation")
+    w = {frozenset((G.nodes[a]["label"], G.nodes[b]["label"])): d["weight"] for a, b, d in G.edges(data=True)}
+    assert w == {frozenset(("c1", "c2")): 1, frozenset(("c2", "c3")): 1}
+    v = compute(G, ["betweenness", "constraint"], R=None)
+    assert by_label(G, v["betweenness"]) == {"c1": 0, "c2": pytest.approx(1.0), "c3": 0}
+    assert by_label(G, v["constraint"])["c2"] == pytest.approx(0.5)
+
+
+def test_hosting_an_event_does_not_make_a_broker(store):
+    """Ville de Bilbao hosts an event: a co-participation tie, not a representation one."""
+    bilbao = ID + "ville-de-bilbao"
+    for projection in ("affiliation", "representation"):
+        rows = analyse(store, projection, ["betweenness"], top=None)
+        top = [r["iri"] for r in rows[:5]]
+        assert bilbao not in top, (projection, top)
+        assert all(r["betweenness"] == 0 for r in rows if r["iri"] == bilbao)
+    rows = analyse(store, "coparticipation", ["betweenness"], top=None)
+    assert bilbao in [r["iri"] for r in rows[:3]], "it shows where it belongs: co-participation"
 
 
 def test_same_seed_same_communities(store):
@@ -84,7 +103,7 @@ def test_ripess_gathers_its_five_continental_networks(store):
 def test_ranking_follows_the_first_metric(store):
     rows = analyse(store, "affiliation", ["betweenness", "degree"], top=5)
     values = [r["betweenness"] for r in rows]
-    assert values == sorted(values, reverse=True) and rows[0]["iri"] == ID + "concertes"
+    assert values == sorted(values, reverse=True) and rows[0]["iri"] == ID + "saw-b"
     assert {"iri", "label", "alt_labels", "kind", "betweenness", "degree"} <= set(rows[0])
 
 
@@ -119,3 +138,16 @@ def test_analyse_command_json_and_csv(built, capsys):
     assert main(["analyse", "-p", "governance", "--csv", "--top", "5"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("\ufeff") and list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[0][:2] == ["iri", "label"]
+
+
+def test_a_projection_without_ties_is_empty_not_an_error(tmp_path):
+    ds = rdflib.Dataset()
+    g = ds.graph(rdflib.URIRef("urn:none"))
+    g.parse(ROOT / "ontology" / "sse.ttl", format="turtle")
+    path = tmp_path / "none.nq"
+    ds.serialize(path, format="nquads")
+    store = Store(path)
+    for name in ("affiliation", "coparticipation"):
+        G, _B, _a = project(store, name)
+        assert G.number_of_nodes() == 0
+        assert analyse(store, name, top=None) == []

@@ -84,8 +84,8 @@ def test_explore_ego_view_from_a_deep_link(built):
 def test_analysis_page_ranks_and_explains(built):
     at = open_page("analysis")
     body = texts(at)
-    assert "reach: how many organisations it represents" in body
-    assert at.dataframe[0].value.iloc[0]["label"] == "Social Economy Europe"
+    assert "Reach: how many organisations it represents" in body
+    assert at.dataframe[0].value.iloc[0]["Organisation"] == "Social Economy Europe"
     assert len(at.get("download_button")) == 1
 
 
@@ -111,7 +111,7 @@ def test_sparql_page_runs_ask_and_construct_and_puts_labels_beside_iris(built):
     key = at.text_area[0].key
     at.text_area(key=key).set_value("PREFIX sse: <https://w3id.org/sse-graph/ontology#> ASK { ?s a sse:Seat }")
     at.button[0].click().run()
-    assert "true" in [t.value for t in at.text]
+    assert "Yes (true)" in [t.value for t in at.text]
     at.text_area(key=key).set_value("CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 3")
     at.button[0].click().run()
     assert not at.exception and " a " in at.code[0].value or "rdf:type" in at.code[0].value
@@ -132,7 +132,7 @@ def test_an_unknown_deep_link_selects_nothing_and_suggests(built):
 def test_analysis_page_says_which_ties_it_counts(built, lang, word):
     at = open_page("analysis", lang=lang)
     assert word in at.info[0].value
-    at.selectbox(key="an_proj").select("affiliation").run()
+    at.selectbox(key="an_proj").select("coparticipation").run()
     assert "partner" in at.info[0].value.casefold().replace("partenariat", "partnership")
 
 

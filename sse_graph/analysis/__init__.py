@@ -3,7 +3,7 @@ networkx, measures with their meaning, and the measures written back as RDF."""
 from __future__ import annotations
 
 from .measures import MEANINGS, METRICS, compute
-from .projections import PROJECTIONS, project
+from .projections import ONE_MODE, PROJECTIONS, project
 
 __all__ = ["analyse", "metrics_ntriples", "DEFAULT_METRICS", "MEANINGS", "METRICS", "PROJECTIONS", "project", "compute"]
 
@@ -11,6 +11,7 @@ DEFAULT_METRICS = {
     "representation": ["reach", "members", "level", "chain", "betweenness", "pagerank"],
     "affiliation": ["betweenness", "degree", "constraint", "pagerank", "core", "community"],
     "governance": ["degree", "betweenness", "pagerank", "community"],
+    "coparticipation": ["betweenness", "degree", "community"],
 }
 
 
@@ -28,12 +29,14 @@ def analyse(store, projection: str = "representation", metrics: list[str] | None
     labels = LabelIndex.from_store(store)
     metrics = list(metrics or DEFAULT_METRICS.get(projection, ["degree"]))
     G, _B, _actors = project(store, projection, lang=lang, labels=labels)
+    if G.number_of_nodes() == 0:
+        return []  # no tie of this kind in the graph
     R = G if projection == "representation" else _representation(store, labels)
     values = compute(G, metrics, R=R, seed=seed)
     rows = []
     for n in G.nodes:
         data = G.nodes[n]
-        if data.get("bipartite") == 1 and projection == "affiliation":
+        if data.get("bipartite") == 1 and projection in ONE_MODE:
             continue  # rank the actors, not the affiliations
         row = {"iri": data["iri"], "label": data["label"], "alt_labels": labels.alt_labels(data["iri"], lang),
                "kind": data["kind"]}
@@ -68,6 +71,8 @@ def metrics_ntriples(store, *, seed: int = 42) -> bytes:
     R = _representation(store, labels)
     for name in PROJECTIONS:
         G = R if name == "representation" else project(store, name, labels=labels)[0]
+        if G.number_of_nodes() == 0:
+            continue
         values = compute(G, DEFAULT_METRICS[name], R=R, seed=seed)
         for metric, by_node in values.items():
             for node, v in sorted(by_node.items()):

@@ -4,10 +4,14 @@
 name               edges                                                       kind
 =================  ==========================================================  =========
 representation     member → body that represents it (org:Membership)          directed
-affiliation        organisation ↔ body, network, project or event it takes    bipartite,
-                   part in (memberships, partnerships, seats); measured on    weighted
-                   its one-mode projection (co-membership, weight = shared     one-mode
+affiliation        organisation ↔ body or network it is a member of or sits   bipartite,
+                   on (memberships, seats; NOT partnerships: hosting an       weighted
+                   event is no representation tie); measured on its           one-mode
+                   one-mode projection (co-membership, weight = shared
                    affiliations)
+coparticipation    organisation ↔ event or project it takes part in or        bipartite,
+                   hosts (partnerships): co-participation, kept apart from    weighted
+                   the representation and affiliation measures                one-mode
 governance         organisation or person ↔ public, consultative or           bipartite
                    governance body it sits on (itself, through a person, or
                    by nominating the holder)
@@ -26,7 +30,7 @@ import networkx as nx
 from ..names import LabelIndex
 from ..queries import load_query
 
-__all__ = ["Projection", "PROJECTIONS", "project", "edges_to_graph", "AFFILIATION_PREFIX"]
+__all__ = ["Projection", "PROJECTIONS", "project", "edges_to_graph", "AFFILIATION_PREFIX", "ONE_MODE"]
 
 AFFILIATION_PREFIX = "affiliation:"
 
@@ -40,14 +44,18 @@ class Projection:
     target: str
     directed: bool
     bipartite: bool
+    relations: tuple[str, ...] | None = None  # the query's ?relation values kept (None: every row)
 
 
 PROJECTIONS = {
     p.name: p
     for p in (
         Projection("representation", "member → the body that represents it", "representation_edges", "member", "body", True, False),
-        Projection("affiliation", "organisations linked by the bodies, networks, projects and events they share",
-                   "affiliation_edges", "actor", "target", False, True),
+        Projection("affiliation", "organisations linked by the bodies and networks they are members of or sit on "
+                   "(no partnership, no event)", "affiliation_edges", "actor", "target", False, True, ("membership", "seat")),
+        Projection("coparticipation", "organisations linked by the events and projects they take part in or host "
+                   "(co-participation, not representation)", "affiliation_edges", "actor", "target", False, True,
+                   ("partnership",)),
         Projection("governance", "organisations and people ↔ the bodies they sit on", "governance_edges", "actor", "body", False, True),
     )
 }
@@ -100,6 +108,7 @@ def _attributes(store, labels: LabelIndex, lang: str) -> dict[str, dict]:
 # Above this many co-membership pairs, the one-mode projection (a clique per
 # affiliation) is not built: the measures run on the bipartite graph instead.
 ONE_MODE_LIMIT = 200_000
+ONE_MODE = ("affiliation", "coparticipation")  # measured on the actors' one-mode projection
 
 
 def one_mode_pairs(B) -> int:
@@ -124,16 +133,16 @@ def project(store, name: str, *, lang: str = "en", labels: LabelIndex | None = N
     spec = PROJECTIONS[name]
     labels = labels or LabelIndex.from_store(store)
     rows = store.select(load_query(spec.query).text).dicts()
-    edges = [(r[spec.source], r[spec.target]) for r in rows]
+    edges = [(r[spec.source], r[spec.target]) for r in rows if spec.relations is None or r.get("relation") in spec.relations]
     graph, actors = edges_to_graph(edges, directed=spec.directed, bipartite=spec.bipartite)
     attrs = _attributes(store, labels, lang)
     B = None
     if spec.bipartite:
         B = graph
-        if name == "affiliation" and one_mode_pairs(B) <= one_mode_limit:
+        if name in ONE_MODE and one_mode_pairs(B) <= one_mode_limit:
             from networkx.algorithms import bipartite
 
-            G = bipartite.weighted_projected_graph(B, sorted(actors))
+            G = bipartite.weighted_projected_graph(B, sorted(actors)) if actors else nx.Graph()  # no such tie at all
             G.graph["one_mode"] = True
         else:
             G = B

@@ -89,16 +89,83 @@ TEXT = {
         "fr": "Liens comptés : adhésions à un organe qui représente ses membres. Accueillir un événement, participer à un "
               "projet ou à un partenariat n'est pas un lien de représentation et n'est pas compté ici."},
     "ties_affiliation": {
-        "en": "Ties counted: memberships, seats AND partnerships (hosting an event, taking part in a project). This is "
-              "co-participation, not representation: a city that hosts an event can rank high here.",
-        "fr": "Liens comptés : adhésions, sièges ET partenariats (accueil d'un événement, participation à un projet). "
-              "C'est de la co-participation, pas de la représentation : une ville qui accueille un événement peut y être "
-              "bien classée."},
+        "en": "Ties counted: memberships and seats shared with others (co-membership). Hosting an event or taking part "
+              "in a project is co-participation, not representation, and is not counted here (see “Co-participation”).",
+        "fr": "Liens comptés : adhésions et sièges partagés avec d'autres (co-appartenance). Accueillir un événement ou "
+              "participer à un projet est de la co-participation, pas de la représentation, et n'est pas compté ici "
+              "(voir « Co-participation »)."},
+    "ties_coparticipation": {
+        "en": "Ties counted: taking part in or hosting the same event or project (partnerships). This is co-participation, "
+              "NOT representation: a city that hosts an event can rank high here and nowhere else.",
+        "fr": "Liens comptés : participer au même événement ou projet, ou l'accueillir (partenariats). C'est de la "
+              "co-participation, PAS de la représentation : une ville qui accueille un événement peut être bien classée "
+              "ici et nulle part ailleurs."},
     "ties_governance": {
         "en": "Ties counted: seats on public, consultative and governance bodies (held directly, through a person, or by "
               "nominating the holder).",
         "fr": "Liens comptés : sièges dans des organes publics, consultatifs et de gouvernance (tenus directement, par "
               "une personne, ou en désignant le titulaire)."},
+    # the SPARQL page
+    "sq_limit": {"en": "Time limit (seconds)", "fr": "Durée maximale (secondes)"},
+    "sq_cap": {"en": "Most rows shown", "fr": "Nombre maximal de lignes"},
+    "sq_rules": {"en": "Each query runs in a separate process cut off from the network, stopped at the time limit; "
+                       "SERVICE, FROM, LOAD and updates are refused.",
+                 "fr": "Chaque requête s'exécute dans un processus à part, coupé du réseau, arrêté à la durée maximale ; "
+                       "SERVICE, FROM, LOAD et les mises à jour sont refusés."},
+    "sq_running": {"en": "Running the query…", "fr": "Exécution de la requête…"},
+    "sq_timeout": {"en": "The query was stopped after {s} s, its time limit: no result. Narrow it (a LIMIT, fewer joins) "
+                         "or raise the limit.",
+                   "fr": "La requête a été arrêtée au bout de {s} s, sa durée maximale : aucun résultat. Restreignez-la "
+                         "(un LIMIT, moins de jointures) ou augmentez la durée."},
+    "sq_unavailable": {"en": "The query process stopped (out of memory?): no result.",
+                       "fr": "Le processus de la requête s'est arrêté (mémoire épuisée ?) : aucun résultat."},
+    "sq_service": {"en": "SERVICE (federated query) is not allowed: queries only see this dataset.",
+                   "fr": "SERVICE (requête fédérée) n'est pas permis : les requêtes ne voient que ce jeu de données."},
+    "sq_update": {"en": "SPARQL Update is not allowed: the graph is read-only.",
+                  "fr": "SPARQL Update n'est pas permis : le graphe est en lecture seule."},
+    "sq_syntax": {"en": "The query is not valid SPARQL; the engine says:", "fr": "La requête n'est pas du SPARQL valide ; le moteur indique :"},
+    "sq_memory": {"en": "The query needed more memory than a query may use.",
+                  "fr": "La requête demandait plus de mémoire qu'une requête ne peut en utiliser."},
+    "sq_refused": {"en": "The query was refused or failed; the engine says:", "fr": "La requête a été refusée ou a échoué ; le moteur indique :"},
+    "sq_true": {"en": "Yes (true)", "fr": "Oui (vrai)"},
+    "sq_false": {"en": "No (false)", "fr": "Non (faux)"},
+    "sq_capped": {"en": "— stopped at {n} rows, the rest was not read", "fr": "— arrêté à {n} lignes, la suite n'a pas été lue"},
+    "download_turtle": {"en": "Download Turtle", "fr": "Télécharger en Turtle"},
+    # the Analysis page: projections, measures in words, column headers
+    'proj_representation': {'en': 'Representation (member → body that represents it)', 'fr': 'Représentation (membre → organe qui le représente)'},
+    'proj_affiliation': {'en': 'Affiliation (shared memberships and seats)', 'fr': 'Affiliation (adhésions et sièges partagés)'},
+    'proj_governance': {'en': 'Governance (seats on bodies)', 'fr': 'Gouvernance (sièges dans des organes)'},
+    'proj_coparticipation': {'en': 'Co-participation (events, projects: not representation)', 'fr': 'Co-participation (événements, projets : pas de représentation)'},
+    'col_label': {'en': 'Organisation', 'fr': 'Organisation'},
+    'col_alt': {'en': 'Other names', 'fr': 'Autres noms'},
+    'col_kind': {'en': 'Kind', 'fr': 'Type'},
+    'col_iri': {'en': 'Identifier (IRI)', 'fr': 'Identifiant (IRI)'},
+    'col_size': {'en': 'Organisations', 'fr': 'Organisations'},
+    'col_orgs': {'en': 'Organisations', 'fr': 'Organisations'},
+    'm_degree': {'en': 'Direct links', 'fr': 'Liens directs'},
+    'mm_degree': {'en': 'how many direct links it has in this projection (affiliations, members, seats)', 'fr': 'combien de liens directs elle a dans cette projection (affiliations, membres, sièges)'},
+    'm_members': {'en': 'Direct members', 'fr': 'Membres directs'},
+    'mm_members': {'en': 'how many organisations are its direct members (how many it gathers)', 'fr': "combien d'organisations sont ses membres directs (combien elle en rassemble)"},
+    'm_reach': {'en': 'Reach', 'fr': 'Portée'},
+    'mm_reach': {'en': 'how many organisations it represents, directly or through chains of federations', 'fr': "combien d'organisations elle représente, directement ou par des chaînes de fédérations"},
+    'm_level': {'en': 'Territorial level', 'fr': 'Niveau territorial'},
+    'mm_level': {'en': 'the territorial level it acts at: 1 local, 2 regional, 3 national, 4 European, 5 international', 'fr': 'le niveau territorial où elle agit : 1 local, 2 régional, 3 national, 4 européen, 5 international'},
+    'm_chain': {'en': 'Longest chain below', 'fr': 'Plus longue chaîne en dessous'},
+    'mm_chain': {'en': 'the longest chain of representation below it (1: it only gathers direct members)', 'fr': 'la plus longue chaîne de représentation sous elle (1 : elle ne rassemble que des membres directs)'},
+    'm_betweenness': {'en': 'Broker between groups (betweenness)', 'fr': 'Intermédiaire entre groupes (intermédiarité)'},
+    'mm_betweenness': {'en': 'how often it lies on the shortest path between two others: a broker between groups', 'fr': 'combien de fois elle se trouve sur le plus court chemin entre deux autres : un intermédiaire entre groupes'},
+    'm_constraint': {'en': 'Constraint (low: bridges)', 'fr': 'Contrainte (faible : fait le pont)'},
+    'mm_constraint': {'en': 'how much its contacts are tied to each other (low: it bridges structural holes)', 'fr': 'à quel point ses contacts sont liés entre eux (faible : elle relie des groupes séparés)'},
+    'm_effective_size': {'en': 'Non-redundant contacts', 'fr': 'Contacts non redondants'},
+    'mm_effective_size': {'en': 'how many of its contacts are non-redundant (high: it spans separate groups)', 'fr': 'combien de ses contacts ne sont pas redondants (élevé : elle couvre des groupes séparés)'},
+    'm_pagerank': {'en': 'Weight of position (PageRank)', 'fr': 'Poids de la position (PageRank)'},
+    'mm_pagerank': {'en': 'how much weight its position carries, counting who links to it and how important they are', 'fr': "le poids de sa position, selon qui la relie et l'importance de ceux-ci"},
+    'm_core': {'en': 'Dense core (k-core)', 'fr': 'Noyau dense (k-cœur)'},
+    'mm_core': {'en': 'the densest group it belongs to (k-core: every member has at least k links inside)', 'fr': 'le groupe le plus dense auquel elle appartient (k-cœur : chaque membre y a au moins k liens)'},
+    'm_community': {'en': 'Community', 'fr': 'Communauté'},
+    'mm_community': {'en': 'the cluster of actors that work together most (Louvain communities, numbered by size)', 'fr': "le groupe d'acteurs qui travaillent le plus ensemble (communautés de Louvain, numérotées par taille)"},
+    'm_countries': {'en': 'Countries linked', 'fr': 'Pays reliés'},
+    'mm_countries': {'en': 'how many countries its direct contacts (and itself) are in: above 1, it links countries', 'fr': 'dans combien de pays sont ses contacts directs (et elle-même) : au-delà de 1, elle relie des pays'},
 }
 
 
