@@ -146,3 +146,17 @@ def test_draw_as_of_on_the_command_line(time_folder, tmp_path):
     assert r.returncode == 2 and not (tmp_path / "bad.svg").exists()
     r = draw("-o", str(tmp_path / "bad.svg"), "--strict", data=time_folder)
     assert r.returncode == 2
+
+
+# ---------------------------------------------------------------- viewer
+def test_explore_page_offers_the_picture_as_png_and_svg(built):
+    from test_app import open_page
+
+    at = open_page("explore", org="RIPESS")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Picture (PNG, A4)" in labels and "Picture (SVG, A4)" in labels
+    from sse_graph.viewer.pages import picture_file
+
+    svg = picture_file("svg", "https://w3id.org/sse-graph/id/ripess", 2, "representation", "en", None)
+    shown = {"".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")}
+    assert "RIPESS" in shown
