@@ -109,6 +109,54 @@ def _kinds_by_node(store, labels) -> dict[str, list[str]]:
     return out
 
 
+ROW_GAP = 150  # vis units between two levels
+ROW_WIDTH = 1400  # a level with more names than fit is wrapped onto sub-rows
+SUB_ROW_GAP = 70
+CHAR_WIDTH = 8  # vis units per character of a 12 px label (DejaVu/Arial average, generous)
+
+
+def layered_positions(ranks: dict[str, int | None], order: dict[str, float], names: dict[str, str],
+                      focus: str | None = None) -> dict[str, tuple[float, float]]:
+    """Positions with one row per level (5 world at the top … 1 local, then
+    unknown levels at the bottom); within a row, nodes keep the left-to-right
+    order of ``order`` and are spaced by the width of their names, so that no
+    two labels of a row overlap; a long row wraps onto sub-rows; ``focus``
+    has a sub-row of its own at the top of its level (its peers' links to it
+    do not run along the row).
+
+    >>> p = layered_positions({"a": 5, "b": 1, "c": 1}, {"a": 0, "b": 1, "c": -1}, {"a": "A", "b": "B", "c": "C"})
+    >>> p["a"][1] < p["b"][1] == p["c"][1] and p["c"][0] < p["b"][0]
+    True
+    """
+    rows: dict[int, list[str]] = {}
+    for node, rank in ranks.items():
+        rows.setdefault(int(rank) if rank else 0, []).append(node)
+    out: dict[str, tuple[float, float]] = {}
+    y = 0.0
+    for rank in sorted(rows, key=lambda r: -r if r else 1):  # 5, 4, 3, 2, 1, then unknown (0)
+        nodes = sorted(rows[rank], key=lambda n: (order.get(n, 0.0), n))
+        lines: list[list[tuple[str, float]]] = [[]]
+        width = 0.0
+        if focus in nodes:
+            nodes.remove(focus)
+            lines = [[(focus, CHAR_WIDTH * len(names.get(focus, "")) + 40)], []]
+        for node in nodes:
+            w = CHAR_WIDTH * len(names.get(node, "")) + 40
+            if lines[-1] and width + w > ROW_WIDTH:
+                lines.append([])
+                width = 0.0
+            lines[-1].append((node, w))
+            width += w
+        for k, line in enumerate(lines):
+            total = sum(w for _n, w in line)
+            x = -total / 2
+            for node, w in line:
+                out[node] = (x + w / 2, y + k * SUB_ROW_GAP)
+                x += w
+        y += ROW_GAP + SUB_ROW_GAP * (len([line for line in lines if line]) - 1)
+    return out
+
+
 def _legend(used: list[tuple[str, str, str]], lang: str, focus_label: str | None,
             relations: list[tuple[str, str]] = ()) -> str:
     items = []
@@ -229,6 +277,14 @@ def build_scene(store, *, focus: str | None = None, depth: int = 2, projection: 
     n = simple.number_of_nodes()
     pos = nx.spring_layout(simple, seed=seed, k=1.8 / math.sqrt(max(n, 1)), iterations=100)
     scale = 120 * math.sqrt(n)
+    if focus is not None:  # who represents whom, in rows: world at the top, local at the bottom
+        from .analysis.projections import _attributes
+
+        attrs = _attributes(store, labels, lang)
+        ranks = {node: (attrs.get(node) or {}).get("rank") for node in G}
+        pos = layered_positions(ranks, {node: pos[node][0] for node in G},
+                                {node: isolate(labels.label(node, lang), LABEL_LIMIT) for node in G}, focus)
+        scale = 1.0
 
     scene_nodes, used = [], []
     for node in sorted(G.nodes):

@@ -160,3 +160,15 @@ def test_explore_page_offers_the_picture_as_png_and_svg(built):
     svg = picture_file("svg", "https://w3id.org/sse-graph/id/ripess", 2, "representation", "en", None)
     shown = {"".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")}
     assert "RIPESS" in shown
+
+
+def test_focus_view_is_layered_by_level(store, questions):
+    """Who represents whom in rows: European above national above its members."""
+    from sse_graph.draw import build_scene
+
+    scene = build_scene(store, focus=questions.resolve("ConcertES"), labels=questions.labels)
+    y = {n["label"]: n["y"] for n in scene.nodes}
+    assert y["Social Economy Europe"] < y["ConcertES"] < y["SAW-B"]
+    row = sorted((n["x"], n["label"]) for n in scene.nodes if n["y"] == y["SAW-B"])
+    assert len(row) > 5  # a row of peers, spaced by the width of their names
+    assert all(b[0] - a[0] >= 8 * (len(a[1]) + len(b[1])) / 2 for a, b in zip(row, row[1:]))
