@@ -112,7 +112,7 @@ def _kinds_by_node(store, labels) -> dict[str, list[str]]:
 ROW_GAP = 150  # vis units between two levels
 ROW_WIDTH = 1400  # a level with more names than fit is wrapped onto sub-rows
 SUB_ROW_GAP = 70
-CHAR_WIDTH = 8  # vis units per character of a 12 px label (DejaVu/Arial average, generous)
+CHAR_WIDTH = 10  # vis units per character of a 16 px label (generous average)
 
 
 def layered_positions(ranks: dict[str, int | None], order: dict[str, float], names: dict[str, str],
@@ -324,11 +324,12 @@ def scene_html(scene: Scene, *, height: str = "720px", seed: int = 42) -> Pictur
                     '"interaction": {"hover": true, "tooltipDelay": 120}, '
                     '"edges": {"smooth": false, "font": {"size": 9, "align": "middle"}, "arrows": {"to": {"scaleFactor": 0.5}}}}' % seed)
     ids = {}
+    layered = scene.focus_label is not None  # rows spaced for 16 px names (see layered_positions)
     for i, n in enumerate(scene.nodes):
         ids[n["iri"]] = i
         net.add_node(i, label=safe_text(n["label"]), title=safe_text(n["title"]), color=n["colour"], shape=n["shape"],
                      size=n["size"], x=n["x"], y=n["y"], borderWidth=4 if n["focus"] else 1,
-                     font={"size": 16 if n["focus"] else 12})
+                     font={"size": (18 if n["focus"] else 16) if layered else 12})
     for e in scene.edges:
         # the chain is drawn thick in the colour of its relation: colours always mean the relation
         net.add_edge(ids[e["a"]], ids[e["b"]], label=safe_text(e["relation"]),

@@ -171,4 +171,34 @@ def test_focus_view_is_layered_by_level(store, questions):
     assert y["Social Economy Europe"] < y["ConcertES"] < y["SAW-B"]
     row = sorted((n["x"], n["label"]) for n in scene.nodes if n["y"] == y["SAW-B"])
     assert len(row) > 5  # a row of peers, spaced by the width of their names
-    assert all(b[0] - a[0] >= 8 * (len(a[1]) + len(b[1])) / 2 for a, b in zip(row, row[1:]))
+    assert all(b[0] - a[0] >= 10 * (len(a[1]) + len(b[1])) / 2 for a, b in zip(row, row[1:]))
+
+
+# ---------------------------------------------------------------- browser
+LABEL_BOXES = """() => { const out = []; const s = network.getScale();
+  for (const id of network.body.nodeIndices) { const n = network.body.nodes[id]; const l = n.labelModule;
+    if (!l.size || !l.size.width) continue;
+    const a = network.canvasToDOM({x: l.size.left, y: l.size.top});
+    const b = network.canvasToDOM({x: l.size.left + l.size.width, y: l.size.top + l.size.height});
+    out.push({px: n.options.font.size * s, box: [a.x, a.y, b.x, b.y]}); }
+  return out; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("org", ["ConcertES", "Social Economy Europe", "RIPESS"])
+def test_focus_picture_labels_are_12px_and_never_overlap_in_chromium(built, tmp_path, page, org):
+    """Measured on the drawn vis-network canvas at the default size, after fit."""
+    from conftest import offline
+
+    out = tmp_path / "focus.html"
+    r = draw("-o", str(out), "--focus", org)
+    assert r.returncode == 0, r.stderr
+    offline(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(out.as_uri())
+    page.wait_for_function("() => typeof network !== 'undefined'")
+    page.wait_for_timeout(300)
+    labels = page.evaluate(LABEL_BOXES)
+    assert len(labels) == page.evaluate("network.body.data.nodes.length") >= 5
+    assert min(l["px"] for l in labels) >= 12
+    assert boxes_overlap([l["box"] for l in labels]) is None
