@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from .names import LabelIndex
 from .plaintext import isolate, shorten
 
-__all__ = ["draw_html", "Picture", "KIND_STYLE", "safe_text"]
+__all__ = ["draw_html", "build_scene", "scene_html", "Scene", "Picture", "KIND_STYLE", "safe_text"]
 
 # legend group -> (colour, shape, kinds (en labels) it covers); the first group that matches wins.
 KIND_GROUPS = [
@@ -55,8 +55,8 @@ LEGEND_FR = {
 }
 RELATION_FR = {"member of": "membre de", "sits on": "siège à", "sits for": "siège pour", "nominates members to": "propose des membres à",
                "takes part in": "participe à", "holds a post in": "poste à", "part of": "fait partie de", "led by": "porté par"}
-EDGE_COLOURS = {"member of": "#1f77b4", "sits on": "#e377c2", "sits for": "#e377c2", "nominates members to": "#e377c2",
-                "takes part in": "#aaaaaa", "holds a post in": "#d62728", "part of": "#8c564b", "led by": "#8c564b"}
+EDGE_COLOURS = {"member of": "#1f77b4", "sits on": "#e377c2", "sits for": "#9e3d8f", "nominates members to": "#f4a6d7",
+                "takes part in": "#aaaaaa", "holds a post in": "#d62728", "part of": "#8c564b", "led by": "#b15928"}
 CHAIN_COLOUR = "#d62728"
 LABEL_LIMIT = 40  # characters of a name drawn beside its node (the full name is in the tooltip)
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
@@ -109,14 +109,66 @@ def _kinds_by_node(store, labels) -> dict[str, list[str]]:
     return out
 
 
-def _legend(used: list[tuple[str, str, str]], lang: str, focus_label: str | None) -> str:
+ROW_GAP = 150  # vis units between two levels
+ROW_WIDTH = 1400  # a level with more names than fit is wrapped onto sub-rows
+SUB_ROW_GAP = 70
+CHAR_WIDTH = 10  # vis units per character of a 16 px label (generous average)
+
+
+def layered_positions(ranks: dict[str, int | None], order: dict[str, float], names: dict[str, str],
+                      focus: str | None = None) -> dict[str, tuple[float, float]]:
+    """Positions with one row per level (5 world at the top … 1 local, then
+    unknown levels at the bottom); within a row, nodes keep the left-to-right
+    order of ``order`` and are spaced by the width of their names, so that no
+    two labels of a row overlap; a long row wraps onto sub-rows; ``focus``
+    has a sub-row of its own at the top of its level (its peers' links to it
+    do not run along the row).
+
+    >>> p = layered_positions({"a": 5, "b": 1, "c": 1}, {"a": 0, "b": 1, "c": -1}, {"a": "A", "b": "B", "c": "C"})
+    >>> p["a"][1] < p["b"][1] == p["c"][1] and p["c"][0] < p["b"][0]
+    True
+    """
+    rows: dict[int, list[str]] = {}
+    for node, rank in ranks.items():
+        rows.setdefault(int(rank) if rank else 0, []).append(node)
+    out: dict[str, tuple[float, float]] = {}
+    y = 0.0
+    for rank in sorted(rows, key=lambda r: -r if r else 1):  # 5, 4, 3, 2, 1, then unknown (0)
+        nodes = sorted(rows[rank], key=lambda n: (order.get(n, 0.0), n))
+        lines: list[list[tuple[str, float]]] = [[]]
+        width = 0.0
+        if focus in nodes:
+            nodes.remove(focus)
+            lines = [[(focus, CHAR_WIDTH * len(names.get(focus, "")) + 40)], []]
+        for node in nodes:
+            w = CHAR_WIDTH * len(names.get(node, "")) + 40
+            if lines[-1] and width + w > ROW_WIDTH:
+                lines.append([])
+                width = 0.0
+            lines[-1].append((node, w))
+            width += w
+        for k, line in enumerate(lines):
+            total = sum(w for _n, w in line)
+            x = -total / 2
+            for node, w in line:
+                out[node] = (x + w / 2, y + k * SUB_ROW_GAP)
+                x += w
+        y += ROW_GAP + SUB_ROW_GAP * (len([line for line in lines if line]) - 1)
+    return out
+
+
+def _legend(used: list[tuple[str, str, str]], lang: str, focus_label: str | None,
+            relations: list[tuple[str, str]] = ()) -> str:
     items = []
     for name, colour, _shape in used:
         text = LEGEND_FR.get(name, name) if lang == "fr" else name
         items.append(f'<span class="lg"><i style="background:{colour}"></i>{html.escape(text)}</span>')
+    for relation, colour in relations:
+        items.append(f'<span class="lg"><i style="background:{colour};height:3px;vertical-align:3px"></i>'
+                     f'{html.escape(relation)}</span>')
     if focus_label is not None:
         text = LEGEND_FR["representation chain"] if lang == "fr" else "representation chain"
-        items.append(f'<span class="lg"><i style="background:{CHAIN_COLOUR}"></i>{html.escape(text)}: '
+        items.append(f'<span class="lg"><i style="background:#333;height:5px;vertical-align:2px"></i>{html.escape(text)}: '
                      f"{html.escape(isolate(focus_label, LABEL_LIMIT))}</span>")
     return ('<style>#sse-legend{font:13px system-ui,sans-serif;padding:6px 10px;border-top:1px solid #ddd}'
             '#sse-legend .lg{margin-right:14px;white-space:nowrap}#sse-legend i{display:inline-block;width:11px;'
@@ -126,17 +178,48 @@ def _legend(used: list[tuple[str, str, str]], lang: str, focus_label: str | None
 
 def draw_html(store, *, focus: str | None = None, depth: int = 2, projection: str = "representation",
               lang: str = "en", size_metric: str = "reach", seed: int = 42, height: str = "720px",
-              labels: LabelIndex | None = None, nodes: set[str] | None = None) -> Picture:
+              labels: LabelIndex | None = None, nodes: set[str] | None = None,
+              as_of=None, strict: bool = False) -> Picture:
     """The picture as a self-contained HTML page.
 
     ``projection``: ``representation`` (memberships in representative bodies),
     ``governance`` (seats), ``affiliation`` (memberships, partnerships, seats) or
     ``all`` (every sourced relation); ``focus`` (an IRI) keeps the ego graph of
     radius ``depth`` around it and highlights its representation chain;
-    ``nodes`` (IRIs) keeps only those (a filter by country, kind or level).
+    ``nodes`` (IRIs) keeps only those (a filter by country, kind or level);
+    ``as_of`` (a date) keeps only the relations that count on it (undated ones
+    unless ``strict``), as ``Questions.path`` does.
     """
+    scene = build_scene(store, focus=focus, depth=depth, projection=projection, lang=lang, size_metric=size_metric,
+                        seed=seed, labels=labels, nodes=nodes, as_of=as_of, strict=strict)
+    return scene_html(scene, height=height, seed=seed)
+
+
+@dataclass
+class Scene:
+    """What a picture shows, whatever it is drawn with: nodes with positions,
+    colours, shapes and short/full labels; edges with relation and colour; the legend."""
+    nodes: list[dict]
+    edges: list[dict]
+    legend: list[tuple[str, str, str]]
+    relations: list[tuple[str, str]]  # (relation shown, colour) present among the edges
+    focus_label: str | None
+    lang: str
+
+
+def _counts_on(r: dict, as_of, strict: bool) -> bool:
+    from .timeline import Timing, counts, status_on
+
+    return counts(status_on(Timing.of(start=r.get("start"), end=r.get("end"), attested=r.get("attested"),
+                                      during=r.get("during")), as_of), strict=strict)
+
+
+def build_scene(store, *, focus: str | None = None, depth: int = 2, projection: str = "representation",
+                lang: str = "en", size_metric: str = "reach", seed: int = 42,
+                labels: LabelIndex | None = None, nodes: set[str] | None = None,
+                as_of=None, strict: bool = False) -> Scene:
+    """The nodes and edges of the picture (see :func:`draw_html`)."""
     import networkx as nx
-    from pyvis.network import Network
 
     from .analysis.measures import compute
     from .analysis.projections import project
@@ -156,7 +239,7 @@ def draw_html(store, *, focus: str | None = None, depth: int = 2, projection: st
     keep = rel_filter[projection]
     G = nx.MultiDiGraph()
     for r in q.relations():
-        if keep is None or r["relation"] in keep:
+        if (keep is None or r["relation"] in keep) and (as_of is None or _counts_on(r, as_of, strict)):
             G.add_edge(r["a"], r["b"], relation=r["relation"], file=r["file"])
     if projection == "representation":
         # only memberships of representative bodies are representation
@@ -172,10 +255,10 @@ def draw_html(store, *, focus: str | None = None, depth: int = 2, projection: st
             G.add_node(focus)
         ego = nx.ego_graph(G.to_undirected(as_view=True), focus, radius=depth)
         G = G.subgraph(ego.nodes).copy()
-        for answer in q.represented_by(focus):
+        for answer in q.represented_by(focus, as_of=as_of, strict=strict):
             path = answer["chain_iris"]
             chain_edges.update(zip(path, path[1:]))
-        for answer in q.represents(focus):
+        for answer in q.represents(focus, as_of=as_of, strict=strict):
             path = answer["chain_iris"]
             chain_edges.update((b, a) for a, b in zip(path, path[1:]))
     if G.number_of_nodes() == 0:
@@ -194,38 +277,63 @@ def draw_html(store, *, focus: str | None = None, depth: int = 2, projection: st
     n = simple.number_of_nodes()
     pos = nx.spring_layout(simple, seed=seed, k=1.8 / math.sqrt(max(n, 1)), iterations=100)
     scale = 120 * math.sqrt(n)
+    if focus is not None:  # who represents whom, in rows: world at the top, local at the bottom
+        from .analysis.projections import _attributes
 
-    net = Network(height=height, width="100%", directed=True, cdn_resources="in_line", notebook=False)
-    net.set_options('{"physics": {"enabled": false}, "layout": {"randomSeed": %d}, '
-                    '"interaction": {"hover": true, "tooltipDelay": 120}, '
-                    '"edges": {"smooth": false, "font": {"size": 9, "align": "middle"}, "arrows": {"to": {"scaleFactor": 0.5}}}}' % seed)
-    ids = {}
-    used = []
-    for i, node in enumerate(sorted(G.nodes)):
-        ids[node] = i
+        attrs = _attributes(store, labels, lang)
+        ranks = {node: (attrs.get(node) or {}).get("rank") for node in G}
+        pos = layered_positions(ranks, {node: pos[node][0] for node in G},
+                                {node: isolate(labels.label(node, lang), LABEL_LIMIT) for node in G}, focus)
+        scale = 1.0
+
+    scene_nodes, used = [], []
+    for node in sorted(G.nodes):
         k = kinds.get(node, [])
         style = _style(k)
         if style not in used:
             used.append(style)
         label = isolate(labels.label(node, lang))
         v = sizes.get(node) or 0
-        size = 10 + 6 * math.sqrt(max(0.0, float(v)))
         alt = [isolate(a, LABEL_LIMIT * 2) for a in labels.alt_labels(node, lang)]
         # the full name on hover, the picture shows it shortened; no IRI where a person reads
         tooltip = "\n".join([shorten(label, 600), *(["(" + ", ".join(alt) + ")"] if alt else []),
                              ", ".join(sorted(set(k))) or "", f"{size_metric}: {v}" if size_metric else ""])
         x, y = pos[node]
-        is_focus = node == focus
-        net.add_node(i, label=safe_text(shorten(label, LABEL_LIMIT)), title=safe_text(tooltip), color=style[1], shape=style[2], size=size,
-                     x=float(x * scale), y=float(y * scale), borderWidth=4 if is_focus else 1,
-                     font={"size": 16 if is_focus else 12})
+        scene_nodes.append({"iri": node, "label": shorten(label, LABEL_LIMIT), "full": label, "title": tooltip,
+                            "colour": style[1], "shape": style[2], "group": style[0],
+                            "size": 10 + 6 * math.sqrt(max(0.0, float(v))),
+                            "x": float(x * scale), "y": float(y * scale), "focus": node == focus})
+    scene_edges, rels = [], []
     for a, b, data in G.edges(data=True):
         on_chain = (a, b) in chain_edges
         relation = RELATION_FR.get(data["relation"], data["relation"]) if lang == "fr" else data["relation"]
-        net.add_edge(ids[a], ids[b], label=safe_text(relation),
-                     title=safe_text(f"{relation} — {data.get('file') or ''}"),
-                     color=CHAIN_COLOUR if on_chain else EDGE_COLOURS.get(data["relation"], "#999999"),
-                     width=4 if on_chain else 1)
+        colour = EDGE_COLOURS.get(data["relation"], "#999999")
+        if (relation, colour) not in rels:
+            rels.append((relation, colour))
+        scene_edges.append({"a": a, "b": b, "relation": relation, "file": data.get("file") or "",
+                            "colour": colour, "chain": on_chain})
+    return Scene(scene_nodes, scene_edges, used, rels, labels.label(focus, lang) if focus else None, lang)
+
+
+def scene_html(scene: Scene, *, height: str = "720px", seed: int = 42) -> Picture:
+    """The scene as a self-contained pyvis page (the only place that touches pyvis)."""
+    from pyvis.network import Network
+
+    net = Network(height=height, width="100%", directed=True, cdn_resources="in_line", notebook=False)
+    net.set_options('{"physics": {"enabled": false}, "layout": {"randomSeed": %d}, '
+                    '"interaction": {"hover": true, "tooltipDelay": 120}, '
+                    '"edges": {"smooth": false, "font": {"size": 9, "align": "middle"}, "arrows": {"to": {"scaleFactor": 0.5}}}}' % seed)
+    ids = {}
+    layered = scene.focus_label is not None  # rows spaced for 16 px names (see layered_positions)
+    for i, n in enumerate(scene.nodes):
+        ids[n["iri"]] = i
+        net.add_node(i, label=safe_text(n["label"]), title=safe_text(n["title"]), color=n["colour"], shape=n["shape"],
+                     size=n["size"], x=n["x"], y=n["y"], borderWidth=4 if n["focus"] else 1,
+                     font={"size": (18 if n["focus"] else 16) if layered else 12})
+    for e in scene.edges:
+        # the chain is drawn thick in the colour of its relation: colours always mean the relation
+        net.add_edge(ids[e["a"]], ids[e["b"]], label=safe_text(e["relation"]),
+                     title=safe_text(f"{e['relation']} — {e['file']}"), color=e["colour"], width=4 if e["chain"] else 1)
     page = net.generate_html(notebook=False)
     if "popup.innerHTML" in page:  # pragma: no cover - safe_text prevents it
         raise RuntimeError("pyvis switched its tooltips to innerHTML")
@@ -233,5 +341,5 @@ def draw_html(store, *, focus: str | None = None, depth: int = 2, projection: st
     page = re.sub(r"<link[^>]*cdn\.jsdelivr\.net[^>]*>", "", page)
     page = re.sub(r"<script[^>]*cdn\.jsdelivr\.net[^>]*>\s*</script>", "", page)
     page = page.replace("<head>", f'<head>\n<meta http-equiv="Content-Security-Policy" content="{CSP}">', 1)
-    page = page.replace("</body>", _legend(used, lang, labels.label(focus, lang) if focus else None) + "\n</body>", 1)
-    return Picture(page, G.number_of_nodes(), G.number_of_edges())
+    page = page.replace("</body>", _legend(scene.legend, scene.lang, scene.focus_label, scene.relations) + "\n</body>", 1)
+    return Picture(page, len(scene.nodes), len(scene.edges))

@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from .context import DataOpt, LangOpt, _emit_json, _questions, _store, _table, app, err, out
+from .context import AsOfOpt, DataOpt, LangOpt, StrictOpt, _when, _emit_json, _questions, _store, _table, app, err, out
 
 
 @app.command()
@@ -53,23 +53,44 @@ def analyse(
 
 @app.command()
 def draw(
-    output: Path = typer.Option(..., "-o", "--output", help="The HTML file to write (atomically)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The file to write (atomically)."),
+    fmt: str = typer.Option("", "--format", help="html, svg or png (default: from the file's extension, else html). "
+                                               "SVG and PNG fill an A4 landscape page, for reports."),
     focus: Optional[str] = typer.Option(None, "--focus", help="An organisation: draw its neighbourhood and highlight its chain."),
     depth: int = typer.Option(2, "--depth", help="Radius of the neighbourhood around --focus."),
     projection: str = typer.Option("representation", "--projection", "-p", help="representation, governance, affiliation or all."),
     size: str = typer.Option("reach", "--size", help="The measure that sizes the nodes (reach, members, betweenness, pagerank ...)."),
+    as_of: Optional[str] = AsOfOpt,
+    strict: bool = StrictOpt,
     lang: str = LangOpt,
     data: Optional[Path] = DataOpt,
 ):
-    """Draw who represents whom as a self-contained, offline HTML picture (pyvis)."""
+    """Draw who represents whom: a self-contained offline HTML picture (pyvis), or SVG/PNG for a report."""
     from ..draw import draw_html
     from ..errors import InputError
     from ..fileio import write_atomic
 
+    from ..draw import build_scene, scene_html
+
     if depth < 0:
         raise InputError("--depth must be 0 or more")
+    fmt = (fmt or output.suffix.lstrip(".") or "html").lower()
+    if fmt == "htm":
+        fmt = "html"
+    if fmt not in ("html", "svg", "png"):
+        raise InputError(f"--format: '{fmt}' is not html, svg or png")
+    if strict and not as_of:
+        raise InputError("--strict needs --as-of DATE")
+    on = _when(as_of)
     q = _questions(data, lang)
     iri = q.resolve(focus) if focus else None
-    picture = draw_html(q.store, focus=iri, depth=depth, projection=projection, lang=lang, size_metric=size, labels=q.labels)
-    write_atomic(output, picture.html.encode("utf-8"))
-    err.print(f"wrote {output}: {picture.nodes} nodes, {picture.edges} edges", highlight=False)
+    scene = build_scene(q.store, focus=iri, depth=depth, projection=projection, lang=lang, size_metric=size,
+                        labels=q.labels, as_of=on, strict=strict)
+    if fmt == "html":
+        body = scene_html(scene).html.encode("utf-8")
+    else:
+        from ..draw_static import render_png, render_svg
+
+        body = render_svg(scene) if fmt == "svg" else render_png(scene)
+    write_atomic(output, body)
+    err.print(f"wrote {output}: {len(scene.nodes)} nodes, {len(scene.edges)} edges", highlight=False)

@@ -48,6 +48,8 @@ TEXT = {
     "top": {"en": "Rows", "fr": "Lignes"},
     "download_csv": {"en": "Download CSV", "fr": "Télécharger en CSV"},
     "download_json": {"en": "Download JSON", "fr": "Télécharger en JSON"},
+    "download_png": {"en": "Picture (PNG, A4)", "fr": "Image (PNG, A4)"},
+    "download_svg": {"en": "Picture (SVG, A4)", "fr": "Image (SVG, A4)"},
     "community_sizes": {"en": "Community sizes", "fr": "Taille des communautés"},
     "degree_distribution": {"en": "Degree distribution", "fr": "Distribution des degrés"},
     "query": {"en": "Query", "fr": "Requête"},

@@ -54,6 +54,18 @@ def picture_html(focus: str | None, depth: int, projection: str, lang: str, node
 
 
 @st.cache_data(show_spinner=False)
+def picture_file(fmt: str, focus: str | None, depth: int, projection: str, lang: str, nodes: tuple[str, ...] | None,
+                 data_dir: str | None = None) -> bytes:
+    """The same picture as an A4 SVG or PNG, drawn server-side, for a report."""
+    from sse_graph.draw import build_scene
+    from sse_graph.draw_static import render_png, render_svg
+
+    scene = build_scene(_store(), focus=focus, depth=depth, projection=projection, lang=lang,
+                        labels=_q(lang).labels, nodes=set(nodes) if nodes is not None else None)
+    return render_svg(scene) if fmt == "svg" else render_png(scene)
+
+
+@st.cache_data(show_spinner=False)
 def attributes(lang: str, data_dir: str | None = None) -> pd.DataFrame:
     from sse_graph.analysis.projections import _attributes
 
@@ -206,6 +218,14 @@ def page_explore():
         return
     st.caption(tr("nodes_edges", L, n=n, e=e))
     st.iframe(sandboxed(html, 760), height=760)
+    d1, d2, _rest = st.columns([1, 1, 4])
+    args = (focus, depth, projection, L, nodes, _data_dir())
+    with d1:
+        st.download_button(tr("download_png", L), lambda: picture_file("png", *args), "sse-graph.png", "image/png",
+                           key="ex_png", on_click="ignore")
+    with d2:
+        st.download_button(tr("download_svg", L), lambda: picture_file("svg", *args), "sse-graph.svg", "image/svg+xml",
+                           key="ex_svg", on_click="ignore")
 
 
 YEARS = list(range(2010, 2025))

@@ -1,0 +1,170 @@
+"""The picture as a file for a report: SVG or PNG sized for an A4 page (landscape).
+
+Drawn server-side from the same :class:`~sse_graph.draw.Scene` as the HTML
+picture (same nodes, positions, colours, legend).  Labels are real text (SVG
+``<text>``, escaped by the XML writer: nothing from the data is markup), at
+least 12 px on a 150 dpi A4 page, and placed so that no two label boxes
+overlap: each label tries a few places around its node and keeps the first
+free one; a label with no free place is left out (its node stays, the full
+name is in the HTML picture's tooltip).  No new dependency: SVG is written by
+hand, PNG with Pillow, text measured with the DejaVu Sans font when present.
+"""
+from __future__ import annotations
+
+import io
+import math
+from xml.sax.saxutils import escape, quoteattr
+
+from .draw import Scene
+
+__all__ = ["render_svg", "render_png", "layout_labels", "WIDTH", "HEIGHT", "FONT_PX"]
+
+WIDTH, HEIGHT = 1754, 1240  # A4 landscape at 150 dpi
+FONT_PX = 16  # 16 px at 150 dpi = 7.7 pt on paper; ≥ 12 px on screen
+MARGIN = 40
+LEGEND_H = 70
+FONT_FILES = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans.ttf"]
+
+
+def _font(px: int):
+    from PIL import ImageFont
+
+    for f in FONT_FILES:
+        try:
+            return ImageFont.truetype(f, px)
+        except OSError:
+            continue
+    return ImageFont.load_default(px)
+
+
+def _fit(scene: Scene) -> dict[str, tuple[float, float]]:
+    """Node positions scaled to fill the drawing area (y grows downward)."""
+    xs = [n["x"] for n in scene.nodes]
+    ys = [n["y"] for n in scene.nodes]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    w, h = WIDTH - 2 * MARGIN - 200, HEIGHT - 2 * MARGIN - LEGEND_H - 40  # room for the labels on the right
+    sx = w / (x1 - x0) if x1 > x0 else 0
+    sy = h / (y1 - y0) if y1 > y0 else 0
+    cx, cy = (WIDTH - 200) / 2, (HEIGHT - LEGEND_H) / 2
+    return {n["iri"]: (MARGIN + 100 + (n["x"] - x0) * sx if sx else cx,
+                       MARGIN + 20 + (n["y"] - y0) * sy if sy else cy) for n in scene.nodes}
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def layout_labels(scene: Scene, pos, font) -> dict[str, tuple[float, float, float, float]]:
+    """A box (x0, y0, x1, y1) per labelled node, no two overlapping, none over a node."""
+    radius = 7
+    discs = [(x - radius, y - radius, x + radius, y + radius) for x, y in pos.values()]
+    placed: list[tuple] = []
+    out = {}
+    # the focus and the biggest nodes choose first
+    for n in sorted(scene.nodes, key=lambda n: (not n["focus"], -n["size"], n["label"])):
+        x, y = pos[n["iri"]]
+        w = font.getlength(n["label"])
+        h = FONT_PX + 2
+        for dx, dy in [(radius + 3, -h / 2), (-w / 2, radius + 2), (-w / 2, -radius - h - 2), (-w - radius - 3, -h / 2),
+                       (radius + 3, -h - 4), (radius + 3, 4), (-w / 2, radius + h + 4), (-w / 2, -radius - 2 * h - 4)]:
+            box = (x + dx, y + dy, x + dx + w, y + dy + h)
+            if box[0] < 2 or box[2] > WIDTH - 2 or box[1] < 2 or box[3] > HEIGHT - LEGEND_H:
+                continue
+            if any(_overlap(box, p) for p in placed) or any(_overlap(box, d) for d in discs):
+                continue
+            placed.append(box)
+            out[n["iri"]] = box
+            break
+    return out
+
+
+def _legend_items(scene: Scene):
+    from .draw import LEGEND_FR
+
+    items = [("node", c, LEGEND_FR.get(name, name) if scene.lang == "fr" else name) for name, c, _s in scene.legend]
+    items += [("edge", c, rel) for rel, c in scene.relations]
+    return items
+
+
+def render_svg(scene: Scene) -> bytes:
+    """An A4-landscape SVG: labels are ``<text>`` elements, the full name in each node's ``<title>``."""
+    font = _font(FONT_PX)
+    pos = _fit(scene)
+    boxes = layout_labels(scene, pos, font)
+    o = [f'<svg xmlns="http://www.w3.org/2000/svg" width="297mm" height="210mm" viewBox="0 0 {WIDTH} {HEIGHT}" '
+         f'font-family="DejaVu Sans, sans-serif" font-size="{FONT_PX}">',
+         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" '
+         'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>']
+    for e in scene.edges:
+        (x1, y1), (x2, y2) = pos[e["a"]], pos[e["b"]]
+        d = math.hypot(x2 - x1, y2 - y1) or 1
+        x2, y2 = x2 - (x2 - x1) * 8 / d, y2 - (y2 - y1) * 8 / d
+        o.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke={quoteattr(e["colour"])} '
+                 f'stroke-width="{4 if e["chain"] else 1.2}" marker-end="url(#arrow)">'
+                 f'<title>{escape(e["relation"])}</title></line>')
+    for n in scene.nodes:
+        x, y = pos[n["iri"]]
+        o.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{9 if n["focus"] else 7}" fill={quoteattr(n["colour"])} '
+                 f'stroke="#222" stroke-width="{3 if n["focus"] else 0.8}"><title>{escape(n["full"])}</title></circle>')
+    for n in scene.nodes:
+        if n["iri"] in boxes:
+            x0, y0, _x1, y1 = boxes[n["iri"]]
+            weight = ' font-weight="bold"' if n["focus"] else ""
+            o.append(f'<g><title>{escape(n["full"])}</title>'
+                     f'<text x="{x0:.1f}" y="{y1 - 4:.1f}"{weight}>{escape(n["label"])}</text></g>')
+    x, y = MARGIN, HEIGHT - LEGEND_H + 20
+    for kind, colour, text in _legend_items(scene):
+        w = font.getlength(text) + 34
+        if x + w > WIDTH - MARGIN:
+            x, y = MARGIN, y + FONT_PX + 10
+        if kind == "node":
+            o.append(f'<circle cx="{x + 7}" cy="{y - 5}" r="7" fill={quoteattr(colour)}/>')
+        else:
+            o.append(f'<line x1="{x}" y1="{y - 5}" x2="{x + 18}" y2="{y - 5}" stroke={quoteattr(colour)} stroke-width="3"/>')
+        o.append(f'<text x="{x + 24}" y="{y}">{escape(text)}</text>')
+        x += w + 12
+    o.append("</svg>")
+    return "\n".join(o).encode("utf-8")
+
+
+def render_png(scene: Scene) -> bytes:
+    """An A4-landscape PNG at 150 dpi, the same drawing as :func:`render_svg`."""
+    from PIL import Image, ImageDraw
+
+    font = _font(FONT_PX)
+    bold = font
+    pos = _fit(scene)
+    boxes = layout_labels(scene, pos, font)
+    img = Image.new("RGB", (WIDTH, HEIGHT), "white")
+    d = ImageDraw.Draw(img)
+    for e in scene.edges:
+        (x1, y1), (x2, y2) = pos[e["a"]], pos[e["b"]]
+        d.line([(x1, y1), (x2, y2)], fill=e["colour"], width=4 if e["chain"] else 1)
+        dist = math.hypot(x2 - x1, y2 - y1) or 1
+        ux, uy = (x2 - x1) / dist, (y2 - y1) / dist
+        tx, ty = x2 - ux * 8, y2 - uy * 8
+        d.polygon([(tx, ty), (tx - ux * 9 - uy * 4, ty - uy * 9 + ux * 4), (tx - ux * 9 + uy * 4, ty - uy * 9 - ux * 4)],
+                  fill="#555")
+    for n in scene.nodes:
+        x, y = pos[n["iri"]]
+        r = 9 if n["focus"] else 7
+        d.ellipse([x - r, y - r, x + r, y + r], fill=n["colour"], outline="#222", width=3 if n["focus"] else 1)
+    for n in scene.nodes:
+        if n["iri"] in boxes:
+            x0, y0, _x1, _y1 = boxes[n["iri"]]
+            d.text((x0, y0), n["label"], fill="#111", font=bold)
+    x, y = MARGIN, HEIGHT - LEGEND_H + 20
+    for kind, colour, text in _legend_items(scene):
+        w = font.getlength(text) + 34
+        if x + w > WIDTH - MARGIN:
+            x, y = MARGIN, y + FONT_PX + 10
+        if kind == "node":
+            d.ellipse([x, y - 12, x + 14, y + 2], fill=colour)
+        else:
+            d.line([(x, y - 5), (x + 18, y - 5)], fill=colour, width=3)
+        d.text((x + 24, y - FONT_PX + 2), text, fill="#111", font=font)
+        x += w + 12
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", dpi=(150, 150))
+    return buf.getvalue()
