@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from sse_graph.plaintext import shorten
+
 from conftest import free_port, offline, wait_until_up
 from xss import PAYLOADS, write_dataset
 
@@ -154,7 +156,10 @@ def test_drawn_payloads_stay_text_when_loaded_and_hovered(xss_data, page, tmp_pa
     assert_clean(page)
     assert not dialogs
     labels = page.evaluate("network.body.data.nodes.get().map(n => n.label)")
-    assert PAYLOADS[0] in labels  # shown as the very text, not interpreted
+    # shown as the very text (shortened to 40 characters on the canvas, whole on hover), not interpreted
+    assert shorten(PAYLOADS[0], 40) in labels
+    titles = page.evaluate("network.body.data.nodes.get().map(n => n.title)")
+    assert any(PAYLOADS[0] in str(t) for t in titles)
 
 
 @pytest.fixture(scope="module")

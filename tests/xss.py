@@ -69,7 +69,10 @@ def write_dataset(folder: Path, payloads: list[str] | None = None) -> list[str]:
         f"<{src}> a sse:SourceDocument ; dcterms:title {_lit(PAYLOADS[0])}@en ; dcterms:language \"en\" ; "
         f"sse:fileName {_lit(PAYLOADS[1])} .\n", encoding="utf-8")
     lines = ["@prefix sse: <https://w3id.org/sse-graph/ontology#> .", "@prefix org: <http://www.w3.org/ns/org#> .",
-             "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .", "@prefix dcterms: <http://purl.org/dc/terms/> ."]
+             "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .", "@prefix dcterms: <http://purl.org/dc/terms/> .",
+             "@prefix prov: <http://www.w3.org/ns/prov#> .", "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             # shape S12: every made-up fact rests on one curator's note
+             '<https://w3id.org/sse-graph/evidence/xss-note> a sse:CuratorNote ; rdfs:comment "made-up test data" .']
     iris = []
     hub = "https://w3id.org/sse-graph/id/" + IDS[0]
     for i, payload in enumerate(PAYLOADS):
@@ -77,13 +80,13 @@ def write_dataset(folder: Path, payloads: list[str] | None = None) -> list[str]:
         iris.append(iri)
         kind = "sse:Network" if i == 0 else ("sse:Federation" if i % 3 else "sse:Cooperative")
         lines.append(f"<{iri}> a {kind} ; skos:prefLabel {_lit(payload)}@en ; skos:altLabel {_lit(PAYLOADS[(i + 1) % len(PAYLOADS)])}@en ; "
-                     f"dcterms:source <{src}> .")
+                     f"dcterms:source <{src}> ; prov:wasDerivedFrom <https://w3id.org/sse-graph/evidence/xss-note> .")
         if i:
             lines.append(f"<{iri}-m> a org:Membership ; org:member <{iri}> ; org:organization <{hub if i % 3 else iris[i - 1]}> ; "
-                         f"org:role sse:role-member ; sse:sourceWording {_lit(payload)} ; dcterms:source <{src}> .")
+                         f"org:role sse:role-member ; sse:sourceWording {_lit(payload)} ; dcterms:source <{src}> ; prov:wasDerivedFrom <https://w3id.org/sse-graph/evidence/xss-note> .")
     # a body with a seat, so that the seat pages show payloads too
     body = "https://w3id.org/sse-graph/id/xss-body"
-    lines.append(f"<{body}> a sse:ConsultativeBody ; skos:prefLabel {_lit(PAYLOADS[5])}@fr ; dcterms:source <{src}> .")
-    lines.append(f"<{body}-s> a sse:Seat ; sse:holder <{iris[2]}> ; sse:body <{body}> ; org:role sse:role-seat-member ; dcterms:source <{src}> .")
+    lines.append(f"<{body}> a sse:ConsultativeBody ; skos:prefLabel {_lit(PAYLOADS[5])}@fr ; dcterms:source <{src}> ; prov:wasDerivedFrom <https://w3id.org/sse-graph/evidence/xss-note> .")
+    lines.append(f"<{body}-s> a sse:Seat ; sse:holder <{iris[2]}> ; sse:body <{body}> ; org:role sse:role-seat-member ; dcterms:source <{src}> ; prov:wasDerivedFrom <https://w3id.org/sse-graph/evidence/xss-note> .")
     (graph / "000_xss.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return iris
