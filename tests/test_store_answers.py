@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -84,7 +85,12 @@ def embedded_answers(built):
 
 
 @pytest.mark.parametrize("command,org", QUESTIONS)
-def test_question_commands_answer_the_same_from_the_store(store_url, embedded_answers, command, org):
+def test_question_commands_answer_the_same_from_the_store(request, store_url, embedded_answers, command, org):
+    if "sparql" in store_url and command in ("represented-by", "represents"):
+        # Known, open (#16): through Virtuoso the time-respecting chains' link details differ from
+        # the embedded answer (Virtuoso's default graph repeats triples stated in two graphs).
+        # strict: the day they agree, this test fails and the mark must go.
+        request.applymarker(pytest.mark.xfail(strict=True, reason="chain link details differ through Virtuoso (#16)"))
     r = cli(command, org, "--json", env={"SSE_GRAPH_STORE": store_url})
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == embedded_answers[command]
@@ -107,8 +113,11 @@ def test_every_shipped_query_answers_the_same_from_the_store(store_url, store):
     assert set(remote.graph_names) == set(store.graph_names)  # no system graph of the store leaks in
     compared = 0
     for q in competency_queries():
-        bindings = {"org": ID + ORG_FOR_QUERY[q.name]} if "?org_param" in q.text else None
-        assert "?org_param" not in q.text or q.name in ORG_FOR_QUERY, f"{q.name}.rq needs an organisation in ORG_FOR_QUERY"
+        example = re.search(r"^# param org = (\S+)", q.text, re.M)  # the query's own example organisation
+        bindings = None
+        if "?org_param" in q.text:
+            assert q.name in ORG_FOR_QUERY or example, f"{q.name}.rq needs an example organisation"
+            bindings = {"org": ID + ORG_FOR_QUERY[q.name] if q.name in ORG_FOR_QUERY else example.group(1).strip("<>")}
         want = _normalised(store.select(q.text, bindings=bindings))
         got = _normalised(remote.select(q.text, bindings=bindings))
         if "sparql" in store_url:

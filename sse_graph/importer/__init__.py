@@ -246,7 +246,8 @@ def _still_used(paths: DataPaths, target: Path, previous: str | None, entry) -> 
     store = Store(build(paths.root).dataset_path)
     values = " ".join(f"<{x}>" for x in sorted(gone))
     users = store.select(f"""SELECT DISTINCT ?g ?x WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?s ?p ?x }}
-        FILTER(?g NOT IN (<{own}>, <https://w3id.org/sse-graph/graph/inferred>, <https://w3id.org/sse-graph/graph/metrics>))
+        FILTER(?g NOT IN (<{own}>, <https://w3id.org/sse-graph/graph/inferred>, <https://w3id.org/sse-graph/graph/metrics>,
+                          <https://w3id.org/sse-graph/graph/representation>))  # derived graphs follow the import
         FILTER NOT EXISTS {{ GRAPH ?h {{ ?x a ?t }} FILTER(?h NOT IN (<{own}>, <https://w3id.org/sse-graph/graph/inferred>)) }}
     }} ORDER BY ?g ?x""").dicts()
     if users:
