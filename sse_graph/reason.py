@@ -1,7 +1,7 @@
 """OWL 2 RL reasoning with owlrl, on a copy, keeping inferences apart.
 
 owlrl never raises on an inconsistency: it writes ``ErrorMessage`` triples and
-goes on (see shared/RELIABILITY.md).  :func:`reason` looks for them, and for
+goes on (measured: an inconsistent graph is closed without an exception).  :func:`reason` looks for them, and for
 members of ``owl:Nothing``, and raises :class:`InconsistencyError`.
 """
 from __future__ import annotations
