@@ -56,8 +56,10 @@ def test_members_of_see_as_of_a_date(questions, on, expected):
     assert ids(questions.members(ID + "see", as_of=on)) == expected
 
 
-def test_concertes_members_are_unknown_before_the_report_date(questions):
-    assert questions.members(ID + "concertes", as_of=date(2017, 6, 1)) == []
+def test_concertes_members_are_not_yet_attested_before_the_report_date(questions):
+    before = questions.members(ID + "concertes", as_of=date(2017, 6, 1))
+    assert len(before) == 17 and {r["status"] for r in before} == {"not yet attested"}
+    assert questions.members(ID + "concertes", as_of=date(2017, 6, 1), strict=True) == []
 
 
 @pytest.mark.parametrize("role", ["board", "BOARD", "conseil d'administration"])

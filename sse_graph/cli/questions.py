@@ -73,7 +73,7 @@ def _print_evidence(card: dict) -> None:
 @app.command()
 def members(
     org: str = typer.Argument(..., help="IRI, prefixed name, label or acronym."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Keep memberships valid or attested on this date (YYYY[-MM[-DD]])."),
+    as_of: Optional[str] = AsOfOpt,
     role: Optional[str] = typer.Option(None, "--role", help="Keep roles whose label contains TEXT (any language), e.g. board."),
     strict: bool = StrictOpt,
     as_json: bool = JsonOpt,
@@ -84,14 +84,7 @@ def members(
     when = _when(as_of)
     q = _questions(data, lang)
     iri = q.resolve(org)
-    rows = q.members(iri, as_of=when, role=role)
-    if when is not None:
-        from ..timeline import Timing, status_on
-
-        for e in rows:
-            e["status"] = status_on(Timing.of(start=e["start"], end=e["end"], attested=e["attested"]), when)
-        if strict:
-            rows = [e for e in rows if e["status"] in ("holds", "attested")]
+    rows = q.members(iri, as_of=when, role=role, strict=strict)
     if as_json:
         _emit_json(rows)
         return

@@ -91,13 +91,24 @@ def changes(
         return
     title = f"Changes {d1} → {d2}" + (f" in {answer['org']['label']}" if answer["org"] else "")
     out.print(f"[bold]{escape(title)}[/bold]")
-    for key, word in (("joined", "joined"), ("left", "left"), ("role_changed", "role changed")):
+    fr = lang == "fr"
+    words = {"joined": "a rejoint" if fr else "joined", "left": "a quitté" if fr else "left",
+             "role_changed": "rôle changé" if fr else "role changed",
+             "first_attested": "attesté seulement à la 2e date" if fr else "attested on the second date only",
+             "no_longer_attested": "attesté seulement à la 1re date" if fr else "attested on the first date only"}
+    for key, word in words.items():
         for e in answer[key]:
             extra = f" (was: {', '.join(e['roles_before'])})" if key == "role_changed" else ""
+            extra += f" ({e['status_before']} on {d1})" if e.get("status_before") else ""
+            extra += f" ({e['status_after']} on {d2})" if e.get("status_after") else ""
             out.print(f"  {word}: {escape(e['label'])} — {escape(', '.join(e['roles']))}{escape(extra)} [{', '.join(e['sources'])}]",
                       highlight=False)
+    if answer["first_attested"] or answer["no_longer_attested"]:
+        out.print("  (attested on one date only: the sources give no start or end, so no join or leave is claimed)"
+                  if not fr else "  (attesté à une seule date : les sources ne donnent ni début ni fin, aucune arrivée ni départ n'est affirmé)")
     for m in answer["counts_moved"]:
-        vals = "; ".join(f"{v['value']} ({v['as_of']}, {', '.join(v['sources'])})" for v in m["values"])
+        vals = "; ".join(f"{(v['qualifier'] + ' ') if v.get('qualifier') else ''}{v['value']} ({'as of' if v['dated_by'] == 'as of' else 'source of about'} {v['date'][:10] if v['dated_by'] == 'as of' else v['date'][:4]}, {', '.join(v['sources'])})"
+                         for v in m["values"])
         out.print(f"  count moved: {escape(m['measure'])}: {escape(vals)}", highlight=False)
-    if not any(answer[k] for k in ("joined", "left", "role_changed", "counts_moved")):
+    if not any(answer[k] for k in ("joined", "left", "role_changed", "counts_moved", "first_attested", "no_longer_attested")):
         out.print("no change known between these dates (unknown is not none: the sources may not say)")

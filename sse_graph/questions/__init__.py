@@ -74,10 +74,23 @@ class Questions:
         return answers
 
     # ------------------------------------------------------------------ members
-    def members(self, org: str, *, as_of: date | None = None, role: str | None = None) -> list[dict]:
-        """The members of ``org``: one entry per member with its roles, dates and sources."""
-        rows = lookup.member_rows(self.store, self.labels, org, as_of=as_of, role=role)
-        return self.format.members(rows, self.fact_evidence([r["membership"] for r in rows if r.get("membership")]))
+    def members(self, org: str, *, as_of: date | None = None, role: str | None = None,
+                strict: bool = False) -> list[dict]:
+        """The members of ``org``: one entry per member with its roles, dates and sources; with
+        ``as_of``, those that count on the date, each with its ``status`` (holds, attested,
+        last attested YEAR, not yet attested, undated; ``strict``: holds or attested only)."""
+        rows = lookup.member_rows(self.store, self.labels, org, as_of=as_of, role=role, strict=strict)
+        entries = self.format.members(rows, self.fact_evidence([r["membership"] for r in rows if r.get("membership")]))
+        if as_of is not None:
+            from ..timeline import Timing, status_on
+
+            timing: dict[str, Timing] = {}
+            for r in rows:
+                timing.setdefault(r["member"], Timing()).add(start=r.get("start"), end=r.get("end"),
+                                                             attested=r.get("attested"), during=r.get("during"))
+            for e in entries:
+                e["status"] = status_on(timing[e["iri"]], as_of)
+        return entries
 
     def declared_counts(self, iri: str, measure_suffix: str = "members") -> list[dict]:
         """What the sources say the number of members (or another measure) is."""

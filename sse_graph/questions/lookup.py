@@ -9,9 +9,9 @@ import re
 from collections import defaultdict, deque
 from datetime import date
 
-from ..dates import holds_on
 from ..names import LabelIndex, normalise
 from ..queries import load_query
+from ..timeline import Timing, counts, status_on
 
 __all__ = ["select", "member_rows", "representation_edges", "shortest_chains", "relation_adjacency",
            "shortest_path", "search_scores", "fact_evidence_rows", "link_evidence_rows", "attribute_evidence_rows"]
@@ -30,12 +30,21 @@ def _role_matches(labels: LabelIndex, role_iri: str | None, needle: str) -> bool
     return any(needle in normalise(lbl) for lbl in set(labels.pref.get(role_iri, {}).values()))
 
 
-def member_rows(store, labels: LabelIndex, org: str, *, as_of: date | None = None, role: str | None = None) -> list[dict]:
-    """The membership rows of ``org`` that hold on ``as_of`` and whose role label contains ``role``."""
+def record_status(row: dict, on: date) -> str:
+    """The status on ``on`` of one dated record (a query row with start/end/attested/during)."""
+    return status_on(Timing.of(start=row.get("start"), end=row.get("end"), attested=row.get("attested"),
+                               during=row.get("during")), on)
+
+
+def member_rows(store, labels: LabelIndex, org: str, *, as_of: date | None = None, role: str | None = None,
+                strict: bool = False) -> list[dict]:
+    """The membership rows of ``org`` that count on ``as_of`` (all but those known to have
+    ended or not yet started; with ``strict`` only those that hold or are attested then)
+    and whose role label contains ``role``."""
     needle = normalise(role) if role else None
     rows = []
     for row in select(store, "members", org).dicts():
-        if as_of and not holds_on(as_of, start=row["start"], end=row["end"], attested=row["attested"], during=row["during"]):
+        if as_of and not counts(record_status(row, as_of), strict=strict):
             continue
         if needle is not None and not _role_matches(labels, row["role"], needle):
             continue

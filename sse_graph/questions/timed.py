@@ -6,7 +6,7 @@ from datetime import date
 
 from ..chains import Chain, Link, Links, chains_between, pick, reachable_chains
 from ..names import normalise
-from ..timeline import Timing, counts, status_on
+from ..timeline import EXCLUDED, Timing, counts, status_on
 
 __all__ = ["chain_answers", "why", "changes", "RELATION_WORDS"]
 
@@ -82,50 +82,87 @@ def why(fmt, up: Links, org: str, representative: str, *, on: date | None, stric
             "not_counted": never}
 
 
-def _member_state(rows: list[dict], on: date) -> dict[str, dict]:
-    """Who is a member on ``on`` (the status counts), with roles and sources."""
-    state: dict[str, dict] = {}
+def _member_timings(rows: list[dict]) -> dict[str, list[tuple[Timing, dict]]]:
+    """Each member's records: the timing of each, with its row."""
+    out: dict[str, list[tuple[Timing, dict]]] = {}
     for r in rows:
         t = Timing.of(start=r.get("start"), end=r.get("end"), attested=r.get("attested"),
                       during=r.get("during"), source_date=r.get("sourcedate"))
-        if not counts(status_on(t, on), strict=True):
-            continue
-        e = state.setdefault(r["member"], {"roles": set(), "sources": set()})
-        if r.get("role"):
-            e["roles"].add(r["role"])
-        if r.get("file"):
-            e["sources"].add(r["file"])
-    return state
+        out.setdefault(r["member"], []).append((t, r))
+    return out
+
+
+def _state_on(records: list[tuple[Timing, dict]], on: date) -> tuple[str, dict]:
+    """A member's state on ``on`` — ``in`` (a record holds or is attested then), ``out`` (every
+    record is known not to hold: ended or not yet started) or ``unknown`` (only earlier or later
+    evidence, or undated) — with the roles and sources of the records that count."""
+    statuses = [status_on(t, on) for t, _r in records]
+    held = [r for (t, r), st in zip(records, statuses) if counts(st, strict=True)]
+    e = {"roles": {r["role"] for r in held if r.get("role")}, "sources": {r["file"] for r in held if r.get("file")},
+         "statuses": sorted(set(statuses))}
+    if held:
+        return "in", e
+    e["sources"] = {r["file"] for _t, r in records if r.get("file")}
+    return ("out" if all(st in EXCLUDED for st in statuses) else "unknown"), e
 
 
 def changes(fmt, member_rows: list[dict], count_rows: list[dict], d1: date, d2: date) -> dict:
-    """Between ``d1`` and ``d2``: who joined, who left, whose role changed (memberships
-    that hold or are attested on each date), and the declared counts that moved."""
-    a, b = _member_state(member_rows, d1), _member_state(member_rows, d2)
+    """Between ``d1`` and ``d2``: who joined, who left, whose role changed, and the declared
+    counts that moved.  A join or a leave needs a dated start or end: a member attested on
+    one date only is listed apart (``first_attested`` / ``no_longer_attested``) — the
+    sources do not say that it joined or left."""
+    entries: dict[str, list[dict]] = {k: [] for k in ("joined", "left", "role_changed", "first_attested",
+                                                       "no_longer_attested")}
 
     def entry(iri, e, extra=None):
         return {**fmt.entity(iri), "roles": sorted(fmt.label(r) for r in e["roles"]),
                 "sources": sorted(e["sources"]), **(extra or {})}
 
-    joined = [entry(m, b[m]) for m in b if m not in a]
-    left = [entry(m, a[m]) for m in a if m not in b]
-    role_changed = [entry(m, b[m], {"roles_before": sorted(fmt.label(r) for r in a[m]["roles"]),
-                                    "sources": sorted(a[m]["sources"] | b[m]["sources"])})
-                    for m in a if m in b and a[m]["roles"] != b[m]["roles"]]
-    moved = []
-    by_measure: dict[str, list[dict]] = {}
-    for c in count_rows:
-        p = Timing.of(attested=c.get("asof")).span()
-        if p is not None and (p.end.year <= d2.year and p.start.year >= d1.year):
-            by_measure.setdefault(c["measure"], []).append(c)
-    for measure, cs in by_measure.items():
-        values = sorted(cs, key=lambda c: str(c["asof"]))
-        if len({c["value"] for c in values}) > 1:
-            moved.append({"measure": fmt.label(measure), "values": [
-                {"value": c["value"], "as_of": c["asof"], "sources": [c["file"]] if c.get("file") else []} for c in values]})
+    for member, records in _member_timings(member_rows).items():
+        (s1, a), (s2, b) = _state_on(records, d1), _state_on(records, d2)
+        if s1 == "out" and s2 == "in":
+            entries["joined"].append(entry(member, b))
+        elif s1 == "in" and s2 == "out":
+            entries["left"].append(entry(member, a))
+        elif s1 == "in" and s2 == "in" and a["roles"] != b["roles"]:
+            entries["role_changed"].append(entry(member, b, {"roles_before": sorted(fmt.label(r) for r in a["roles"]),
+                                                             "sources": sorted(a["sources"] | b["sources"])}))
+        elif s1 == "unknown" and s2 == "in":
+            entries["first_attested"].append(entry(member, b, {"status_before": ", ".join(a["statuses"])}))
+        elif s1 == "in" and s2 == "unknown":
+            entries["no_longer_attested"].append(entry(member, a, {"status_after": ", ".join(b["statuses"])}))
     key = lambda e: normalise(e["label"])  # noqa: E731
-    return {"from": d1.isoformat(), "to": d2.isoformat(), "joined": sorted(joined, key=key),
-            "left": sorted(left, key=key), "role_changed": sorted(role_changed, key=key), "counts_moved": moved}
+    return {"from": d1.isoformat(), "to": d2.isoformat(), **{k: sorted(v, key=key) for k, v in entries.items()},
+            "counts_moved": _counts_moved(fmt, count_rows, d1, d2)}
+
+
+def _count_when(c: dict) -> tuple[str, str] | None:
+    """When a declared count is dated: its own date, else (marked) its source's date."""
+    if c.get("asof"):
+        return str(c["asof"]), "as of"
+    if c.get("sourcedate"):
+        return str(c["sourcedate"]), "source dated"
+    return None
+
+
+def _counts_moved(fmt, count_rows: list[dict], d1: date, d2: date) -> list[dict]:
+    """Per measure, the declared values dated within [d1, d2] (by their own date or, marked,
+    their source's), when they differ."""
+    by_measure: dict[str, list[tuple[str, str, dict]]] = {}
+    for c in count_rows:
+        when = _count_when(c)
+        span = Timing.of(attested=when[0]).span() if when else None
+        if span is not None and span.end.year <= d2.year and span.start.year >= d1.year:
+            by_measure.setdefault(c["measure"], []).append((when[0], when[1], c))
+    moved = []
+    for measure, cs in by_measure.items():
+        cs.sort(key=lambda x: x[0])
+        if len({c["value"] for _w, _k, c in cs}) > 1:
+            moved.append({"measure": fmt.label(measure), "values": [
+                {"value": c["value"], "as_of": c["asof"], "dated_by": kind, "date": w,
+                 "qualifier": fmt.label(c["qualifier"]) if c.get("qualifier") else None,
+                 "sources": [c["file"]] if c.get("file") else []} for w, kind, c in cs]})
+    return moved
 
 
 def _short(files) -> str:

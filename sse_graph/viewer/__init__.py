@@ -84,6 +84,10 @@ TEXT = {
     "joined": {"en": "Joined", "fr": "Entrés"},
     "left": {"en": "Left", "fr": "Sortis"},
     "role_changed": {"en": "Role changed", "fr": "Rôle changé"},
+    "first_attested": {"en": "Attested on the second date only (no start given: not claimed as joined)",
+                       "fr": "Attestés à la seconde date seulement (sans date d'entrée : pas présentés comme entrés)"},
+    "no_longer_attested": {"en": "Attested on the first date only (no end given: not claimed as left)",
+                           "fr": "Attestés à la première date seulement (sans date de sortie : pas présentés comme sortis)"},
     "counts_moved": {"en": "Counts that moved", "fr": "Effectifs qui ont changé"},
     "ties_representation": {
         "en": "Ties counted: memberships in a body that represents its members. Hosting an event, taking part in a project "

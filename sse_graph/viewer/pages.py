@@ -474,16 +474,17 @@ def change_view(iri: str) -> None:
     with c2:
         y2 = st.selectbox(tr("to_year", L), YEARS, index=YEARS.index(2018), key="ch_to")
     out = _q(L).changes(iri, date(y1, 12, 31), date(y2, 12, 31))
-    for k in ("joined", "left", "role_changed"):
+    for k in ("joined", "left", "role_changed", "first_attested", "no_longer_attested"):
         _section(k)
-        text_table(out.get(k) or [], ["label", "roles", "sources"] if k != "role_changed" else
-                   ["label", *[c for c in (out.get(k) or [{}])[0].keys() if c not in ("label", "iri", "alt_labels")]])
+        cols = {"role_changed": ["label", "roles_before", "roles", "sources"],
+                "first_attested": ["label", "roles", "status_before", "sources"],
+                "no_longer_attested": ["label", "roles", "status_after", "sources"]}.get(k, ["label", "roles", "sources"])
+        text_table(out.get(k) or [], cols)
     _section("counts_moved")
     moved = out.get("counts_moved") or []
-    if not moved:
-        st.text(tr("none", L))
-    for m in moved:
-        st.text(isolate(json.dumps(m, ensure_ascii=False, default=str), 600))
+    text_table([{"measure": m["measure"], "value": " ".join(str(x) for x in (v.get("qualifier"), v["value"]) if x),
+                 "date": v["date"], "dated_by": v["dated_by"], "sources": v["sources"]}
+                for m in moved for v in m["values"]], ["measure", "value", "date", "dated_by", "sources"])
 
 
 def page_represent():
