@@ -449,7 +449,7 @@ def page_organisation():
     _section("members")
     if card["declared_vs_observed"]:
         st.text(tr("declared_observed", L) + ": " + " | ".join(isolate(x) for x in card["declared_vs_observed"]))
-    text_table(q.members(iri, as_of=on), ["label", "roles", "start", "end", "attested", "sources"])
+    text_table(q.members(iri, as_of=on), ["label", "roles", "start", "end", "attested", *(["status"] if on else []), "sources"])
     _section("relations")
     for i, r in enumerate(card["relations"]):
         _fact_line(" · ".join(isolate(str(r.get(k))) for k in ("direction", "relation", "role", "label") if r.get(k)),
