@@ -50,3 +50,12 @@ def test_the_fixture_join_and_leave_still_need_their_dates(folder):
     assert [e["label"] for e in j["joined"]] == ["Theta"] and "Alpha" in [e["label"] for e in j["left"]]
     # every one listed as joined/left has a dated start/end on the fixture's memberships
     assert not ({e["label"] for e in j["first_attested"] + j["no_longer_attested"]} & {"Theta", "Alpha"})
+
+
+def test_changes_across_the_whole_graph_name_the_organisation_of_each_change(questions):
+    out = questions.changes(None, date(2012, 12, 31), date(2023, 12, 31))
+    joined = [(e["of"]["label"], e["label"]) for e in out["joined"]]
+    assert ("Social Economy Europe", "ConcertES") in joined  # "depuis 2017": a dated start
+    # a member of two organisations is judged in each separately
+    pairs = [(e["of"]["iri"], e["iri"]) for k in ("joined", "left", "first_attested", "no_longer_attested") for e in out[k]]
+    assert len(pairs) == len(set(pairs))

@@ -101,7 +101,8 @@ def changes(
             extra = f" (was: {', '.join(e['roles_before'])})" if key == "role_changed" else ""
             extra += f" ({e['status_before']} on {d1})" if e.get("status_before") else ""
             extra += f" ({e['status_after']} on {d2})" if e.get("status_after") else ""
-            out.print(f"  {word}: {escape(e['label'])} — {escape(', '.join(e['roles']))}{escape(extra)} [{', '.join(e['sources'])}]",
+            where = "" if answer["org"] else f"{e['of']['label']}: "
+            out.print(f"  {escape(where)}{word}: {escape(e['label'])} — {escape(', '.join(e['roles']))}{escape(extra)} [{', '.join(e['sources'])}]",
                       highlight=False)
     if answer["first_attested"] or answer["no_longer_attested"]:
         out.print("  (attested on one date only: the sources give no start or end, so no join or leave is claimed)"

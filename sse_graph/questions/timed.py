@@ -82,13 +82,13 @@ def why(fmt, up: Links, org: str, representative: str, *, on: date | None, stric
             "not_counted": never}
 
 
-def _member_timings(rows: list[dict]) -> dict[str, list[tuple[Timing, dict]]]:
-    """Each member's records: the timing of each, with its row."""
-    out: dict[str, list[tuple[Timing, dict]]] = {}
+def _member_timings(rows: list[dict]) -> dict[tuple[str, str], list[tuple[Timing, dict]]]:
+    """Each (organisation, member) pair's records: the timing of each, with its row."""
+    out: dict[tuple[str, str], list[tuple[Timing, dict]]] = {}
     for r in rows:
         t = Timing.of(start=r.get("start"), end=r.get("end"), attested=r.get("attested"),
                       during=r.get("during"), source_date=r.get("sourcedate"))
-        out.setdefault(r["member"], []).append((t, r))
+        out.setdefault((r["org"], r["member"]), []).append((t, r))
     return out
 
 
@@ -115,10 +115,10 @@ def changes(fmt, member_rows: list[dict], count_rows: list[dict], d1: date, d2: 
                                                        "no_longer_attested")}
 
     def entry(iri, e, extra=None):
-        return {**fmt.entity(iri), "roles": sorted(fmt.label(r) for r in e["roles"]),
+        return {**fmt.entity(iri), "of": fmt.entity(org), "roles": sorted(fmt.label(r) for r in e["roles"]),
                 "sources": sorted(e["sources"]), **(extra or {})}
 
-    for member, records in _member_timings(member_rows).items():
+    for (org, member), records in _member_timings(member_rows).items():
         (s1, a), (s2, b) = _state_on(records, d1), _state_on(records, d2)
         if s1 == "out" and s2 == "in":
             entries["joined"].append(entry(member, b))
@@ -131,7 +131,7 @@ def changes(fmt, member_rows: list[dict], count_rows: list[dict], d1: date, d2: 
             entries["first_attested"].append(entry(member, b, {"status_before": ", ".join(a["statuses"])}))
         elif s1 == "in" and s2 == "unknown":
             entries["no_longer_attested"].append(entry(member, a, {"status_after": ", ".join(b["statuses"])}))
-    key = lambda e: normalise(e["label"])  # noqa: E731
+    key = lambda e: (normalise(e["of"]["label"]), normalise(e["label"]))  # noqa: E731
     return {"from": d1.isoformat(), "to": d2.isoformat(), **{k: sorted(v, key=key) for k, v in entries.items()},
             "counts_moved": _counts_moved(fmt, count_rows, d1, d2)}
 
