@@ -164,16 +164,38 @@ def representation_ancestry(store, iris: Iterable[str]):
     return R
 
 
+def _links_around(store, focus: str, *, up: bool, max_len: int):
+    """The representation links reachable from ``focus`` through memberships (up: towards
+    its representatives), read one step at a time from the build's materialised
+    representation graph, as ``(up, down)``; ``None`` when the build did not write it."""
+    from .chains import has_representation_graph, links_from_rows
+
+    if not has_representation_graph(store):
+        return None
+    name, var, ahead = ("ego_links_from", "from", "to") if up else ("ego_links_to", "to", "from")
+    rows: list[dict] = []
+    frontier, seen = {focus}, {focus}
+    for _ in range(max_len):  # no chain is longer (chains.reachable_chains)
+        found = select_around(store, name, var, frontier)
+        rows += found
+        frontier = {r[ahead] for r in found if r["kind"] == "membership"} - seen
+        seen |= frontier
+        if not frontier:
+            break
+    return links_from_rows(rows)
+
+
 def chain_pairs(store, focus: str, *, as_of=None, strict: bool = False, links=None) -> set[tuple[str, str]]:
     """The (member, representative) steps of the chains that represent ``focus`` and
     that ``focus`` represents, as ``Questions.represented_by`` / ``represents`` pick them
-    (without their labels and evidence); ``links``: the graph's links when the build
-    did not materialise them (a callable returning ``(up, down)``)."""
-    from .chains import load_links_around, pick, reachable_chains
+    (without their labels and evidence); ``links``: a callable returning the graph's
+    ``(up, down)`` links, for a build that did not materialise them."""
+    from .chains import pick, reachable_chains
 
+    max_len = reachable_chains.__kwdefaults__["max_len"]
     pairs: set[tuple[str, str]] = set()
     for up in (True, False):
-        around = load_links_around(store, focus, up=up)
+        around = _links_around(store, focus, up=up, max_len=max_len)
         if around is None:
             around = links() if links is not None else None
         if around is None:
@@ -184,9 +206,9 @@ def chain_pairs(store, focus: str, *, as_of=None, strict: bool = False, links=No
             best, _other = pick(chains, as_of, strict)
             if best is None:
                 continue
-            path = best.nodes if up else list(reversed(best.nodes))
             if up:
-                pairs.update(zip(path, path[1:]))
-            else:
+                pairs.update(zip(best.nodes, best.nodes[1:]))
+            else:  # as represents(): the chain from the focus down, each step read upwards
+                path = list(reversed(best.nodes))
                 pairs.update((b, a) for a, b in zip(path, path[1:]))
     return pairs
