@@ -250,7 +250,7 @@ def build_scene(store, *, focus: str | None = None, depth: int = 2, projection: 
         from . import ego
 
         G = ego.ego_graph(store, focus, depth, wanted=wanted, representation=projection == "representation", nodes=nodes)
-        chain_edges = ego.chain_pairs(store, focus, as_of=as_of, strict=strict, links=q.links)
+        chain_edges = ego.chain_pairs(store, focus, as_of=as_of, strict=strict, links=q.links, shown=set(G.nodes))
     else:
         G, chain_edges = _whole_then_cut(q, focus, depth, projection, wanted, nodes, as_of, strict)
     if focus is not None:

@@ -164,10 +164,11 @@ def representation_ancestry(store, iris: Iterable[str]):
     return R
 
 
-def _links_around(store, focus: str, *, up: bool, max_len: int):
+def _links_around(store, focus: str, *, up: bool, max_len: int, within: set[str] | None = None):
     """The representation links reachable from ``focus`` through memberships (up: towards
     its representatives), read one step at a time from the build's materialised
-    representation graph, as ``(up, down)``; ``None`` when the build did not write it."""
+    representation graph, as ``(up, down)``; ``None`` when the build did not write it.
+    ``within``: only links between those nodes."""
     from .chains import has_representation_graph, links_from_rows
 
     if not has_representation_graph(store):
@@ -177,6 +178,8 @@ def _links_around(store, focus: str, *, up: bool, max_len: int):
     frontier, seen = {focus}, {focus}
     for _ in range(max_len):  # no chain is longer (chains.reachable_chains)
         found = select_around(store, name, var, frontier)
+        if within is not None:
+            found = [r for r in found if r[ahead] in within]
         rows += found
         frontier = {r[ahead] for r in found if r["kind"] == "membership"} - seen
         seen |= frontier
@@ -185,17 +188,25 @@ def _links_around(store, focus: str, *, up: bool, max_len: int):
     return links_from_rows(rows)
 
 
-def chain_pairs(store, focus: str, *, as_of=None, strict: bool = False, links=None) -> set[tuple[str, str]]:
+def chain_pairs(store, focus: str, *, as_of=None, strict: bool = False, links=None,
+                shown: set[str] | None = None) -> set[tuple[str, str]]:
     """The (member, representative) steps of the chains that represent ``focus`` and
     that ``focus`` represents, as ``Questions.represented_by`` / ``represents`` pick them
     (without their labels and evidence); ``links``: a callable returning the graph's
-    ``(up, down)`` links, for a build that did not materialise them."""
+    ``(up, down)`` links, for a build that did not materialise them.
+
+    ``shown``: the nodes of the picture.  The chains down from ``focus`` are then
+    those that stay among them: a national chamber represents tens of thousands of
+    organisations at 1M triples, and reading every chain to mark the few steps a
+    picture shows cost most of its time.  (Up, towards its representatives, every
+    chain is read: there are few.)  The two differ only where the best chain to a
+    shown organisation leaves the picture and comes back into it."""
     from .chains import pick, reachable_chains
 
     max_len = reachable_chains.__kwdefaults__["max_len"]
     pairs: set[tuple[str, str]] = set()
     for up in (True, False):
-        around = _links_around(store, focus, up=up, max_len=max_len)
+        around = _links_around(store, focus, up=up, max_len=max_len, within=None if up else shown)
         if around is None:
             around = links() if links is not None else None
         if around is None:
