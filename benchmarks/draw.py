@@ -127,36 +127,45 @@ print(len(scene.nodes), "nodes", len(scene.edges), "edges")
 """
 
 
-def _timed(cmd: list[str], cap: float) -> tuple[float | None, str]:
-    """Wall seconds of a fresh process (None: over ``cap`` or failed) and its last stderr/stdout line."""
+def _timed(cmd: list[str], cap: float) -> tuple[float | None, float | None, str]:
+    """Wall and CPU (user + system) seconds of a fresh process (None: over ``cap`` or
+    failed) and its last stderr/stdout line.  On a shared machine the CPU time is the
+    better estimate of what the same run takes alone."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=cap, cwd=ROOT,
                            env={**os.environ, "PYTHONPATH": str(ROOT)})
     except subprocess.TimeoutExpired:
-        return None, f"over {cap:.0f} s"
+        return None, None, f"over {cap:.0f} s"
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     said = (r.stderr.strip() or r.stdout.strip()).splitlines()
-    return (wall if r.returncode == 0 else None), (said[-1] if said else f"exit {r.returncode}")
+    ok = r.returncode == 0
+    return (wall if ok else None), (cpu if ok else None), (said[-1] if said else f"exit {r.returncode}")
 
 
 def ego_rows(data: Path, foci: list[tuple[str, int]], cap: float, baseline: bool = True) -> int:
     """``draw --focus`` end to end on ``data``, each focus beside the whole-graph path."""
     with tempfile.TemporaryDirectory() as d:
-        start, _ = _timed([sys.executable, "-c", "pass"], cap)
-        rows = [("(baseline) python -c pass", "", start, "")]
+        rows = [("(baseline) python -c pass", "", *_timed([sys.executable, "-c", "pass"], cap))]
         for name, depth in foci:
             focus = "https://w3id.org/sse-graph/id/" + name if "/" in name and not name.startswith("http") else name
             out = str(Path(d) / "ego.html")
-            t, said = _timed([sys.executable, "-m", "sse_graph", "draw", "--focus", focus, "--depth", str(depth),
-                              "-o", out, "--data", str(data)], cap)
-            rows.append((f"draw --focus {name} --depth {depth}", "around the focus", t, said))
+            rows.append((f"draw --focus {name} --depth {depth}", "around the focus",
+                         *_timed([sys.executable, "-m", "sse_graph", "draw", "--focus", focus, "--depth", str(depth),
+                                  "-o", out, "--data", str(data)], cap)))
             if baseline:
-                t, said = _timed([sys.executable, "-c", WHOLE, str(data), focus, str(depth), out], cap)
-                rows.append((f"draw --focus {name} --depth {depth}", "(baseline) whole graph, then cut", t, said))
-    print(f"{'step':<48}{'path':<34}{'seconds':>9}  note")
-    for step, path, t, said in rows:
-        print(f"{step:<48}{path:<34}{('> %.0f' % cap if t is None else f'{t:.2f}'):>9}  {said}")
+                rows.append((f"draw --focus {name} --depth {depth}", "(baseline) whole graph, then cut",
+                             *_timed([sys.executable, "-c", WHOLE, str(data), focus, str(depth), out], cap)))
+    os.system("uptime")
+    print(f"{'step':<48}{'path':<34}{'wall s':>9}{'CPU s':>8}  note")
+    for step, path, wall, cpu, said in rows:
+        print(f"{step:<48}{path:<34}{('> %.0f' % cap if wall is None else f'{wall:.2f}'):>9}"
+              f"{('' if cpu is None else f'{cpu:.2f}'):>8}  {said}")
     return 0
 
 

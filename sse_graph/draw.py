@@ -252,6 +252,10 @@ def build_scene(store, *, focus: str | None = None, depth: int = 2, projection: 
         G = ego.ego_graph(store, focus, depth, wanted=wanted, representation=projection == "representation", nodes=nodes)
         chain_edges = ego.chain_pairs(store, focus, as_of=as_of, strict=strict, links=q.links, shown=set(G.nodes))
     else:
+        if focus is None:
+            from .ego import check_whole_graph_size
+
+            check_whole_graph_size(store, nodes)
         G, chain_edges = _whole_then_cut(q, focus, depth, projection, wanted, nodes, as_of, strict)
     if focus is not None:
         G = _canonical(G)

@@ -29,8 +29,9 @@ from typing import Callable, Iterable
 from .errors import QueryError
 from .queries import load_query
 
-__all__ = ["ego_graph", "attributes", "kinds", "representation_ancestry", "chain_pairs", "with_values", "select_around"]
+__all__ = ["WHOLE_GRAPH_LIMIT", "check_whole_graph_size", "ego_graph", "attributes", "kinds", "representation_ancestry", "chain_pairs", "with_values", "select_around"]
 
+WHOLE_GRAPH_LIMIT = 10_000  # organisations: above, a picture of the whole graph is refused (a focus is asked for)
 CHUNK = 1000  # IRIs per VALUES block: one query per chunk keeps each query's text small
 _NOT_IRI = re.compile(r'[<>"{}|^`\\\s]')
 
@@ -60,6 +61,19 @@ def select_around(store, name: str, var: str, iris: Iterable[str]) -> list[dict]
     for i in range(0, len(iris), CHUNK):
         rows += store.select(with_values(text, var, iris[i:i + CHUNK])).dicts()
     return rows
+
+
+def check_whole_graph_size(store, nodes: set[str] | None = None, limit: int = WHOLE_GRAPH_LIMIT) -> None:
+    """Refuse (exit 2) to draw the whole graph — or the ``nodes`` chosen — when it holds
+    more than ``limit`` organisations: the layout of 75,000 nodes runs for hours and
+    no one could read it; the neighbourhood of one organisation is drawn instantly."""
+    from .errors import InputError
+
+    n = len(nodes) if nodes is not None else int(store.select(load_query("organisation_count").text).dicts()[0]["organisations"] or 0)
+    if n > limit:
+        raise InputError(f"the graph holds {n:,} organisations: a picture of more than {limit:,} is neither legible nor "
+                         "quick to draw; draw the neighbourhood of one of them (--focus NAME --depth 1 or 2), or "
+                         "rank them with `sse-graph analyse`")
 
 
 def _relation_rows(store, nodes: set[str], *, incoming: bool = True) -> list[dict]:

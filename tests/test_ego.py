@@ -146,3 +146,19 @@ def test_focus_layout_does_not_depend_on_the_hash_seed(built):
         assert r.returncode == 0, r.stderr
         out.append(json.loads(r.stdout))
     assert out[0] == out[1] and len(out[0]) > 50
+
+
+def test_a_whole_graph_too_large_to_draw_is_refused_with_a_way_out(store, questions):
+    from sse_graph.ego import check_whole_graph_size
+    from sse_graph.errors import InputError, SSEGraphError
+
+    organisations = int(store.select("PREFIX sse: <https://w3id.org/sse-graph/ontology#> "
+                                     "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a sse:Organisation }").dicts()[0]["n"])
+    assert organisations > 100
+    check_whole_graph_size(store, limit=organisations)  # at the limit: drawn
+    with pytest.raises(InputError, match=f"holds {organisations:,} organisations.*--focus") as e:
+        check_whole_graph_size(store, limit=organisations - 1)
+    assert isinstance(e.value, SSEGraphError)  # the CLI exits 2, the viewer shows the message
+    with pytest.raises(InputError, match="holds 3 organisations"):
+        check_whole_graph_size(store, nodes={"urn:a", "urn:b", "urn:c"}, limit=2)
+    assert _scene(store, questions, False, projection="all").nodes  # the seed graph is drawn whole
