@@ -145,7 +145,7 @@ def _timed(cmd: list[str], cap: float) -> tuple[float | None, float | None, str]
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     said = (r.stderr.strip() or r.stdout.strip()).splitlines()
     ok = r.returncode == 0
-    return (wall if ok else None), (cpu if ok else None), (said[-1] if said else f"exit {r.returncode}")
+    return (wall if ok else None), (cpu if ok else None), (said[-1] if said else ("" if ok else f"exit {r.returncode}"))
 
 
 def ego_rows(data: Path, foci: list[tuple[str, int]], cap: float, baseline: bool = True) -> int:

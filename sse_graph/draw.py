@@ -263,7 +263,9 @@ def build_scene(store, *, focus: str | None = None, depth: int = 2, projection: 
         raise InputError("nothing to draw: no relation of this projection in the graph")
 
     sizes = {}
-    if size_metric:
+    if size_metric == "reach" and around:
+        sizes = ego.reach(store, G.nodes)
+    elif size_metric:
         if around:
             R = ego.representation_ancestry(store, G.nodes) if size_metric in ("reach", "members", "chain") else nx.DiGraph()
         else:

@@ -29,7 +29,7 @@ from typing import Callable, Iterable
 from .errors import QueryError
 from .queries import load_query
 
-__all__ = ["WHOLE_GRAPH_LIMIT", "check_whole_graph_size", "ego_graph", "attributes", "kinds", "representation_ancestry", "chain_pairs", "with_values", "select_around"]
+__all__ = ["WHOLE_GRAPH_LIMIT", "check_whole_graph_size", "ego_graph", "attributes", "kinds", "representation_ancestry", "reach", "chain_pairs", "with_values", "select_around"]
 
 WHOLE_GRAPH_LIMIT = 10_000  # organisations: above, a picture of the whole graph is refused (a focus is asked for)
 CHUNK = 1000  # IRIs per VALUES block: one query per chunk keeps each query's text small
@@ -176,6 +176,32 @@ def representation_ancestry(store, iris: Iterable[str]):
         seen |= nxt
         frontier = nxt
     return R
+
+
+def reach(store, iris: Iterable[str]) -> dict[str, int]:
+    """How many organisations each of ``iris`` represents (the ``reach`` measure of the
+    representation projection): counted by the store along the materialised
+    representation links, one query per representative body; through the memberships
+    read out (:func:`representation_ancestry`) for a body above a seat holder (whose
+    mandate links the count would follow) or when the build wrote no such graph."""
+    import networkx as nx
+
+    from .chains import has_representation_graph
+
+    iris = set(iris)
+    out = dict.fromkeys(iris, 0)
+    bodies = {r["x"] for r in select_around(store, "ego_representative_bodies", "x", iris)}
+    if has_representation_graph(store):
+        apart = bodies & {r["above"] for r in store.select(load_query("ego_mandate_reach").text).dicts()}
+        text = load_query("ego_reach").text
+        for body in sorted(bodies - apart):
+            out[body] = int(store.select(text, bindings={"org": body}).dicts()[0]["reach"] or 0)
+    else:
+        apart = bodies
+    if apart:
+        R = representation_ancestry(store, apart)
+        out.update({n: len(nx.ancestors(R, n)) if n in R else 0 for n in apart})
+    return out
 
 
 def _links_around(store, focus: str, *, up: bool, max_len: int, within: set[str] | None = None):

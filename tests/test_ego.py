@@ -162,3 +162,19 @@ def test_a_whole_graph_too_large_to_draw_is_refused_with_a_way_out(store, questi
     with pytest.raises(InputError, match="holds 3 organisations"):
         check_whole_graph_size(store, nodes={"urn:a", "urn:b", "urn:c"}, limit=2)
     assert _scene(store, questions, False, projection="all").nodes  # the seed graph is drawn whole
+
+
+def test_reach_counted_by_the_store_equals_the_projections(store):
+    """The reach of every organisation, counted around it, equals the measure on the
+    whole representation projection (what the whole-graph picture is sized by)."""
+    from sse_graph import ego
+    from sse_graph.analysis import project
+    from sse_graph.analysis.measures import compute
+
+    R = project(store, "representation")[0]
+    want = compute(R, ["reach"], R=R)["reach"]
+    everyone = {r["x"] for r in store.select("PREFIX sse: <https://w3id.org/sse-graph/ontology#> "
+                                             "SELECT DISTINCT ?x WHERE { ?x a sse:Organisation }").dicts()}
+    got = ego.reach(store, everyone)
+    assert got == {n: want.get(n, 0) for n in everyone}
+    assert sum(1 for v in got.values() if v > 1) >= 5
