@@ -217,8 +217,12 @@ def _counts_on(r: dict, as_of, strict: bool) -> bool:
 def build_scene(store, *, focus: str | None = None, depth: int = 2, projection: str = "representation",
                 lang: str = "en", size_metric: str = "reach", seed: int = 42,
                 labels: LabelIndex | None = None, nodes: set[str] | None = None,
-                as_of=None, strict: bool = False) -> Scene:
-    """The nodes and edges of the picture (see :func:`draw_html`)."""
+                as_of=None, strict: bool = False, whole: bool = False) -> Scene:
+    """The nodes and edges of the picture (see :func:`draw_html`).
+
+    With a ``focus``, only the graph around it is read (:mod:`sse_graph.ego`);
+    ``whole=True`` reads the whole graph and cuts the ego graph out of it (the
+    former way: the benchmark's baseline, and the reference the tests compare with)."""
     import networkx as nx
 
     from .analysis.measures import compute
@@ -237,42 +241,41 @@ def build_scene(store, *, focus: str | None = None, depth: int = 2, projection: 
     if projection not in rel_filter:
         raise InputError(f"unknown projection '{projection}': use {', '.join(rel_filter)}")
     keep = rel_filter[projection]
-    G = nx.MultiDiGraph()
-    for r in q.relations():
-        if (keep is None or r["relation"] in keep) and (as_of is None or _counts_on(r, as_of, strict)):
-            G.add_edge(r["a"], r["b"], relation=r["relation"], file=r["file"])
-    if projection == "representation":
-        # only memberships of representative bodies are representation
-        bodies = {row["body"] for row in q._select("representation_edges").dicts()}
-        G.remove_edges_from([(a, b, k) for a, b, k in G.edges(keys=True) if b not in bodies])
-        G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0])
-    if nodes is not None:
-        G.remove_nodes_from([n for n in list(G) if n not in nodes and n != focus])
-        G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0 and n != focus])
-    chain_edges: set[tuple[str, str]] = set()
+
+    def wanted(r: dict) -> bool:
+        return (keep is None or r["relation"] in keep) and (as_of is None or _counts_on(r, as_of, strict))
+
+    around = focus is not None and not whole  # read only the graph around the focus
+    if around:
+        from . import ego
+
+        G = ego.ego_graph(store, focus, depth, wanted=wanted, representation=projection == "representation", nodes=nodes)
+        chain_edges = ego.chain_pairs(store, focus, as_of=as_of, strict=strict, links=q.links, shown=set(G.nodes))
+    else:
+        if focus is None:
+            from .ego import check_whole_graph_size
+
+            check_whole_graph_size(store, nodes)
+        G, chain_edges = _whole_then_cut(q, focus, depth, projection, wanted, nodes, as_of, strict)
     if focus is not None:
-        if focus not in G:
-            G.add_node(focus)
-        ego = nx.ego_graph(G.to_undirected(as_view=True), focus, radius=depth)
-        G = G.subgraph(ego.nodes).copy()
-        for answer in q.represented_by(focus, as_of=as_of, strict=strict):
-            path = answer["chain_iris"]
-            chain_edges.update(zip(path, path[1:]))
-        for answer in q.represents(focus, as_of=as_of, strict=strict):
-            path = answer["chain_iris"]
-            chain_edges.update((b, a) for a, b in zip(path, path[1:]))
+        G = _canonical(G)
     if G.number_of_nodes() == 0:
         raise InputError("nothing to draw: no relation of this projection in the graph")
 
     sizes = {}
-    if size_metric:
-        R, _B, _a = project(store, "representation", labels=labels)
+    if size_metric == "reach" and around:
+        sizes = ego.reach(store, G.nodes)
+    elif size_metric:
+        if around:
+            R = ego.representation_ancestry(store, G.nodes) if size_metric in ("reach", "members", "chain") else nx.DiGraph()
+        else:
+            R, _B, _a = project(store, "representation", labels=labels)
         values = compute(R, [size_metric], R=R)[size_metric] if size_metric in ("reach", "members", "chain") else {}
         if not values:
             S = nx.DiGraph(G)
             values = compute(S, [size_metric], R=R)[size_metric]
         sizes = values
-    kinds = _kinds_by_node(store, labels)
+    kinds = ego.kinds(store, labels, G.nodes) if around else _kinds_by_node(store, labels)
     simple = nx.Graph(G.to_undirected())
     n = simple.number_of_nodes()
     pos = nx.spring_layout(simple, seed=seed, k=1.8 / math.sqrt(max(n, 1)), iterations=100)
@@ -280,7 +283,7 @@ def build_scene(store, *, focus: str | None = None, depth: int = 2, projection: 
     if focus is not None:  # who represents whom, in rows: world at the top, local at the bottom
         from .analysis.projections import _attributes
 
-        attrs = _attributes(store, labels, lang)
+        attrs = ego.attributes(store, labels, lang, G.nodes) if around else _attributes(store, labels, lang)
         ranks = {node: (attrs.get(node) or {}).get("rank") for node in G}
         pos = layered_positions(ranks, {node: pos[node][0] for node in G},
                                 {node: isolate(labels.label(node, lang), LABEL_LIMIT) for node in G}, focus)
@@ -313,6 +316,50 @@ def build_scene(store, *, focus: str | None = None, depth: int = 2, projection: 
         scene_edges.append({"a": a, "b": b, "relation": relation, "file": data.get("file") or "",
                             "colour": colour, "chain": on_chain})
     return Scene(scene_nodes, scene_edges, used, rels, labels.label(focus, lang) if focus else None, lang)
+
+
+def _whole_then_cut(q, focus, depth, projection, wanted, nodes, as_of, strict):
+    """Every relation of the graph, then the ego graph around ``focus`` cut out of it
+    (the picture of the whole graph, and the former way of drawing a focus)."""
+    import networkx as nx
+
+    G = nx.MultiDiGraph()
+    for r in q.relations():
+        if wanted(r):
+            G.add_edge(r["a"], r["b"], relation=r["relation"], file=r["file"])
+    if projection == "representation":
+        # only memberships of representative bodies are representation
+        bodies = {row["body"] for row in q._select("representation_edges").dicts()}
+        G.remove_edges_from([(a, b, k) for a, b, k in G.edges(keys=True) if b not in bodies])
+        G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0])
+    if nodes is not None:
+        G.remove_nodes_from([n for n in list(G) if n not in nodes and n != focus])
+        G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0 and n != focus])
+    chain_edges: set[tuple[str, str]] = set()
+    if focus is not None:
+        if focus not in G:
+            G.add_node(focus)
+        ego = nx.ego_graph(G.to_undirected(as_view=True), focus, radius=depth)
+        G = G.subgraph(ego.nodes).copy()
+        for answer in q.represented_by(focus, as_of=as_of, strict=strict):
+            path = answer["chain_iris"]
+            chain_edges.update(zip(path, path[1:]))
+        for answer in q.represents(focus, as_of=as_of, strict=strict):
+            path = answer["chain_iris"]
+            chain_edges.update((b, a) for a, b in zip(path, path[1:]))
+    return G, chain_edges
+
+
+def _canonical(G):
+    """The same graph with its nodes and edges in a fixed order: the seeded layout then
+    depends on the graph only (not on the order a query or a set gave them in)."""
+    import networkx as nx
+
+    H = nx.MultiDiGraph()
+    H.add_nodes_from(sorted(G.nodes))
+    for a, b, data in sorted(G.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relation"], e[2].get("file") or "")):
+        H.add_edge(a, b, relation=data["relation"], file=data.get("file"))
+    return H
 
 
 def scene_html(scene: Scene, *, height: str = "720px", seed: int = 42) -> Picture:
