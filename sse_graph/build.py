@@ -115,7 +115,10 @@ def cache_key(paths: DataPaths) -> str:
     h.update(f"format={BUILD_FORMAT};owlrl={version('owlrl')};".encode())
     for f in paths.input_files():
         h.update(str(f.relative_to(paths.root)).encode() + b"\0")
-        h.update(f.read_bytes() + b"\0")
+        with open(f, "rb") as fh:  # in pieces: an input of 200 MB is not held in memory to be hashed
+            while piece := fh.read(1 << 20):
+                h.update(piece)
+        h.update(b"\0")
     code = Path(__file__).resolve().parent
     for f in sorted([*(code / m for m in _BUILD_MODULES), *code.glob("queries/**/*.rq")]):
         h.update(f.name.encode() + f.read_bytes())
