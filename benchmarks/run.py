@@ -231,9 +231,12 @@ def main() -> int:
                 row(size, "network measures (metrics graph)", times["measures"], 0, mb["measures"], None)
             else:
                 row(size, "network measures (metrics graph)", None, 0, None, None, "not at build time: analyse computes them")
-            row(size, "derive the representation graph", times["representation"], 0, mb["representation"], None)
-            row(size, "write the name index", times["names"], 0, mb["names"], None)
-            row(size, "write on-disk store", times["persist"], 0, mb["persist"], None, "no N-Quads file")
+            if "write" in times:  # a build that writes N-Quads (the reference engine, or before this branch)
+                row(size, "write N-Quads", times["write"], 0, mb.get("write"), None)
+            row(size, "derive the representation graph", times.get("representation"), 0, mb.get("representation"), None)
+            row(size, "write the name index", times.get("names"), 0, mb.get("names"), None)
+            row(size, "write on-disk store", times["persist"], 0, mb["persist"], None,
+                "" if "write" in times else "no N-Quads file")
             row(size, "sse-graph build --engine fast, whole command", whole, 0 if base is None else base["whole"],
                 whole_mb, None if base is None else base["whole_mb"], "fresh processes, start-up included")
             row(size, "the same, CPU seconds (user + system)", whole_cpu, 0 if base is None else base["whole_cpu"],
@@ -257,7 +260,7 @@ def main() -> int:
                     t0 = time.perf_counter()
                     n_rows = len(s.select(text).rows)
                     ts.append(time.perf_counter() - t0)
-                row(size, f"query {name}", statistics.median(ts), None if base_times is None else base_times[name],
+                row(size, f"query {name}", statistics.median(ts), 0 if args.no_baseline else (None if base_times is None else base_times[name]),
                     peak_mb(), mb_q, f"p50, {n_rows:,} rows")
             t0 = time.perf_counter()
             s = Store(nq, memory=True)  # whole-graph analysis loads it in memory, as `sse-graph analyse` does
