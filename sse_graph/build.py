@@ -499,9 +499,9 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     return _Built(counts, timings, report, write, peak_mb=peaks)
 
 
-# One bulk load reads at most this many bytes of N-Quads (about 400,000 quads): the
+# One bulk load reads at most this many bytes of N-Quads (about 100,000 quads): the
 # loader keeps a batch in memory, so this bounds what persisting adds to the peak.
-PERSIST_BATCH_BYTES = 64 << 20
+PERSIST_BATCH_BYTES = 16 << 20
 _PIECE_BYTES = 4 << 20
 
 
