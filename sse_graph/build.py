@@ -11,6 +11,7 @@ remembered (:func:`last_good_build`).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -77,7 +78,16 @@ class BuildResult:
 
     @property
     def dataset_path(self) -> Path:
+        """Where the build's N-Quads are or would be: the name every reader of the build
+        is given (:class:`Store` opens the on-disk store beside it).  A fast build does not
+        write the file; :meth:`nquads` writes it on first need."""
         return self.directory / DATASET_FILE
+
+    def nquads(self) -> Path:
+        """The build's N-Quads file, written from its on-disk store on first need."""
+        from .export import nquads_file
+
+        return nquads_file(self.dataset_path)
 
     def as_dict(self) -> dict:
         return {
@@ -105,7 +115,10 @@ def cache_key(paths: DataPaths) -> str:
     h.update(f"format={BUILD_FORMAT};owlrl={version('owlrl')};".encode())
     for f in paths.input_files():
         h.update(str(f.relative_to(paths.root)).encode() + b"\0")
-        h.update(f.read_bytes() + b"\0")
+        with open(f, "rb") as fh:  # in pieces: an input of 200 MB is not held in memory to be hashed
+            while piece := fh.read(1 << 20):
+                h.update(piece)
+        h.update(b"\0")
     code = Path(__file__).resolve().parent
     for f in sorted([*(code / m for m in _BUILD_MODULES), *code.glob("queries/**/*.rq")]):
         h.update(f.name.encode() + f.read_bytes())
@@ -150,7 +163,7 @@ def _atomic_publish(target: Path, writer: Callable[[Path], None]) -> None:
 
 def _load_cached(directory: Path) -> BuildResult | None:
     report = directory / REPORT_FILE
-    if not (report.is_file() and (directory / DATASET_FILE).is_file()):
+    if not (report.is_file() and ((directory / STORE_DIR).is_dir() or (directory / DATASET_FILE).is_file())):
         return None
     d = json.loads(report.read_text(encoding="utf-8"))
     return BuildResult(
@@ -229,53 +242,7 @@ def build(
     )
 
     def write(tmp: Path) -> None:
-        import pyoxigraph as ox
-
-        from .analysis import metrics_ntriples
-
-        t = time.perf_counter()
-        say("writing the N-Quads")
-        nq = tmp / DATASET_FILE
-        result.graphs = built.write_nquads(nq)
-        result.asserted_triples = sum(n for g, n in result.graphs.items() if g != str(INFERRED_GRAPH))
-        result.inferred_triples = result.graphs.get(str(INFERRED_GRAPH), 0)
-        result.timings["write"] = time.perf_counter() - t
-        result.peak_mb["write"] = _peak_mb()
-        # The network measures, in their own named graph (sortable in SPARQL).
-        result.measures = measures if measures is not None else result.asserted_triples <= MEASURES_MAX_TRIPLES
-        if result.measures:
-            t = time.perf_counter()
-            say("computing the network measures")
-            metrics = metrics_ntriples(built.view(nq))
-            quads = b"".join(line[:-1].rstrip() + f" <{METRICS_GRAPH}> .\n".encode()
-                             for line in metrics.splitlines() if line.strip())
-            with open(nq, "ab") as fh:
-                fh.write(quads)
-            result.graphs[str(METRICS_GRAPH)] = metrics.count(b"\n")
-            result.timings["measures"] = time.perf_counter() - t
-            result.peak_mb["measures"] = _peak_mb()
-        else:
-            say(f"network measures skipped above {MEASURES_MAX_TRIPLES:,} asserted triples (sse-graph analyse computes them)")
-        # The representation links and chains with their intervals (sse_graph/representation.py).
-        from .representation import REPRESENTATION_GRAPH, representation_nquads
-        rep = representation_nquads(built.view(nq))
-        with open(nq, "ab") as fh:
-            fh.write(rep)
-        result.graphs[REPRESENTATION_GRAPH] = rep.count(b"\n")
-        built.release()
-        # The persistent store every later command opens read-only.
-        t = time.perf_counter()
-        say("writing the persistent store")
-        disk = ox.Store(str(tmp / STORE_DIR))
-        disk.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-        disk.flush()
-        del disk
-        result.timings["persist"] = time.perf_counter() - t
-        result.peak_mb["persist"] = _peak_mb()
-        t = time.perf_counter()
-        say("writing the name index")
-        write_name_index(Store(nq), tmp / NAMES_FILE)
-        result.timings["names"] = time.perf_counter() - t
+        built.write(tmp, result, measures, say)
         result.timings["total"] = time.perf_counter() - t0
         (tmp / REPORT_FILE).write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
 
@@ -319,15 +286,15 @@ def open_store(data: str | os.PathLike | None = None, *, progress: Progress | No
 
 @dataclass
 class _Built:
-    """What a pipeline produced, before it is written: the counts, the timings,
-    the validation report, and how to write the N-Quads (returns triples per graph)."""
+    """What a pipeline produced, before it is written: the counts, the timings, the
+    validation report, and how to write the build folder (``write(tmp, result,
+    measures, say)``: the on-disk store, the derived graphs, the name index; it
+    fills ``result.graphs`` and the triple counts)."""
 
     counts: dict[str, int]
     timings: dict[str, float]
     report: ValidationReport
-    write_nquads: Callable[[Path], dict[str, int]]
-    view: Callable[[Path], object]  # a Store on the built data (for the measures)
-    release: Callable[[], None] = lambda: None
+    write: Callable[[Path, "BuildResult", bool | None, Progress], None]
     peak_mb: dict[str, float] = field(default_factory=dict)
 
 
@@ -336,6 +303,53 @@ def _peak_mb() -> float:
     import resource
 
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _timed(result: "BuildResult", step: str, t: float) -> None:
+    result.timings[step] = time.perf_counter() - t
+    result.peak_mb[step] = _peak_mb()
+
+
+def _derived_graphs(view: Store, result: "BuildResult", say: Progress) -> list[tuple[str, bytes]]:
+    """The graphs the build derives from the reasoned data, as N-Quads: the network
+    measures (only if ``result.measures``) and the representation links and chains
+    with their intervals (``sse_graph/representation.py``)."""
+    from .representation import REPRESENTATION_GRAPH, representation_nquads
+
+    out = []
+    if result.measures:
+        from .analysis import metrics_ntriples
+
+        t = time.perf_counter()
+        say("computing the network measures")
+        metrics = metrics_ntriples(view)
+        quads = b"".join(line[:-1].rstrip() + f" <{METRICS_GRAPH}> .\n".encode()
+                         for line in metrics.splitlines() if line.strip())
+        out.append((str(METRICS_GRAPH), quads))
+        result.graphs[str(METRICS_GRAPH)] = metrics.count(b"\n")
+        _timed(result, "measures", t)
+    t = time.perf_counter()
+    say("deriving the representation graph")
+    rep = representation_nquads(view)
+    out.append((REPRESENTATION_GRAPH, rep))
+    result.graphs[REPRESENTATION_GRAPH] = rep.count(b"\n")
+    _timed(result, "representation", t)
+    return out
+
+
+def _write_names(view: Store, tmp: Path, result: "BuildResult", say: Progress) -> None:
+    t = time.perf_counter()
+    say("writing the name index")
+    write_name_index(view, tmp / NAMES_FILE)
+    _timed(result, "names", t)
+
+
+def _count_triples(result: "BuildResult") -> None:
+    from .representation import REPRESENTATION_GRAPH
+
+    derived = (str(INFERRED_GRAPH), str(METRICS_GRAPH), REPRESENTATION_GRAPH)
+    result.asserted_triples = sum(n for g, n in result.graphs.items() if g not in derived)
+    result.inferred_triples = result.graphs.get(str(INFERRED_GRAPH), 0)
 
 
 def _reference_pipeline(paths: DataPaths, say: Progress) -> _Built:
@@ -377,10 +391,33 @@ def _reference_pipeline(paths: DataPaths, say: Progress) -> _Built:
         graphs[str(INFERRED_GRAPH)] = len(closure.inferred)
         return graphs
 
-    def view(path: Path):
-        return Store(path, memory=True)
+    def write(tmp: Path, result: BuildResult, measures: bool | None, say: Progress) -> None:
+        """The N-Quads first (rdflib writes them), then everything from them."""
+        import pyoxigraph as ox
 
-    return _Built(_counts(union), timings, report, write_nquads, view, peak_mb=peaks)
+        t = time.perf_counter()
+        say("writing the N-Quads")
+        nq = tmp / DATASET_FILE
+        result.graphs = write_nquads(nq)
+        _count_triples(result)
+        _timed(result, "write", t)
+        result.measures = measures if measures is not None else result.asserted_triples <= MEASURES_MAX_TRIPLES
+        view = Store(nq, memory=True)
+        extra = _derived_graphs(view, result, say)
+        _write_names(view, tmp, result, say)
+        del view
+        with open(nq, "ab") as fh:
+            for _name, data in extra:
+                fh.write(data)
+        t = time.perf_counter()
+        say("writing the persistent store")
+        disk = ox.Store(str(tmp / STORE_DIR))
+        disk.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        disk.flush()
+        del disk
+        _timed(result, "persist", t)
+
+    return _Built(_counts(union), timings, report, write, peak_mb=peaks)
 
 
 _AXIOMATIC_STARTS = tuple(f"<{ns}".encode() for ns in AXIOMATIC)
@@ -437,22 +474,97 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     peaks["validate"] = _peak_mb()
     counts = {str(r["label"].value): int(r["n"].value) for r in store.query(_COUNT_QUERY)}
     holder = {"store": store}
+    del store
 
-    def write_nquads(path: Path) -> dict[str, int]:
-        graphs: dict[str, int] = {}
+    def write(tmp: Path, result: BuildResult, measures: bool | None, say: Progress) -> None:
+        """Straight from the working store: the derived graphs and the name index read
+        it in memory, then every graph goes to the on-disk store without an N-Quads
+        file (written on demand: ``BuildResult.nquads``).  The network measures only
+        when asked: ``sse-graph analyse`` computes them on demand."""
         st = holder["store"]
-        with open(path, "wb") as fh:
-            for name, sources in [(g, [g]) for g in asserted] + [(str(INFERRED_GRAPH), done.graphs)]:
-                for g in sources:
-                    # one triple per line, each ending " .\n" (literals escape their newlines)
-                    data = st.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
-                    if name == str(INFERRED_GRAPH):
-                        data = _without_axiomatic(data)
-                    graphs[name] = graphs.get(name, 0) + data.count(b"\n")
-                    fh.write(data.replace(b" .\n", f" <{name}> .\n".encode()))
-        return {g: n for g, n in graphs.items() if n or g == str(INFERRED_GRAPH)}
+        view = Store.of(st, asserted + [str(INFERRED_GRAPH)])
+        result.measures = bool(measures)
+        if not result.measures:
+            say("network measures not computed at build time (sse-graph analyse computes them)")
+        extra = _derived_graphs(view, result, say)
+        _write_names(view, tmp, result, say)
+        del view
+        t = time.perf_counter()
+        say("writing the persistent store")
+        result.graphs = {**_persist(st, asserted, done.graphs, extra, tmp / STORE_DIR), **result.graphs}
+        _count_triples(result)
+        _timed(result, "persist", t)
+        holder.clear()
 
-    def view(_path: Path):
-        return Store.of(holder["store"], asserted + [str(INFERRED_GRAPH)])
+    return _Built(counts, timings, report, write, peak_mb=peaks)
 
-    return _Built(counts, timings, report, write_nquads, view, release=holder.clear, peak_mb=peaks)
+
+# One bulk load reads at most this many bytes of N-Quads (about 100,000 quads): the
+# loader keeps a batch in memory, so this bounds what persisting adds to the peak.
+PERSIST_BATCH_BYTES = 16 << 20
+_PIECE_BYTES = 4 << 20
+
+
+def _pieces(data: bytes, graph: str | None = None):
+    """``data`` (N-Triples, or N-Quads when ``graph`` is None) in pieces of whole lines,
+    each made N-Quads of ``graph``; one piece is copied at a time."""
+    view, start, tail = memoryview(data), 0, None if graph is None else f" <{graph}> .\n".encode()
+    while start < len(data):
+        end = data.find(b"\n", min(start + _PIECE_BYTES, len(data)) - 1) + 1 or len(data)
+        piece = bytes(view[start:end])
+        yield piece if tail is None else piece.replace(b" .\n", tail)
+        start = end
+
+
+class _Reader(io.RawIOBase):
+    """A binary stream over pieces of N-Quads that ends after ``limit`` bytes (at the
+    end of a piece, so of a line): one bulk load per batch."""
+
+    def __init__(self, first: bytes, rest, limit: int):
+        self._buf, self._rest, self._left = memoryview(first), rest, limit - len(first)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while not self._buf:
+            nxt = next(self._rest, None) if self._left > 0 else None
+            if nxt is None:
+                return 0
+            self._buf, self._left = memoryview(nxt), self._left - len(nxt)
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+
+def _persist(store, asserted: list[str], steps: list[str], extra: list[tuple[str, bytes]], directory: Path) -> dict[str, int]:
+    """Every graph of the working ``store`` — the asserted ones, the inferred triples of
+    every rule step as one graph (without axiomatic triples) — and the ``extra``
+    N-Quads, bulk-loaded into a new on-disk store at ``directory`` in batches of
+    :data:`PERSIST_BATCH_BYTES`; returns the triples per graph."""
+    import pyoxigraph as ox
+
+    graphs: dict[str, int] = {}
+    inferred = str(INFERRED_GRAPH)
+
+    def quads():
+        for name, sources in [(g, [g]) for g in asserted] + [(inferred, steps)]:
+            for g in sources:
+                # one triple per line, each ending " .\n" (literals escape their newlines)
+                data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
+                if name == inferred:
+                    data = _without_axiomatic(data)
+                graphs[name] = graphs.get(name, 0) + data.count(b"\n")
+                yield from _pieces(data, name)
+                del data
+        for _name, data in extra:
+            yield from _pieces(data)
+
+    disk = ox.Store(str(directory))
+    pieces = quads()
+    for first in pieces:
+        disk.bulk_load(input=io.BufferedReader(_Reader(first, pieces, PERSIST_BATCH_BYTES)), format=ox.RdfFormat.N_QUADS)
+    disk.flush()
+    del disk
+    return {g: n for g, n in graphs.items() if n or g == inferred}

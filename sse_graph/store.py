@@ -66,16 +66,20 @@ class Store:
     def __init__(self, dataset_path: Path, *, memory: bool = False):
         """Open the build at ``dataset_path``: its on-disk store read-only, or, with
         ``memory=True`` (whole-graph analysis, where scans are several times faster
-        in memory) or when there is none, its N-Quads loaded into memory."""
+        in memory) or when there is none, its N-Quads (else its on-disk store) loaded
+        into memory."""
         self.path = Path(dataset_path)
         self._union_is_default = False
         on_disk = self.path.parent / STORE_DIR
         if on_disk.is_dir() and not memory:
             # the build's persistent store: opened in milliseconds at any size, shared by processes
             self._store = ox.Store.read_only(str(on_disk))
-        else:
+        elif self.path.is_file():
             self._store = ox.Store()
             self._store.bulk_load(path=str(self.path), format=ox.RdfFormat.N_QUADS)
+        else:  # a fast build writes no N-Quads: copy its on-disk store into memory
+            self._store = ox.Store()
+            self._store.bulk_extend(ox.Store.read_only(str(on_disk)))
         self.graph_names = sorted(g.value for g in self._store.named_graphs())
 
     @classmethod

@@ -275,7 +275,7 @@ def main(argv: list[str]) -> int:
             else:
                 from .build import build
 
-                dataset = build().dataset_path
+                dataset = build().nquads()
             if not dataset.is_file():
                 print(f"{dataset}: no such file", file=sys.stderr)
                 return 2

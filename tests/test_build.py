@@ -151,3 +151,38 @@ def test_the_build_reports_time_and_peak_memory_per_step(built, capsys):
     assert 0 < report["peak_mb"]["load"] <= report["peak_mb"]["persist"]
     assert main(["build"]) == 0
     assert "peak memory after each step: load" in capsys.readouterr().out
+
+
+def test_a_fast_build_writes_its_store_without_nquads_and_exports_them_on_demand(dataset_copy, tmp_path, monkeypatch):
+    """The fast build persists its working store straight into the on-disk store: no
+    N-Quads file, no network measures at build time.  `export` writes the N-Quads from
+    that store (every quad of every graph), `analyse` loads it in memory, and both answer."""
+    import pyoxigraph as ox
+
+    from sse_graph import Store
+
+    cache = tmp_path / "c"
+    monkeypatch.setenv("SSE_GRAPH_CACHE", str(cache))
+    fast = build(dataset_copy, engine="fast")
+    assert (fast.directory / "store").is_dir() and not fast.dataset_path.exists()
+    assert not fast.measures and "https://w3id.org/sse-graph/graph/metrics" not in fast.graphs
+    assert fast.inferred_triples > 4000 and fast.asserted_triples > 4000
+    disk = Store(fast.dataset_path)._store
+    per_graph = {g.value: sum(1 for _ in disk.quads_for_pattern(None, None, None, g)) for g in disk.named_graphs()}
+    assert per_graph["https://w3id.org/sse-graph/graph/inferred"] == fast.inferred_triples
+    assert "https://w3id.org/sse-graph/graph/representation" in per_graph
+
+    out = tmp_path / "all.nq"
+    r = _run("export", "--format", "nquads", "-o", str(out), "--data", str(dataset_copy), env_extra={"SSE_GRAPH_CACHE": str(cache)})
+    assert r.returncode == 0, r.stderr
+    exported: dict[str, int] = {}
+    for q in ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS):
+        exported[q.graph_name.value] = exported.get(q.graph_name.value, 0) + 1
+    assert exported == per_graph
+    assert fast.dataset_path.is_file()  # written once, atomically, and kept for the next reader
+    assert not [p for p in fast.directory.iterdir() if p.name.endswith(".tmp")]
+
+    in_memory = Store(fast.dataset_path.with_name("absent.nq"), memory=True)  # no N-Quads there: read from the store
+    assert len(in_memory._store) == sum(per_graph.values())
+    r = _run("analyse", "--top", "3", "--data", str(dataset_copy), env_extra={"SSE_GRAPH_CACHE": str(cache)})
+    assert r.returncode == 0 and "ConcertES" in r.stdout, r.stderr

@@ -69,7 +69,7 @@ def test_fast_build_answers_the_competency_questions(private_cache):
     assert (result.directory / "store").is_dir() and Store(result.dataset_path)._store is not None
     vocabularies = ("<http://www.w3.org/1999/02/22-rdf-syntax-ns#", "<http://www.w3.org/2000/01/rdf-schema#",
                     "<http://www.w3.org/2002/07/owl#", "<http://www.w3.org/2001/XMLSchema#")
-    inferred = [line for line in result.dataset_path.read_text(encoding="utf-8").splitlines()
+    inferred = [line for line in result.nquads().read_text(encoding="utf-8").splitlines()
                 if line.endswith("<https://w3id.org/sse-graph/graph/inferred> .")]
     assert len(inferred) == result.inferred_triples > 4000
     assert not [line for line in inferred if line.startswith(vocabularies)]

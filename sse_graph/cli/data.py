@@ -22,7 +22,8 @@ def build(
                                                                 "default from $SSE_GRAPH_ENGINE."),
     measures: Optional[bool] = typer.Option(None, "--measures/--no-measures",
                                             help="Write the network measures into the metrics graph (default: "
-                                                 "up to 250,000 asserted triples)."),
+                                                 "with --engine owlrl up to 250,000 asserted triples; "
+                                                 "with --engine fast, no: `analyse` computes them)."),
 ):
     """Load, reason (OWL 2 RL) and validate (SHACL) the dataset; cache the result."""
     try:
@@ -60,7 +61,7 @@ def build(
     if result.peak_mb:
         out.print("peak memory after each step: " + ", ".join(f"{k} {v:,.0f} MB" for k, v in result.peak_mb.items()))
     if not result.measures:
-        out.print("network measures not written (large graph): `sse-graph analyse` computes them, "
+        out.print("network measures not written: `sse-graph analyse` computes them, "
                   "`sse-graph build --measures` writes them")
 
 
@@ -122,7 +123,7 @@ def push(
     """Push the built dataset to an external SPARQL store, one named graph at a time (Graph Store Protocol PUT)."""
     from ..remote import push as do_push
 
-    sent = do_push(_build(data).dataset_path, store_url, gsp_path=gsp_path)
+    sent = do_push(_build(data).nquads(), store_url, gsp_path=gsp_path)
     out.print(f"pushed {sum(sent.values())} triples in {len(sent)} named graphs to {store_url}")
 
 
