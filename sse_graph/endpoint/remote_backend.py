@@ -35,6 +35,7 @@ import asyncio
 import hashlib
 import json
 import re
+import socket
 import urllib.parse
 from dataclasses import dataclass, field
 
@@ -105,8 +106,11 @@ class StoreBackend:
 
         store = await asyncio.to_thread(remote_store, self.url)
         self.graph_names, self.query_url = store.graph_names, store.query_url
-        self._client = httpx.AsyncClient(timeout=None, follow_redirects=False,
-                                         limits=httpx.Limits(max_connections=self.lane.size))
+        # TCP_NODELAY: a request's headers and body go out in two writes; the body must not wait
+        # for the store's (delayed) ACK of the first.
+        transport = httpx.AsyncHTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+                                             limits=httpx.Limits(max_connections=self.lane.size))
+        self._client = httpx.AsyncClient(transport=transport, timeout=None, follow_redirects=False)
         probe = await self._client.post(self.query_url, data={"query": "ASK {}"}, headers={"Accept": _RESULTS_JSON})
         self.virtuoso = probe.headers.get("server", "").lower().startswith("virtuoso")
         self._slots = asyncio.Semaphore(self.lane.size)
