@@ -218,6 +218,14 @@ def test_the_row_cap_the_cache_and_the_time_limit_hold_through_serve_store(serve
     assert after["cache"]["entries"] == before["cache"]["entries"] + 1
     assert after["lanes"]["store"]["forwarded"] == before["lanes"]["store"]["forwarded"] + 1  # the second came from the cache
 
+    for update in ("INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }", "CLEAR ALL"):  # read-only, whatever the store allows
+        req = urllib.request.Request(served, data=urllib.parse.urlencode({"update": update}).encode())
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(req, timeout=30)
+        assert refused.value.code == 403
+        assert post(update)[0] == 403  # sent as a query
+    assert len(_json.loads(post(MEMBERS)[2])["results"]["bindings"]) > 5  # nothing was cleared
+
     t0 = _time.monotonic()
     status, _h, body = post(SLOW)
     assert status == 503 and b"time limit" in body, body
