@@ -215,10 +215,13 @@ def prepare(job: QueryJob, graphs: list[str]) -> Answer | tuple[str, list[tuple[
         kind = query_form(text, base)
     except guard.Refused as e:
         return Answer(e.status, str(e).encode(), "error")
-    except guard.Unreadable as e:
-        from .worker import _unreadable
-
-        return Answer(400, _unreadable(text, base, str(e)).encode(), "error")
+    except guard.Unreadable as e:  # rdflib cannot read it, and it may hold SERVICE, FROM or LOAD
+        try:
+            query_form(text, base)
+        except SyntaxError as engine:
+            return Answer(400, f"SPARQL syntax error: {engine}".encode(), "error")
+        return Answer(400, ("the query uses syntax beyond SPARQL 1.1 together with SERVICE, FROM or LOAD, which the "
+                            f"safety check cannot read: {e}").encode(), "error")
     except SyntaxError as e:
         if guard.is_update(text):
             return Answer(403, b"SPARQL Update is not allowed: this endpoint is read-only", "error")
