@@ -62,10 +62,18 @@ def links_from_rows(rows) -> tuple[Links, Links]:
             link.records.append(rec)
     up: Links = defaultdict(lambda: defaultdict(list))
     down: Links = defaultdict(lambda: defaultdict(list))
-    for link in merged.values():
+    # SPARQL leaves the order of rows to the store (Oxigraph and Virtuoso differ):
+    # links and their records are put in one order here, so an answer never depends on it.
+    for key in sorted(merged):
+        link = merged[key]
+        link.records.sort(key=_record_order)
         up[link.frm][link.to].append(link)
         down[link.to][link.frm].append(link)
     return up, down
+
+
+def _record_order(rec: dict) -> tuple:
+    return tuple(rec.get(k) or "" for k in ("record", "role", "file", "src", "wording", "body"))
 
 
 def has_representation_graph(store) -> bool:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .errors import EnvironmentProblem
 
-__all__ = ["ini_text", "start", "wait_until_up", "load", "stop", "QUERY_PATH", "GSP_PATH"]
+__all__ = ["ini_text", "start", "wait_until_up", "load", "stop", "check_sparql_account", "QUERY_PATH", "GSP_PATH"]
 
 QUERY_PATH = "/sparql"
 GSP_PATH = "/sparql-graph-crud"  # needs SPARQL_UPDATE granted to SPARQL, which start() does not do
@@ -41,7 +41,12 @@ def _exe(name: str) -> str:
 
 def ini_text(folder: Path, http_port: int, isql_port: int) -> str:
     """A virtuoso.ini keeping every file in ``folder``, reading bulk loads only from
-    ``folder``, and listening on 127.0.0.1 only."""
+    ``folder``, and listening on 127.0.0.1 only.
+
+    ``MaxQueryCostEstimationTime = 0``: Virtuoso's cost estimate refused the shipped
+    ``relations.rq`` as "765 s" (it runs in 0.7 s on the seed graph), so queries are
+    bounded by their run time instead: ``MaxQueryExecutionTime`` (600 s here) and the
+    ``timeout`` each request of ``sse-graph serve --store`` sends (its ``--timeout``)."""
     f = folder.resolve()
     return f"""[Database]
 DatabaseFile       = {f}/virtuoso.db
@@ -115,7 +120,7 @@ SQL_TXN_TIMEOUT    = 0
 
 [SPARQL]
 ResultSetMaxRows           = 10000000
-MaxQueryCostEstimationTime = 400
+MaxQueryCostEstimationTime = 0
 MaxQueryExecutionTime      = 600
 DeferInferenceRulesInit    = 0
 """
@@ -125,6 +130,9 @@ def _port_free(port: int) -> bool:
     import socket
 
     with socket.socket() as s:
+        # SO_REUSEADDR: connections in TIME_WAIT after a stop do not count, a listener does
+        # (restarting on the same port right after a stop failed without it).
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
@@ -173,6 +181,7 @@ def start(folder: Path, http_port: int, isql_port: int | None = None, *, timeout
     base = f"http://127.0.0.1:{http_port}"
     try:
         wait_until_up(base, timeout, proc, folder / "virtuoso.log")
+        check_sparql_account(folder)
     except BaseException:
         stop(folder)
         raise
@@ -201,6 +210,28 @@ def isql(folder: Path, script: str, *, timeout: float = 3600) -> str:
     if r.returncode != 0 or "*** Error" in text:
         raise EnvironmentProblem(f"Virtuoso ISQL failed: {text.strip()[-800:]}")
     return text
+
+
+# Roles that would let an anonymous query write (SPARQL_UPDATE) or make Virtuoso fetch from the
+# network (SPARQL_SPONGE: the sponger, SERVICE). Debian's 7.2.5 gives the SPARQL account neither.
+FORBIDDEN_ROLES = ("SPARQL_UPDATE", "SPARQL_SPONGE")
+
+
+def sparql_account_roles(folder: Path) -> set[str]:
+    """The roles of the anonymous ``SPARQL`` account (the one its /sparql endpoint runs
+    queries as), granted directly or through another role."""
+    out = isql(folder, "SELECT g.U_NAME FROM DB.DBA.SYS_ROLE_GRANTS, DB.DBA.SYS_USERS u, DB.DBA.SYS_USERS g "
+                       "WHERE GI_SUPER = u.U_ID AND GI_SUB = g.U_ID AND u.U_NAME = 'SPARQL';\n")
+    return {w for w in out.split() if w.isupper() and w.replace("_", "").isalpha()}
+
+
+def check_sparql_account(folder: Path) -> None:
+    """Refuse a database whose SPARQL account may write or reach out (granted by hand
+    in an earlier run, say): behind ``sse-graph serve --store`` it is the second barrier."""
+    held = sorted(sparql_account_roles(folder) & set(FORBIDDEN_ROLES))
+    if held:
+        raise EnvironmentProblem(f"the SPARQL account of the Virtuoso in {folder} holds {', '.join(held)}: "
+                                 f"revoke it (isql-vt: REVOKE \"{held[0]}\" FROM \"SPARQL\";) before serving")
 
 
 def load(folder: Path, dataset: Path, *, replace: bool = True) -> int:

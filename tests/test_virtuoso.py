@@ -60,9 +60,17 @@ def test_round_trip_start_load_query_stop(built, store, tmp_path):
 
         r = run("load", str(folder), str(built.dataset_path))  # loading again replaces, not duplicates
         assert r.returncode == 0 and f"loaded {embedded} quads" in r.stdout, r.stdout + r.stderr
+
+        # A database whose anonymous SPARQL account was given the right to write is refused at start.
+        from sse_graph.virtuoso import isql
+
+        isql(folder, 'GRANT "SPARQL_UPDATE" TO "SPARQL";\ncheckpoint;\n')
+        assert run("stop", str(folder)).returncode == 0
+        r = run("start", str(folder), str(port))
+        assert r.returncode == 3 and "SPARQL_UPDATE" in r.stderr and "Traceback" not in r.stderr, r.stderr
     finally:
         r = run("stop", str(folder))
-    assert r.returncode == 0 and "stopped" in r.stdout
+    assert r.returncode == 0
     assert not _listening(port) and not _listening(port + 1)
 
 

@@ -1,6 +1,7 @@
 """The serve command: the read-only SPARQL endpoint."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -26,6 +27,9 @@ def serve(
     per_client: int = typer.Option(8, "--per-client", help="Queries at most running or waiting per client address (else 429)."),
     allow_unisolated: bool = typer.Option(False, "--allow-unisolated",
                                           help="Listen beyond loopback even where query workers cannot be cut off the network."),
+    store_url: Optional[str] = typer.Option(None, "--store", help="Serve from this external SPARQL store (an Oxigraph "
+                                            "server, or Virtuoso's http://127.0.0.1:PORT/sparql) instead of the build; "
+                                            "--workers is then the number of queries forwarded at once."),
     data: Optional[Path] = DataOpt,
 ):
     """Serve the reasoned dataset read-only over the SPARQL 1.1 protocol at /sparql (YASGUI at /)."""
@@ -37,6 +41,12 @@ def serve(
             or cache_size < 0:
         raise InputError("--timeout, --max-rows, --workers, --slow-workers, --fast-budget, --cache-mb, --max-body, "
                          "--max-url, --max-queue and --per-client must be positive")
+    limits = dict(timeout=timeout, max_rows=max_rows, workers=workers, slow_workers=slow_workers, fast_budget=fast_budget,
+                  cache_size=cache_size, cache_bytes=cache_mb << 20, max_body=max_body, max_url=max_url,
+                  max_queue=max_queue, per_client=per_client)
+    if store_url:
+        _serve_store(store_url, host, port, allow_unisolated, limits)
+        return
     barriers = probe()
     if barriers:
         err.print(f"query workers are cut off the network: {', '.join(barriers)}")
@@ -48,11 +58,38 @@ def serve(
                              "or --allow-unisolated")
     _check_port_free(host, port)
     result = _build(data)
-    settings = EndpointSettings(result.dataset_path, timeout=timeout, max_rows=max_rows, workers=workers,
-                                slow_workers=slow_workers, fast_budget=fast_budget, cache_size=cache_size,
-                                cache_bytes=cache_mb << 20, max_body=max_body, max_url=max_url, max_queue=max_queue,
-                                per_client=per_client)
+    settings = EndpointSettings(result.dataset_path, **limits)
     err.print(f"serving {result.dataset_path} on http://{host}:{port}/ (SPARQL at /sparql)")
+    run_serve(settings, host=host, port=port)
+
+
+def _serve_store(store_url: str, host: str, port: int, allow_unisolated: bool, limits: dict) -> None:
+    """``serve --store``: the same endpoint, its queries checked here and forwarded to the store.
+    The forwarding process must reach the store, so it is never cut off the network:
+    the parser check (SERVICE, LOAD, updates, unknown FROM refused) is its barrier, with
+    the store's own refusals behind it (sse_graph/endpoint/remote_backend.py)."""
+    import urllib.parse
+
+    from ..endpoint import EndpointSettings, is_loopback, run_serve
+    from ..errors import InputError
+    from ..remote import remote_store
+
+    if not is_loopback(host) and not allow_unisolated:
+        raise InputError(f"--host {host}: with --store the endpoint forwards queries over the network and cannot be cut "
+                         "off it (SERVICE is refused by the query parser only); use a loopback address behind a "
+                         "reverse proxy, or --allow-unisolated")
+    _check_port_free(host, port)
+    store = remote_store(store_url, os.environ.get("SSE_GRAPH_QUERY_PATH"))  # exit 3 if unreachable or empty
+    store_host = urllib.parse.urlsplit(store.query_url).hostname or ""
+    if not is_loopback(store_host):
+        err.print(f"warning: the store {store.query_url} is not on loopback: queries cross the network to it",
+                  highlight=False, markup=False)
+    err.print("the endpoint forwards queries to the store: SERVICE, LOAD and updates are refused by the query parser "
+              "before forwarding (this process must reach the store, so it is not cut off the network)",
+              highlight=False, markup=False)
+    settings = EndpointSettings(None, store_url=store.query_url, **limits)
+    err.print(f"serving {store.query_url} ({len(store.graph_names)} graphs) on http://{host}:{port}/ (SPARQL at /sparql)",
+              highlight=False, markup=False)
     run_serve(settings, host=host, port=port)
 
 

@@ -57,8 +57,10 @@ class EndpointSettings:
     def __init__(self, dataset_path, *, timeout: float = 10.0, max_rows: int = 10000, workers: int = 2,
                  memory_limit: int | None = 2 * 1024**3, queue_wait: float | None = None, cache_size: int = 512,
                  cache_bytes: int = 64 << 20, max_body: int = 256 << 10, max_url: int = 32 << 10, max_queue: int = 32,
-                 per_client: int = 8, slow_workers: int = 1, fast_budget: float = 1.0, check_queries: bool = True):
+                 per_client: int = 8, slow_workers: int = 1, fast_budget: float = 1.0, check_queries: bool = True,
+                 store_url: str | None = None):
         self.dataset_path = str(dataset_path)
+        self.store_url = store_url  # serve from this external store instead (remote_backend.py)
         self.timeout = timeout
         self.max_rows = max_rows
         self.workers = workers
@@ -253,10 +255,19 @@ class RequestLog:
                      (time.perf_counter() - t0) * 1000, state["size"])
 
 
-def create_app(settings: EndpointSettings) -> Starlette:
-    pool = Lanes(settings.dataset_path, workers=settings.workers, slow_workers=settings.slow_workers,
+def _backend(settings: EndpointSettings):
+    """Where queries run: worker processes over the built dataset, or the external store."""
+    if settings.store_url:
+        from .remote_backend import StoreBackend
+
+        return StoreBackend(settings.store_url, concurrency=settings.workers, max_queue=settings.max_queue)
+    return Lanes(settings.dataset_path, workers=settings.workers, slow_workers=settings.slow_workers,
                  fast_budget=settings.fast_budget, max_queue=settings.max_queue, memory_limit=settings.memory_limit,
                  check_queries=settings.check_queries)
+
+
+def create_app(settings: EndpointSettings) -> Starlette:
+    pool = _backend(settings)
     cache = ResultCache(settings.cache_size, settings.cache_bytes)
     in_flight: dict[str, int] = {}
     static = files("sse_graph.endpoint").joinpath("static")
@@ -264,7 +275,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
     @asynccontextmanager
     async def lifespan(_app):
         await pool.start()
-        if not pool.barriers:
+        if not pool.barriers and not settings.store_url:
             log.warning("query workers are NOT isolated from the network: no namespace, no seccomp filter here")
         try:
             yield
