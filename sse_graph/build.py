@@ -169,6 +169,7 @@ def build(
     engine: str | None = None,
     measures: bool | None = None,
     keep_rejected: bool = True,
+    previous: BuildResult | None = None,
 ) -> BuildResult:
     """Load, reason and validate the dataset, or reuse the cached build.
 
@@ -186,6 +187,9 @@ def build(
     more than the build itself — `sse-graph analyse` computes them on demand).
 
     ``keep_rejected=False``: a build with violations is not written at all.
+
+    ``previous``: a good build to update incrementally (default: the last good build
+    of this folder); only graph/ files may differ from it (``incremental.py``).
     """
     from .errors import InputError
 
@@ -219,6 +223,16 @@ def build(
                 rejected = _load_cached(cache_dir() / (REJECTED_PREFIX + key_of(eng, meas)))
                 if rejected is not None:
                     raise ValidationFailed(ValidationReport.from_dict(rejected.validation), rejected)
+
+    # Only graph/ files changed since a good fast build: update it (sse_graph/incremental.py).
+    if not force and (engine == "fast" or not asked):
+        from .incremental import try_update
+
+        base_build = previous if previous is not None else last_good_build(paths.root)
+        updated = try_update(paths, key=key_of("fast", measures), previous=base_build, measures=measures,
+                             keep_rejected=keep_rejected, say=say)
+        if updated is not None:
+            return updated
 
     t0 = time.perf_counter()
     built = (_reference_pipeline if engine == "owlrl" else _fast_pipeline)(paths, say)
@@ -277,6 +291,9 @@ def build(
         write_name_index(Store(nq), tmp / NAMES_FILE)
         result.timings["names"] = time.perf_counter() - t
         result.timings["total"] = time.perf_counter() - t0
+        from .incremental import write_manifest
+
+        write_manifest(tmp, paths)  # what the next incremental build diffs against
         (tmp / REPORT_FILE).write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
 
     if not built.report.conforms:
