@@ -247,6 +247,7 @@ class _Updater:
         self.change = Change()
         self.minted: set = set()  # blank nodes of the newly parsed triples
         self.graph_counts = dict(previous.graphs)
+        self.metrics_nquads: bytes | None = None  # the recomputed measures, as written
 
     def _clock(self, name: str, t: float) -> None:
         self.timings[name] = round(time.perf_counter() - t, 4)
@@ -523,6 +524,8 @@ class _Updater:
         view._union_is_default = False
         view.raw_query = _with_graphs(view.raw_query, self.asserted + [INF])
         metrics = metrics_ntriples(view)
+        self.metrics_nquads = b"".join(line[:-1].rstrip() + f" <{METRICS_GRAPH}> .\n".encode()
+                                       for line in metrics.splitlines() if line.strip())
         g = ox.NamedNode(str(METRICS_GRAPH))
         old = list(self.store.quads_for_pattern(None, None, None, g))
         new = [ox.Quad(t.subject, t.predicate, t.object, g) for t in ox.parse(metrics, format=ox.RdfFormat.N_TRIPLES)]
@@ -531,9 +534,7 @@ class _Updater:
         for q in gone:
             self.store.remove(q)
         self.store.extend(came)
-        self.change.quads_removed += gone
-        self.change.quads_added += came
-        self.graph_counts[str(METRICS_GRAPH)] = len(new_set)
+        self.graph_counts[str(METRICS_GRAPH)] = metrics.count(b"\n")
 
     def _update_names(self, tmp: Path) -> None:
         """Rewrite the rows of ``names.sqlite`` of every subject whose triples changed."""
@@ -599,22 +600,26 @@ class _Updater:
         old_blank = any(isinstance(x, ox.BlankNode) for q in removed for x in (q.subject, q.object)) or \
             any(isinstance(x, ox.BlankNode) and x not in self.minted for q in added for x in (q.subject, q.object))
         if old_blank:
-            graphs = self.asserted + [INF, REPRESENTATION_GRAPH] + ([str(METRICS_GRAPH)] if self.measures else [])
             with open(target, "wb") as fh:
-                for g in graphs:
+                for g in self.asserted + [INF, REPRESENTATION_GRAPH]:
                     fh.write(_dump_graph(self.store, g))
+                fh.write(self.metrics_nquads or b"")
             return
         lines = {ox.serialize([q], format=ox.RdfFormat.N_QUADS) for q in removed}
+        metrics = self.metrics_nquads
         src = self.previous.directory / DATASET_FILE
-        if lines:
+        if lines or metrics is not None:
+            # the measures are written as computed (the store normalises some numbers): replaced whole
+            tail = f" <{METRICS_GRAPH}> .\n".encode()
             with open(src, "rb") as fin, open(target, "wb") as fout:
                 for line in fin:
-                    if line not in lines:
+                    if line not in lines and not (metrics is not None and line.endswith(tail)):
                         fout.write(line)
         else:
             shutil.copyfile(src, target)
         with open(target, "ab") as fh:
             fh.write(ox.serialize(added, format=ox.RdfFormat.N_QUADS))
+            fh.write(metrics or b"")
 
     def _counts(self) -> dict[str, int]:
         """The counts per kind of the previous report, moved by the type triples that
