@@ -74,7 +74,7 @@ def _frame(paths: DataPaths) -> str:
     for f in sorted(paths.ontology.glob("*.ttl")):
         h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
     code = Path(__file__).resolve().parent
-    for f in sorted([*(code / m for m in _BUILD_MODULES), *code.glob("queries/**/*.rq"), code / "incremental.py"]):
+    for f in sorted([*(code / m for m in _BUILD_MODULES), *code.glob("queries/**/*.rq")]):
         h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()
 
@@ -436,7 +436,7 @@ class _Updater:
 
     # -------------------------------------------------------------- indexes
     def _links(self, var: str, nodes) -> list[dict]:
-        """Rows of ``representation_links.rq`` whose ``?var`` is one of ``nodes``."""
+        """Rows of ``representation_links.rq`` whose ``?var`` (record, from or to) is one of ``nodes``."""
         from .queries import load_query
         from .shapes import focus_pattern
         from .store import term_value
@@ -445,10 +445,21 @@ class _Updater:
             return []
         self._mark(nodes)
         text = load_query("representation_links").text
-        i = text.index("WHERE {") + len("WHERE {")
-        res = self._query(text[:i] + f" {focus_pattern(var)} " + text[i:])
+        for branch in ("?record a org:Membership", "?record a sse:Seat"):  # in each branch of the union
+            assert branch in text, branch
+            text = text.replace(branch, f"{focus_pattern(var)} {branch}")
+        res = self._query(text)
         variables = [v.value for v in res.variables]
         return [{v: term_value(sol[v]) for v in variables} for sol in res]
+
+    def _records_citing(self, sources) -> set:
+        from .shapes import focus_pattern
+
+        if not sources:
+            return set()
+        self._mark(sources)
+        return {r["r"] for r in self._query(
+            f"SELECT DISTINCT ?r WHERE {{ {focus_pattern('s')} ?r <http://purl.org/dc/terms/source> ?s }}")}
 
     def _rep_query(self, text: str):
         return self.store.query(text, default_graph=[ox.NamedNode(REPRESENTATION_GRAPH)],
@@ -464,12 +475,12 @@ class _Updater:
         subjects = {n for n in self.change.subjects if isinstance(n, ox.NamedNode)}
         typed = {n for n in self.change.typed if isinstance(n, ox.NamedNode)}
         # the organisations whose own links changed: new rows, and old link nodes
-        changed = {r["from"] for var, nodes in (("record", subjects), ("src", subjects), ("to", typed))
-                   for r in self._links(var, nodes)}
+        records = subjects | self._records_citing(subjects)  # a record, or the source it cites, changed
+        changed = {r["from"] for var, nodes in (("record", records), ("to", typed)) for r in self._links(var, nodes)}
         self._mark(subjects)
         changed |= {r["f"].value for r in self._rep_query(
-            f"SELECT DISTINCT ?f WHERE {{ {focus_pattern('x')} {{ ?l <{SSE}viaRecord> ?x }} UNION "
-            f"{{ ?l <http://purl.org/dc/terms/source> ?x }} ?l <{SSE}linkFrom> ?f }}")}
+            f"SELECT DISTINCT ?f WHERE {{ {{ {focus_pattern('x')} ?l <{SSE}viaRecord> ?x }} UNION "
+            f"{{ {focus_pattern('x')} ?l <http://purl.org/dc/terms/source> ?x }} ?l <{SSE}linkFrom> ?f }}")}
         self._mark(typed)
         changed |= {r["f"].value for r in self._rep_query(
             f"SELECT DISTINCT ?f WHERE {{ {focus_pattern('x')} ?l <{SSE}linkTo> ?x ; <{SSE}linkFrom> ?f }}")}
@@ -548,23 +559,26 @@ class _Updater:
             return
         self._mark({ox.NamedNode(i) for i in iris})
 
-        def scoped(name: str, var: str):
-            text = load_query(name).text
-            i = text.index("WHERE {") + len("WHERE {")
-            return self._query(text[:i] + f" {focus_pattern(var)} " + text[i:])
-
+        F = focus_pattern("x")
+        skos, rdfs = "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/2000/01/rdf-schema#"
+        sse = "https://w3id.org/sse-graph/ontology#"
+        # the queries of name_index (all_labels.rq, labels.rq, collectives.rq) on the focus nodes,
+        # the focus in each branch of a union (a union is evaluated apart, then joined)
         pref: dict[str, dict[str, str]] = {}
-        for r in scoped("all_labels", "x"):
+        for r in self._query(f"SELECT ?x ?label WHERE {{ {{ {F} ?x <{skos}prefLabel> ?label }} UNION "
+                             f"{{ {F} ?x <{rdfs}label> ?label FILTER NOT EXISTS {{ ?x <{skos}prefLabel> ?any }} }} }}"):
             pref.setdefault(r["x"].value, {}).setdefault(r["label"].language or "", r["label"].value)
         orgs: set[str] = set()
         alt: dict[str, list[str]] = {}
-        for r in scoped("labels", "org"):
+        for r in self._query(f"SELECT (?x AS ?org) ?label ?kind WHERE {{ "
+                             f"{{ {F} ?x a <{sse}Organisation> ; <{skos}prefLabel> ?label BIND(\"pref\" AS ?kind) }} UNION "
+                             f"{{ {F} ?x a <{sse}Organisation> ; <{skos}altLabel> ?label BIND(\"alt\" AS ?kind) }} }}"):
             orgs.add(r["org"].value)
             if r["kind"].value == "alt":
                 alt.setdefault(r["org"].value, [])
                 if r["label"].value not in alt[r["org"].value]:
                     alt[r["org"].value].append(r["label"].value)
-        collectives = {r["org"].value for r in scoped("collectives", "org")}
+        collectives = {r["x"].value for r in self._query(f"SELECT ?x WHERE {{ {F} ?x a <{sse}UnidentifiedGroup> }}")}
         from .names import normalise
 
         db = sqlite3.connect(tmp / NAMES_FILE)

@@ -125,11 +125,12 @@ def _target(targets: list[tuple[str, URIRef]], scoped: bool = False) -> str:
     parts = []
     classes = [t for kind, t in targets if kind == "class"]
     predicates = [t for kind, t in targets if kind == "subjects"]
+    F = focus_pattern() if scoped else ""  # in each branch: a union is evaluated apart, then joined
     if classes:
-        parts.append(f"{{ VALUES ?t {{ {' '.join(f'@@{c}@@' for c in classes)} }} ?focus a ?t }}")
+        parts.append(f"{{ {F} VALUES ?t {{ {' '.join(f'@@{c}@@' for c in classes)} }} ?focus a ?t }}")
     if predicates:
-        parts.append(f"{{ VALUES ?tp {{ {' '.join(f'<{p}>' for p in predicates)} }} ?focus ?tp ?any }}")
-    return f"{{ SELECT DISTINCT ?focus WHERE {{ {focus_pattern() if scoped else ''} {{ {' UNION '.join(parts)} }} }} }}"
+        parts.append(f"{{ {F} VALUES ?tp {{ {' '.join(f'<{p}>' for p in predicates)} }} ?focus ?tp ?any }}")
+    return f"{{ SELECT DISTINCT ?focus WHERE {{ {' UNION '.join(parts)} }} }}"
 
 
 def _constraints(shapes: Graph, prop, path: URIRef, rule: str, scoped: bool = False) -> list[str]:
@@ -176,7 +177,7 @@ def _constraints(shapes: Graph, prop, path: URIRef, rule: str, scoped: bool = Fa
         if qcls is None or qmin is None or len(set(shapes.predicates(qshape, None))) != 1 or \
                 shapes.value(prop, SH.qualifiedMaxCount) is not None:
             raise NotImplementedError(f"{rule}: qualified shapes are compiled only as [ sh:class C ] with a minimum")
-        typed = f"{{ {_classes(qcls)} ?v a ?t }}" if scoped else f"{{ SELECT ?v WHERE {{ {_classes(qcls)} ?v a ?t }} }}"
+        typed = f"{_classes(qcls)} ?v a ?t" if scoped else f"{{ SELECT ?v WHERE {{ {_classes(qcls)} ?v a ?t }} }}"
         out.append(f"OPTIONAL {{ {{ SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {F} ?focus {P} ?v "
                    f"{typed} }} GROUP BY ?focus }} }} "
                    f"FILTER(!BOUND(?n) || ?n < {int(qmin)})")
