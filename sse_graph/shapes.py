@@ -125,11 +125,17 @@ def _target(targets: list[tuple[str, URIRef]], scoped: bool = False) -> str:
     parts = []
     classes = [t for kind, t in targets if kind == "class"]
     predicates = [t for kind, t in targets if kind == "subjects"]
-    F = focus_pattern() if scoped else ""  # in each branch: a union is evaluated apart, then joined
+    if scoped:  # from the focus graph, in each branch (a union, or VALUES, is evaluated apart, then joined)
+        F = focus_pattern()
+        if classes:
+            parts.append(f"{{ {F} ?focus a ?t FILTER(?t IN ({' '.join(f'@@{c}@@' for c in classes)})) }}")
+        if predicates:
+            parts.append(f"{{ {F} ?focus ?tp ?any FILTER(?tp IN ({', '.join(f'<{p}>' for p in predicates)})) }}")
+        return f"{{ SELECT DISTINCT ?focus WHERE {{ {' UNION '.join(parts)} }} }}"
     if classes:
-        parts.append(f"{{ {F} VALUES ?t {{ {' '.join(f'@@{c}@@' for c in classes)} }} ?focus a ?t }}")
+        parts.append(f"{{ VALUES ?t {{ {' '.join(f'@@{c}@@' for c in classes)} }} ?focus a ?t }}")
     if predicates:
-        parts.append(f"{{ {F} VALUES ?tp {{ {' '.join(f'<{p}>' for p in predicates)} }} ?focus ?tp ?any }}")
+        parts.append(f"{{ VALUES ?tp {{ {' '.join(f'<{p}>' for p in predicates)} }} ?focus ?tp ?any }}")
     return f"{{ SELECT DISTINCT ?focus WHERE {{ {' UNION '.join(parts)} }} }}"
 
 
@@ -177,7 +183,7 @@ def _constraints(shapes: Graph, prop, path: URIRef, rule: str, scoped: bool = Fa
         if qcls is None or qmin is None or len(set(shapes.predicates(qshape, None))) != 1 or \
                 shapes.value(prop, SH.qualifiedMaxCount) is not None:
             raise NotImplementedError(f"{rule}: qualified shapes are compiled only as [ sh:class C ] with a minimum")
-        typed = f"{_classes(qcls)} ?v a ?t" if scoped else f"{{ SELECT ?v WHERE {{ {_classes(qcls)} ?v a ?t }} }}"
+        typed = f"FILTER EXISTS {{ {_classes(qcls)} ?v a ?t }}" if scoped else f"{{ SELECT ?v WHERE {{ {_classes(qcls)} ?v a ?t }} }}"
         out.append(f"OPTIONAL {{ {{ SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {F} ?focus {P} ?v "
                    f"{typed} }} GROUP BY ?focus }} }} "
                    f"FILTER(!BOUND(?n) || ?n < {int(qmin)})")
@@ -205,6 +211,9 @@ def run_shapes(store: ox.Store, checks: list[ShapeCheck], *, union: bool = False
     sub = {k: v for k, v in kwargs.items() if k != "named_graphs"}
     queries = [re.sub(r"@@([^@]+)@@", lambda m: cache.setdefault(m.group(1), _subclasses(store, m.group(1), sub)),
                       c.scoped if scoped else c.query) for c in checks]
+    if scoped:  # the class lists inside IN ( … ) take commas
+        queries = [re.sub(r"IN \(([^()]*)\)", lambda m: "IN (" + ", ".join(m.group(1).replace(",", " ").split()) + ")", q)
+                   for q in queries]
 
     def run(i: int) -> list[tuple[ShapeCheck, str]]:
         return [(checks[i], sol["focus"].value) for sol in store.query(queries[i], **kwargs)]
