@@ -435,55 +435,55 @@ class _Updater:
         return ValidationReport(sorted(set(violations), key=lambda v: (v.rule, v.focus, v.path)))
 
     # -------------------------------------------------------------- indexes
+    def _per_node(self, text: str, var: str, nodes, *, graphs=None) -> list[dict]:
+        """Run ``text`` once per node (an IRI), ``?var`` written as that IRI in the body:
+        a constant the query planner starts from, whatever the shape of the query."""
+        import re
+
+        from .store import term_value
+
+        i = text.index("WHERE {") + len("WHERE {")
+        j = text.rindex("}")
+        out = []
+        for node in sorted(n.value if isinstance(n, ox.NamedNode) else n for n in nodes
+                           if isinstance(n, (ox.NamedNode, str))):
+            body = re.sub(rf"\?{var}\b", f"<{node}>", text[i:j])
+            query = text[:i] + body + f" BIND(<{node}> AS ?{var}) " + text[j:]
+            res = self.store.query(query, default_graph=[ox.NamedNode(g) for g in (graphs or self.asserted + [INF])])
+            names = [v.value for v in res.variables]
+            out += [{v: term_value(sol[v]) for v in names} for sol in res]
+        return out
+
     def _links(self, var: str, nodes) -> list[dict]:
         """Rows of ``representation_links.rq`` whose ``?var`` (record, from or to) is one of ``nodes``."""
         from .queries import load_query
-        from .shapes import focus_pattern
-        from .store import term_value
 
-        if not nodes:
-            return []
-        self._mark(nodes)
-        text = load_query("representation_links").text
-        for branch in ("?record a org:Membership", "?record a sse:Seat"):  # in each branch of the union
-            assert branch in text, branch
-            text = text.replace(branch, f"{focus_pattern(var)} {branch}")
-        res = self._query(text)
-        variables = [v.value for v in res.variables]
-        return [{v: term_value(sol[v]) for v in variables} for sol in res]
+        return self._per_node(load_query("representation_links").text, var, nodes)
 
     def _records_citing(self, sources) -> set:
-        from .shapes import focus_pattern
+        rows = self._per_node("SELECT ?r ?s WHERE { ?r <http://purl.org/dc/terms/source> ?s }", "s", sources)
+        return {ox.NamedNode(r["r"]) for r in rows if r["r"].startswith(("http://", "https://"))}
 
-        if not sources:
-            return set()
-        self._mark(sources)
-        return {r["r"] for r in self._query(
-            f"SELECT DISTINCT ?r WHERE {{ {focus_pattern('s')} ?r <http://purl.org/dc/terms/source> ?s }}")}
-
-    def _rep_query(self, text: str):
-        return self.store.query(text, default_graph=[ox.NamedNode(REPRESENTATION_GRAPH)],
-                                named_graphs=[ox.NamedNode(_FOCUS())])
+    def _rep_nodes(self, pattern: str, var: str, nodes) -> set[str]:
+        """The ``?f`` of ``pattern`` in the representation graph, per node of ``nodes``."""
+        return {r["f"] for r in self._per_node(f"SELECT ?f WHERE {{ {pattern} }}", var, nodes,
+                                               graphs=[REPRESENTATION_GRAPH])}
 
     def _update_representation(self) -> None:
         """Rewrite the links of the organisations whose records changed and the chains
         of every organisation that reaches one of them."""
         from .chains import links_from_rows
         from .representation import SSE, representation_lines
-        from .shapes import focus_pattern
 
         subjects = {n for n in self.change.subjects if isinstance(n, ox.NamedNode)}
         typed = {n for n in self.change.typed if isinstance(n, ox.NamedNode)}
         # the organisations whose own links changed: new rows, and old link nodes
         records = subjects | self._records_citing(subjects)  # a record, or the source it cites, changed
         changed = {r["from"] for var, nodes in (("record", records), ("to", typed)) for r in self._links(var, nodes)}
-        self._mark(subjects)
-        changed |= {r["f"].value for r in self._rep_query(
-            f"SELECT DISTINCT ?f WHERE {{ {{ {focus_pattern('x')} ?l <{SSE}viaRecord> ?x }} UNION "
-            f"{{ {focus_pattern('x')} ?l <http://purl.org/dc/terms/source> ?x }} ?l <{SSE}linkFrom> ?f }}")}
-        self._mark(typed)
-        changed |= {r["f"].value for r in self._rep_query(
-            f"SELECT DISTINCT ?f WHERE {{ {focus_pattern('x')} ?l <{SSE}linkTo> ?x ; <{SSE}linkFrom> ?f }}")}
+        via = f"?l <{SSE}linkFrom> ?f"
+        changed |= self._rep_nodes(f"?l <{SSE}viaRecord> ?x . {via}", "x", subjects)
+        changed |= self._rep_nodes(f"?l <http://purl.org/dc/terms/source> ?x . {via}", "x", subjects)
+        changed |= self._rep_nodes(f"?l <{SSE}linkTo> ?x . {via}", "x", typed)
         if not changed:
             return
         # the new links of the changed organisations, then everyone who reaches them
@@ -491,9 +491,7 @@ class _Updater:
         up, _ = links_from_rows(new_rows)
         origins, frontier = set(changed), set(changed)
         while frontier:
-            self._mark({ox.NamedNode(x) for x in frontier})
-            below = {r["f"].value for r in self._rep_query(
-                f"SELECT DISTINCT ?f WHERE {{ {focus_pattern('x')} ?l <{SSE}linkTo> ?x ; <{SSE}linkFrom> ?f }}")}
+            below = self._rep_nodes(f"?l <{SSE}linkTo> ?x ; <{SSE}linkFrom> ?f", "x", frontier)
             below = {f for f in below if f not in changed}  # a changed organisation's old links are gone
             frontier = below - origins
             origins |= frontier
@@ -507,12 +505,12 @@ class _Updater:
             frontier = {r["to"] for r in got} - fetched
         up, _ = links_from_rows(rows)
         # old nodes out, new nodes in
-        self._mark({ox.NamedNode(x) for x in changed})
-        links = {r["l"] for r in self._rep_query(
-            f"SELECT DISTINCT ?l WHERE {{ {focus_pattern('f')} ?l a <{SSE}RepresentationLink> ; <{SSE}linkFrom> ?f }}")}
-        self._mark({ox.NamedNode(x) for x in origins})
-        chains = {r["l"] for r in self._rep_query(
-            f"SELECT DISTINCT ?l WHERE {{ {focus_pattern('f')} ?l a <{SSE}RepresentationChain> ; <{SSE}linkFrom> ?f }}")}
+        links = {ox.NamedNode(r["l"]) for r in self._per_node(
+            f"SELECT ?l WHERE {{ ?l a <{SSE}RepresentationLink> ; <{SSE}linkFrom> ?f }}", "f", changed,
+            graphs=[REPRESENTATION_GRAPH])}
+        chains = {ox.NamedNode(r["l"]) for r in self._per_node(
+            f"SELECT ?l WHERE {{ ?l a <{SSE}RepresentationChain> ; <{SSE}linkFrom> ?f }}", "f", origins,
+            graphs=[REPRESENTATION_GRAPH])}
         rep = ox.NamedNode(REPRESENTATION_GRAPH)
         old = [q for node in links | chains for q in self.store.quads_for_pattern(node, None, None, rep)]
         new = list(ox.parse(representation_lines(up, changed, origins), format=ox.RdfFormat.N_QUADS))
