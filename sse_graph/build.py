@@ -182,6 +182,7 @@ def build(
     engine: str | None = None,
     measures: bool | None = None,
     keep_rejected: bool = True,
+    previous: BuildResult | None = None,
 ) -> BuildResult:
     """Load, reason and validate the dataset, or reuse the cached build.
 
@@ -199,6 +200,9 @@ def build(
     more than the build itself — `sse-graph analyse` computes them on demand).
 
     ``keep_rejected=False``: a build with violations is not written at all.
+
+    ``previous``: a good build to update incrementally (default: the last good build
+    of this folder); only graph/ files may differ from it (``incremental.py``).
     """
     from .errors import InputError
 
@@ -233,6 +237,16 @@ def build(
                 if rejected is not None:
                     raise ValidationFailed(ValidationReport.from_dict(rejected.validation), rejected)
 
+    # Only graph/ files changed since a good fast build: update it (sse_graph/incremental.py).
+    if not force and (engine == "fast" or not asked):
+        from .incremental import try_update
+
+        base_build = previous if previous is not None else last_good_build(paths.root)
+        updated = try_update(paths, key=key_of("fast", measures), previous=base_build, measures=measures,
+                             keep_rejected=keep_rejected, say=say)
+        if updated is not None:
+            return updated
+
     t0 = time.perf_counter()
     built = (_reference_pipeline if engine == "owlrl" else _fast_pipeline)(paths, say)
     result = BuildResult(
@@ -244,6 +258,9 @@ def build(
     def write(tmp: Path) -> None:
         built.write(tmp, result, measures, say)
         result.timings["total"] = time.perf_counter() - t0
+        from .incremental import write_manifest
+
+        write_manifest(tmp, paths)  # what the next incremental build diffs against
         (tmp / REPORT_FILE).write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
 
     if not built.report.conforms:

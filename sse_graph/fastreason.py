@@ -49,7 +49,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from .errors import InputError
 
-__all__ = ["compile_rules", "materialise", "Rules", "CONSTRUCTS", "DIFFERENCES", "audit_ontology", "audit_data",
+__all__ = ["compile_rules", "materialise", "update_closure", "DeltaClosure", "Rules", "CONSTRUCTS", "DIFFERENCES", "audit_ontology", "audit_data",
            "inconsistencies", "Unsupported"]
 
 OWL_NS, RDFS_NS, RDF_NS = str(OWL), str(RDFS), str(RDF)
@@ -460,20 +460,30 @@ def _close_transitive(store: ox.Store, prop: str, out: str) -> None:
         store.extend(new)
 
 
-def inconsistencies(store: ox.Store, rules: Rules) -> list[str]:
+def inconsistencies(store: ox.Store, rules: Rules, *, graphs: list[str] | None = None) -> list[str]:
     """After :func:`materialise`: what makes the reasoned graph inconsistent, each
-    naming the individuals (cls-nothing2, cax-dw, eq-diff1), sorted."""
+    naming the individuals (cls-nothing2, cax-dw, eq-diff1), sorted.  ``graphs``:
+    only for the focus nodes of ``shapes.FOCUS_GRAPH`` (an incremental build, whose
+    previous graph was consistent), in the union of ``graphs``."""
+    kwargs: dict = {}
+    at = lambda _v: ""  # noqa: E731
+    if graphs is not None:
+        from .shapes import FOCUS_GRAPH, focus_pattern
+
+        kwargs = {"default_graph": [ox.NamedNode(g) for g in graphs], "named_graphs": [ox.NamedNode(FOCUS_GRAPH)]}
+        at = focus_pattern
     found = [f"{r['x'].value} is a member of owl:Nothing"
-             for r in store.query(f"SELECT ?x WHERE {{ ?x a <{OWL.Nothing}> }}")]
+             for r in store.query(f"SELECT ?x WHERE {{ {at('x')} ?x a <{OWL.Nothing}> }}", **kwargs)]
     if rules.disjoint:
         pairs = " ".join(f"(<{c}> <{d}>)" for c, d in rules.disjoint)
         found += [f"{r['x'].value} is a member of the disjoint classes {r['c'].value} and {r['d'].value}"
                   for r in store.query(f"SELECT ?x ?c ?d WHERE {{ VALUES (?c ?d) {{ {pairs} }} "
-                                       "{ SELECT ?x ?c WHERE { ?x a ?c } } ?x a ?d }")]
+                                       f"{{ SELECT ?x ?c WHERE {{ {at('x')} ?x a ?c }} }} ?x a ?d }}", **kwargs)]
     same, diff = f"<{OWL.sameAs}>", f"<{OWL.differentFrom}>"
+    either = f"{{ {at('x')} }} UNION {{ {at('y')} }}" if graphs is not None else ""
     found += [f"{r['x'].value} and {r['y'].value} are both owl:sameAs and owl:differentFrom"
-              for r in store.query(f"SELECT DISTINCT ?x ?y WHERE {{ {{ ?x {diff} ?y . ?x {same} ?y }} "
-                                   f"UNION {{ ?x {diff} ?x BIND(?x AS ?y) }} }}")]
+              for r in store.query(f"SELECT DISTINCT ?x ?y WHERE {{ {{ ?x {diff} ?y . ?x {same} ?y {either} }} "
+                                   f"UNION {{ {at('x')} ?x {diff} ?x BIND(?x AS ?y) }} }}", **kwargs)]
     return sorted(set(found))
 
 
@@ -495,3 +505,120 @@ def abox(triples, tbox_subjects: set) -> set:
             continue  # DIFFERENCES: reflexive-sameAs
         out.add((s, p, o))
     return out
+
+
+# ------------------------------------------------------------------ incremental (a delta)
+@dataclass
+class DeltaClosure:
+    """What :func:`update_closure` changed in the inferred graph: triples (as
+    ``(s, p, o)`` pyoxigraph terms) now inferred that were not, and inferred ones gone."""
+
+    added: set = field(default_factory=set)
+    removed: set = field(default_factory=set)
+    rounds: int = 0
+
+
+_SCRATCH = "urn:sse-graph:incremental:"
+_AXIOMATIC_NS = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
+                 "http://www.w3.org/2002/07/owl#", "http://www.w3.org/2001/XMLSchema#")
+
+
+def _construct(store: ox.Store, rule: Rule, first: str, atoms: list[str], extra: str, default: list, named: list):
+    body = " ".join(f"{{ {a} }}" for a in atoms)
+    text = f"CONSTRUCT {{ {rule.head} }} WHERE {{ {first} {body} {rule.where} {extra} }}"
+    return {(t.subject, t.predicate, t.object) for t in store.query(text, default_graph=default, named_graphs=named)}
+
+
+def _fire(store: ox.Store, rules: Rules, delta_graph: str, extra: str, default: list, named: list) -> set:
+    """Every head of every rule with one atom matched in ``delta_graph`` and the
+    others in the ``default`` graphs (semi-naive: each atom in turn reads the delta)."""
+    out: set = set()
+    for rule in rules.rules:
+        for i, atom in enumerate(rule.atoms):
+            others = [a for j, a in enumerate(rule.atoms) if j != i]
+            out |= _construct(store, rule, f"GRAPH <{delta_graph}> {{ {atom} }}", others,
+                              extra.replace("@HEAD@", rule.head), default, named)
+    return out
+
+
+def _put(store: ox.Store, triples, graph: str) -> None:
+    g = ox.NamedNode(graph)
+    store.extend([ox.Quad(s, p, o, g) for s, p, o in triples])
+
+
+def _drop(store: ox.Store, triples, graph: str) -> None:
+    g = ox.NamedNode(graph)
+    for s, p, o in triples:
+        store.remove(ox.Quad(s, p, o, g))
+
+
+def _axiomatic(triple) -> bool:
+    """Left out of the written inferred graph (``build._without_axiomatic``)."""
+    s = triple[0]
+    return isinstance(s, ox.NamedNode) and s.value.startswith(_AXIOMATIC_NS)
+
+
+def update_closure(store: ox.Store, rules: Rules, *, graphs: list[str], inferred: str, gone: set, fresh: set,
+                   max_rounds: int = 1000) -> DeltaClosure:
+    """Bring the inferred graph ``inferred`` of ``store`` up to date after a change
+    of the asserted graphs ``graphs`` (already applied): ``gone`` are the triples no
+    longer asserted anywhere, ``fresh`` those newly asserted (not known before).
+
+    Removals by delete-and-rederive (DRed): every inferred triple with a derivation
+    that used a removed one is deleted (over-deletion, semi-naively, against the old
+    closure), then those with another derivation from what remains are put back;
+    additions (and what was put back) are then propagated semi-naively — each rule
+    reads one atom from the new triples and the others from everything.  The same
+    compiled rules as :func:`materialise`, so the result is its closure.  Every
+    query starts from a small graph of changes and looks the rest up by index: the
+    cost follows the change, not the size of the graph (an on-disk store works)."""
+    inf, delete, delta = inferred, _SCRATCH + "deleted", _SCRATCH + "delta"
+    real = [ox.NamedNode(g) for g in graphs] + [ox.NamedNode(inf)]
+    result = DeltaClosure()
+    for g in (delete, delta):
+        store.remove_graph(ox.NamedNode(g))
+    overdeleted: set = set()
+    if gone:
+        # 1. over-delete: what the removed triples helped derive, against the old closure (real + deleted)
+        _put(store, gone, delete)
+        _put(store, gone, delta)
+        frontier = set(gone)
+        while frontier:
+            result.rounds += 1
+            heads = _fire(store, rules, delta, f"GRAPH <{inf}> {{ @HEAD@ }} FILTER NOT EXISTS {{ GRAPH <{delete}> {{ @HEAD@ }} }}",
+                          real + [ox.NamedNode(delete)], [ox.NamedNode(delta), ox.NamedNode(inf), ox.NamedNode(delete)])
+            heads -= overdeleted
+            store.remove_graph(ox.NamedNode(delta))
+            overdeleted |= heads
+            _put(store, heads, delete)
+            _put(store, heads, delta)
+            frontier = heads
+        _drop(store, overdeleted, inf)
+        # 2. re-derive: an over-deleted (or un-asserted) triple that still follows in one step from what remains
+        back: set = set()
+        for rule in rules.rules:
+            back |= _construct(store, rule, f"GRAPH <{delete}> {{ {rule.head} }}", list(rule.atoms),
+                               f"FILTER NOT EXISTS {{ {rule.head} }}", real, [ox.NamedNode(delete)])
+        back = {t for t in back if not _axiomatic(t)}
+        store.remove_graph(ox.NamedNode(delete))
+        _put(store, back, inf)
+        start = back
+    else:
+        start = set()
+    # 3. propagate the additions (and what came back) semi-naively
+    frontier = set(start) | set(fresh)
+    added = set(start)
+    while frontier:
+        result.rounds += 1
+        if result.rounds > max_rounds:
+            raise RuntimeError(f"no fixpoint after {max_rounds} rounds")
+        _put(store, frontier, delta)
+        heads = _fire(store, rules, delta, "FILTER NOT EXISTS { @HEAD@ }", real, [ox.NamedNode(delta)])
+        store.remove_graph(ox.NamedNode(delta))
+        heads = {t for t in heads if not _axiomatic(t)}
+        _put(store, heads, inf)
+        added |= heads
+        frontier = heads
+    result.added = added - overdeleted
+    result.removed = overdeleted - added
+    return result

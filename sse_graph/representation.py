@@ -26,7 +26,7 @@ from .chains import links_from_rows, pick, reachable_chains
 from .namespaces import GRAPH_BASE
 from .queries import load_query
 
-__all__ = ["REPRESENTATION_GRAPH", "representation_nquads"]
+__all__ = ["REPRESENTATION_GRAPH", "representation_nquads", "representation_lines"]
 
 REPRESENTATION_GRAPH = GRAPH_BASE + "representation"
 SSE = "https://w3id.org/sse-graph/ontology#"
@@ -61,12 +61,23 @@ def _span_quads(node: str, span) -> list[str]:
 def representation_nquads(store, max_len: int = 8) -> bytes:
     """The representation graph of the built ``store``, as N-Quads."""
     up, _down = links_from_rows(store.select(load_query("representation_links").text).dicts())
+    return representation_lines(up, list(up), list(up), max_len=max_len)
+
+
+def representation_lines(up, froms, origins, max_len: int = 8) -> bytes:
+    """The link nodes of the organisations ``froms`` and the chain nodes starting at
+    ``origins``, from the links ``up`` (which must hold every link reachable from
+    ``origins``): the whole graph when both are every organisation, the part to
+    rewrite after a change (``incremental.py``)."""
     lines: list[str] = []
     link_node = {}
+    wanted = set(froms)
     for frm, tos in up.items():
         for to, links in tos.items():
             for link in links:
                 n = link_node[id(link)] = _node("link", frm, to, link.kind)
+                if frm not in wanted:
+                    continue
                 lines += [_quad(n, RDF_TYPE, _iri(SSE + "RepresentationLink")), _quad(n, SSE + "linkFrom", _iri(frm)),
                           _quad(n, SSE + "linkTo", _iri(to)), _quad(n, SSE + "linkKind", f'"{link.kind}"')]
                 for rec in link.records:
@@ -75,7 +86,7 @@ def representation_nquads(store, max_len: int = 8) -> bytes:
                     if rec.get("src"):  # the record's own dcterms:source (never an IRI made from a file name)
                         lines.append(_quad(n, SOURCE, _iri(rec["src"])))
                 lines += _span_quads(n, link.timing.span())
-    for org in list(up):
+    for org in [o for o in origins if o in up]:
         for target, chains in reachable_chains(up, org, up=True, max_len=max_len).items():
             best, _never = pick(chains, None, True)  # strict: only chains whose evidence overlaps
             if best is None or len(best.links) < 2:

@@ -29,7 +29,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-__all__ = ["ShapeCheck", "compile_shapes", "run_shapes"]
+__all__ = ["ShapeCheck", "compile_shapes", "run_shapes", "FOCUS_GRAPH", "FOCUS_MARK", "focus_pattern"]
+
+# Scoped validation (an incremental build): the focus nodes to check are written as
+# ``?n <FOCUS_MARK> ?n`` in this graph (blank nodes too, which VALUES cannot hold).
+FOCUS_GRAPH = "urn:sse-graph:incremental:focus"
+FOCUS_MARK = "urn:sse-graph:incremental:mark"
+
+
+def focus_pattern(var: str = "focus") -> str:
+    return f"GRAPH <{FOCUS_GRAPH}> {{ ?{var} <{FOCUS_MARK}> ?{var} }}"
 
 # sh: terms a compiled shape may use (anything else → NotImplementedError)
 _STRUCTURE = {SH.targetClass, SH.targetSubjectsOf, SH.property, SH.path, SH.message, SH.name, SH.description,
@@ -49,6 +58,7 @@ class ShapeCheck:
     path: str
     messages: dict = field(hash=False, compare=False)
     query: str = ""
+    scoped: str = field(default="", hash=False, compare=False)  # the same, only on the nodes of FOCUS_GRAPH
 
     def message(self, lang: str) -> str:
         return self.messages.get(lang) or self.messages.get("en") or next(iter(self.messages.values()), "")
@@ -100,18 +110,28 @@ def compile_shapes(shapes: Graph) -> list[ShapeCheck]:
                 if str(p).startswith(str(SH)) and p not in _STRUCTURE | _CONSTRAINTS:
                     raise NotImplementedError(f"{rule}: {p} is not compiled: use pyshacl")
             messages = {m.language or "en": str(m) for m in shapes.objects(prop, SH.message) if isinstance(m, Literal)}
-            target = _target(targets)
-            for body in _constraints(shapes, prop, path, rule):
-                checks.append(ShapeCheck(rule, str(path), messages, f"SELECT DISTINCT ?focus WHERE {{ {target} {body} }}"))
+            target, scoped_target = _target(targets), _target(targets, scoped=True)
+            bodies = zip(_constraints(shapes, prop, path, rule), _constraints(shapes, prop, path, rule, scoped=True))
+            for body, scoped_body in bodies:
+                checks.append(ShapeCheck(rule, str(path), messages, f"SELECT DISTINCT ?focus WHERE {{ {target} {body} }}",
+                                         f"SELECT DISTINCT ?focus WHERE {{ {scoped_target} {scoped_body} }}"))
     return checks
 
 
-def _target(targets: list[tuple[str, URIRef]]) -> str:
+def _target(targets: list[tuple[str, URIRef]], scoped: bool = False) -> str:
     """The focus nodes of a shape, once for all its targets: instances of its
-    target classes (and their sub-classes), subjects of its target predicates."""
+    target classes (and their sub-classes), subjects of its target predicates
+    (``scoped``: only those of the focus graph)."""
     parts = []
     classes = [t for kind, t in targets if kind == "class"]
     predicates = [t for kind, t in targets if kind == "subjects"]
+    if scoped:  # from the focus graph, in each branch (a union, or VALUES, is evaluated apart, then joined)
+        F = focus_pattern()
+        if classes:
+            parts.append(f"{{ {F} ?focus a ?t FILTER(?t IN ({' '.join(f'@@{c}@@' for c in classes)})) }}")
+        if predicates:
+            parts.append(f"{{ {F} ?focus ?tp ?any FILTER(?tp IN ({', '.join(f'<{p}>' for p in predicates)})) }}")
+        return f"{{ SELECT DISTINCT ?focus WHERE {{ {' UNION '.join(parts)} }} }}"
     if classes:
         parts.append(f"{{ VALUES ?t {{ {' '.join(f'@@{c}@@' for c in classes)} }} ?focus a ?t }}")
     if predicates:
@@ -119,23 +139,30 @@ def _target(targets: list[tuple[str, URIRef]]) -> str:
     return f"{{ SELECT DISTINCT ?focus WHERE {{ {' UNION '.join(parts)} }} }}"
 
 
-def _constraints(shapes: Graph, prop, path: URIRef, rule: str) -> list[str]:
+def _constraints(shapes: Graph, prop, path: URIRef, rule: str, scoped: bool = False) -> list[str]:
+    """The constraints of a property shape, each a group joined with the focus nodes;
+    ``scoped``: every sub-query starts from the focus graph, and the class tests are
+    looked up per value, so that the cost follows the focus nodes, not the graph."""
     P = f"<{path}>"
+    F = focus_pattern() if scoped else ""
     out = []
     lo = shapes.value(prop, SH.minCount)
     if lo is not None and int(lo) > 0:
         if int(lo) == 1:
-            out.append(f"MINUS {{ SELECT ?focus WHERE {{ ?focus {P} ?v }} }}")
+            out.append(f"MINUS {{ SELECT ?focus WHERE {{ {F} ?focus {P} ?v }} }}")
         else:
-            out.append(f"OPTIONAL {{ {{ SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) WHERE {{ ?focus {P} ?v }} GROUP BY ?focus }} }} "
+            out.append(f"OPTIONAL {{ {{ SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {F} ?focus {P} ?v }} GROUP BY ?focus }} }} "
                        f"FILTER(!BOUND(?n) || ?n < {int(lo)})")
     hi = shapes.value(prop, SH.maxCount)
     if hi is not None:
-        out.append(f"{{ SELECT ?focus WHERE {{ ?focus {P} ?v }} GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) > {int(hi)}) }}")
+        out.append(f"{{ SELECT ?focus WHERE {{ {F} ?focus {P} ?v }} GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) > {int(hi)}) }}")
     cls = shapes.value(prop, SH["class"])
     if cls is not None:
-        out.append(f"{{ SELECT ?focus ?v WHERE {{ ?focus {P} ?v }} }} "
-                   f"MINUS {{ SELECT ?v WHERE {{ {_classes(cls)} ?v a ?t }} }}")
+        if scoped:
+            out.append(f"{{ SELECT ?focus ?v WHERE {{ {F} ?focus {P} ?v }} }} FILTER NOT EXISTS {{ {_classes(cls)} ?v a ?t }}")
+        else:
+            out.append(f"{{ SELECT ?focus ?v WHERE {{ ?focus {P} ?v }} }} "
+                       f"MINUS {{ SELECT ?v WHERE {{ {_classes(cls)} ?v a ?t }} }}")
     dts = [shapes.value(prop, SH.datatype)] if shapes.value(prop, SH.datatype) is not None else []
     alternatives = shapes.value(prop, SH["or"])
     if alternatives is not None:
@@ -143,11 +170,11 @@ def _constraints(shapes: Graph, prop, path: URIRef, rule: str) -> list[str]:
         ors = [shapes.value(m, SH.datatype) for m in members]
         if None in ors or any(len(set(shapes.predicates(m, None))) != 1 for m in members):
             raise NotImplementedError(f"{rule}: sh:or is compiled only for alternatives of sh:datatype")
-        out.append(f"{{ SELECT ?focus ?v WHERE {{ ?focus {P} ?v }} }} FILTER(!({_datatype_test('?v', ors)}))")
+        out.append(f"{{ SELECT ?focus ?v WHERE {{ {F} ?focus {P} ?v }} }} FILTER(!({_datatype_test('?v', ors)}))")
     for dt in dts:
-        out.append(f"{{ SELECT ?focus ?v WHERE {{ ?focus {P} ?v }} }} FILTER(!({_datatype_test('?v', [dt])}))")
+        out.append(f"{{ SELECT ?focus ?v WHERE {{ {F} ?focus {P} ?v }} }} FILTER(!({_datatype_test('?v', [dt])}))")
     if shapes.value(prop, SH.uniqueLang) == Literal(True):
-        out.append(f"{{ SELECT ?focus WHERE {{ ?focus {P} ?v BIND(LCASE(LANG(?v)) AS ?l) FILTER(?l != \"\") }} "
+        out.append(f"{{ SELECT ?focus WHERE {{ {F} ?focus {P} ?v BIND(LCASE(LANG(?v)) AS ?l) FILTER(?l != \"\") }} "
                    "GROUP BY ?focus ?l HAVING (COUNT(DISTINCT ?v) > 1) }")
     qshape = shapes.value(prop, SH.qualifiedValueShape)
     if qshape is not None:
@@ -156,8 +183,9 @@ def _constraints(shapes: Graph, prop, path: URIRef, rule: str) -> list[str]:
         if qcls is None or qmin is None or len(set(shapes.predicates(qshape, None))) != 1 or \
                 shapes.value(prop, SH.qualifiedMaxCount) is not None:
             raise NotImplementedError(f"{rule}: qualified shapes are compiled only as [ sh:class C ] with a minimum")
-        out.append(f"OPTIONAL {{ {{ SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) WHERE {{ ?focus {P} ?v "
-                   f"{{ SELECT ?v WHERE {{ {_classes(qcls)} ?v a ?t }} }} }} GROUP BY ?focus }} }} "
+        typed = f"FILTER EXISTS {{ {_classes(qcls)} ?v a ?t }}" if scoped else f"{{ SELECT ?v WHERE {{ {_classes(qcls)} ?v a ?t }} }}"
+        out.append(f"OPTIONAL {{ {{ SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {F} ?focus {P} ?v "
+                   f"{typed} }} GROUP BY ?focus }} }} "
                    f"FILTER(!BOUND(?n) || ?n < {int(qmin)})")
     return out
 
@@ -167,17 +195,25 @@ def _subclasses(store: ox.Store, cls: str, default_graph) -> str:
     return " ".join(f"<{r['t'].value}>" for r in res if isinstance(r["t"], ox.NamedNode)) or f"<{cls}>"
 
 
-def run_shapes(store: ox.Store, checks: list[ShapeCheck], *, union: bool = False, threads: int = 1):
+def run_shapes(store: ox.Store, checks: list[ShapeCheck], *, union: bool = False, threads: int = 1,
+               graphs: list[str] | None = None, scoped: bool = False):
     """Run the compiled checks on the default graph of ``store`` (or the union of
-    its graphs); returns ``(check, focus IRI)`` for each violation.  pyoxigraph
-    releases the GIL while it evaluates, so ``threads`` queries run at once."""
+    its graphs, or the union of ``graphs``); returns ``(check, focus IRI)`` for each
+    violation.  ``scoped``: only on the focus nodes of :data:`FOCUS_GRAPH`.
+    pyoxigraph releases the GIL while it evaluates, so ``threads`` queries run at once."""
     import re
     from concurrent.futures import ThreadPoolExecutor
 
     kwargs = {"use_default_graph_as_union": True} if union else {}
+    if graphs is not None:
+        kwargs = {"default_graph": [ox.NamedNode(g) for g in graphs], "named_graphs": [ox.NamedNode(FOCUS_GRAPH)]}
     cache: dict[str, str] = {}
-    queries = [re.sub(r"@@([^@]+)@@", lambda m: cache.setdefault(m.group(1), _subclasses(store, m.group(1), kwargs)),
-                      c.query) for c in checks]
+    sub = {k: v for k, v in kwargs.items() if k != "named_graphs"}
+    queries = [re.sub(r"@@([^@]+)@@", lambda m: cache.setdefault(m.group(1), _subclasses(store, m.group(1), sub)),
+                      c.scoped if scoped else c.query) for c in checks]
+    if scoped:  # the class lists inside IN ( … ) take commas
+        queries = [re.sub(r"IN \(([^()]*)\)", lambda m: "IN (" + ", ".join(m.group(1).replace(",", " ").split()) + ")", q)
+                   for q in queries]
 
     def run(i: int) -> list[tuple[ShapeCheck, str]]:
         return [(checks[i], sol["focus"].value) for sol in store.query(queries[i], **kwargs)]

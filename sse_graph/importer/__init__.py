@@ -126,12 +126,24 @@ def _stage(paths: DataPaths, target: Path, text: str | None, *, path: Path, reco
         else:
             (stage / "graph" / target.name).write_text(text, encoding="utf-8")
         try:
-            return build(stage, progress=progress, engine=engine, keep_rejected=False)
+            return build(stage, progress=progress, engine=engine, keep_rejected=False, previous=_current(paths, engine))
         except ValidationFailed as e:
             raise ImportError_(path, [Problem(rows.get(v.focus), None, f"{v.rule}: {v.message} ({v.focus})")
                                       for v in e.report.violations], outcome=outcome) from None
         except ParseError as e:  # a value that made invalid RDF
             raise ImportError_(path, [Problem(None, None, f"the rows make invalid RDF: {e.message}")]) from None
+
+
+def _current(paths: DataPaths, engine):
+    """The current good build of the dataset, which the staging build updates
+    incrementally when it can (``sse_graph/incremental.py``), else ``None``."""
+    from ..build import build
+    from ..errors import SSEGraphError
+
+    try:
+        return build(paths.root, engine=engine)
+    except SSEGraphError:
+        return None
 
 
 def import_table(path: str | Path, kind: str, *, data=None, progress=None, engine: str | None = None,

@@ -74,14 +74,13 @@ class Vocabulary:
         roles = named("SELECT ?x ?l WHERE { ?x a <http://www.w3.org/ns/org#Role> FILTER(CONTAINS(STR(?x), '#role-')) "
                       "OPTIONAL { ?x <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } }", "#role-")
         derived = ("https://w3id.org/sse-graph/graph/inferred", "https://w3id.org/sse-graph/graph/metrics", own_graph)
-        known = {r["x"] for r in store.select(
-            "SELECT DISTINCT ?g ?x WHERE { GRAPH ?g { ?x a ?t } FILTER(STRSTARTS(STR(?x), 'https://w3id.org/sse-graph/id/')) }"
-        ).dicts() if r["g"] not in derived}
-        agents = {r["x"] for r in store.select(
-            "SELECT ?x WHERE { { ?x a <https://w3id.org/sse-graph/ontology#Organisation> } UNION "
-            "{ ?x a <https://w3id.org/sse-graph/ontology#Person> } }").dicts()}
-        rep = {r["x"] for r in store.select(
-            "SELECT ?x WHERE { ?x a <https://w3id.org/sse-graph/ontology#RepresentativeBody> }").dicts()}
+        # looked up id by id (a row names a few), not read whole: at 1M triples reading
+        # every typed resource and every label took minutes on the on-disk store
+        known = _Ask(store, "ASK { GRAPH ?g { ?x_param a ?t } FILTER(STRSTARTS(STR(?x_param), 'https://w3id.org/sse-graph/id/') "
+                            f"&& ?g NOT IN ({', '.join(f'<{g}>' for g in derived)})) }}")
+        agents = _Ask(store, "ASK { { ?x_param a <https://w3id.org/sse-graph/ontology#Organisation> } UNION "
+                             "{ ?x_param a <https://w3id.org/sse-graph/ontology#Person> } }")
+        rep = _Ask(store, "ASK { ?x_param a <https://w3id.org/sse-graph/ontology#RepresentativeBody> }")
         sources = {}
         for r in store.select("SELECT ?x ?f WHERE { GRAPH ?g { ?x a <https://w3id.org/sse-graph/ontology#SourceDocument> ; "
                               "<https://w3id.org/sse-graph/ontology#fileName> ?f } "
@@ -90,7 +89,27 @@ class Vocabulary:
                               "FILTER(!STRSTARTS(STR(?g), 'https://w3id.org/sse-graph/graph/import-')) }").dicts():
             for key in (r["x"], r["f"], r["x"].rsplit("/", 1)[-1], r["f"].rsplit(".", 1)[0]):
                 sources[key] = r["x"]
-        return cls(kinds, roles, agents, rep, known, LabelIndex.from_store(store), sources)
+        from ..name_index import open_labels
+
+        return cls(kinds, roles, agents, rep, known, open_labels(store), sources)
+
+
+class _Ask:
+    """A set of IRIs of the graph, asked one at a time (``iri in it``)."""
+
+    def __init__(self, store, query: str):
+        self.store, self.query = store, query
+        self._seen: dict = {}
+
+    def __contains__(self, iri) -> bool:
+        if not isinstance(iri, str) or not iri.startswith(("http://", "https://")):
+            return False
+        if iri not in self._seen:
+            try:
+                self._seen[iri] = bool(self.store.raw_query(self.query, bindings={"x_param": iri}))
+            except Exception:  # noqa: BLE001 - not an IRI the store accepts: not in the graph
+                self._seen[iri] = False
+        return self._seen[iri]
 
 
 # ------------------------------------------------------------------ cells
