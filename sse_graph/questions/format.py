@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..names import LabelIndex, normalise
-from ..namespaces import INFERRED_GRAPH
+from ..namespaces import INFERRED_GRAPH_IRI
 
 __all__ = ["Formatter"]
 
@@ -144,7 +144,7 @@ class Formatter:
                 sources.add(f)
             if p == RDF_TYPE:
                 if o.startswith(SSE) and o not in [t["iri"] for t in types]:
-                    types.append({"iri": o, "label": self.label(o), "inferred": g == str(INFERRED_GRAPH),
+                    types.append({"iri": o, "label": self.label(o), "inferred": g == INFERRED_GRAPH_IRI,
                                   "evidence": self.evidence_list(evidence.get((p, o), []))})
             elif p in PLACE_PROPERTIES:
                 entry = {"relation": p.rsplit("#", 1)[1], "iri": o, "label": self.label(o),

@@ -12,6 +12,7 @@ from datetime import date
 from ..dates import holds_on
 from ..names import LabelIndex, normalise
 from ..queries import load_query
+from ..values import bind_values, values_block
 
 __all__ = ["select", "member_rows", "representation_edges", "shortest_chains", "relation_adjacency",
            "shortest_path", "search_scores", "fact_evidence_rows", "link_evidence_rows", "attribute_evidence_rows"]
@@ -137,20 +138,10 @@ def search_scores(labels: LabelIndex, text: str) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------------- evidence
-_UNSAFE_IRI = set('<>"{}|^`\\ \t\n\r')
+def _bind(name: str, values: str) -> str:  # kept for callers binding a ready VALUES block
+    from ..values import _MARKED
 
-
-def _values(variables: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    """A ``VALUES`` block of IRIs (taken from the store; anything that is not a plain IRI is left out)."""
-    ok = [r for r in rows if all(v and not (set(v) & _UNSAFE_IRI) for v in r)]
-    body = " ".join("(" + " ".join(f"<{v}>" for v in r) + ")" for r in dict.fromkeys(ok))
-    return f"VALUES ({' '.join('?' + v for v in variables)}) {{ {body} }}"
-
-
-def _bind(name: str, values: str) -> str:
-    """The shipped query ``name`` with its example ``VALUES`` line replaced by ``values``."""
-    text, n = re.subn(r"(?m)^\s*VALUES [^\n]*# the example; the library binds [^\n]*$", lambda _m: "  " + values,
-                      load_query(name).text, count=1)
+    text, n = _MARKED.subn(lambda m: m.group(1) + values, load_query(name).text, count=1)
     assert n == 1, f"{name}.rq has no example VALUES line"
     return text
 
@@ -159,16 +150,43 @@ def fact_evidence_rows(store, facts: list[str]) -> list[dict]:
     """The evidence of many facts (records, entities) in one query: a row per (fact, evidence)."""
     if not facts:
         return []
-    text = _bind("fact_evidence", _values(("fact",), [(f,) for f in facts]))
+    text = bind_values("fact_evidence", ("fact",), [(f,) for f in facts])
     return store.select(text).dicts()
+
+
+def source_graphs(store) -> list[str] | None:
+    """The graphs the sources assert (not the inferred, metrics or representation graphs), when the
+    store can restrict a query to them (the embedded one); else ``None``."""
+    if not hasattr(store, "raw_query"):
+        return None
+    derived = ("/graph/inferred", "/graph/metrics", "/graph/representation")
+    return [g for g in store.graph_names if not g.endswith(derived)]
 
 
 def link_evidence_rows(store, pairs: list[tuple[str, str]]) -> list[dict]:
-    """The evidence linking each pair ``(a, b)`` (records naming both, statements between them), in one query."""
+    """The evidence linking each pair ``(a, b)`` (records naming both, statements between them).
+
+    Embedded: in two steps — the facts naming both, looked up in the source graphs
+    (link_facts.rq), then their passages (link_fact_evidence.rq): one query over the union
+    (link_evidence.rq, what an external store runs) reads every derived triple pointing at a
+    hub (seconds at a million triples).  The answers are the same (tests/test_questions_fast.py)."""
     if not pairs:
         return []
-    text = _bind("link_evidence", _values(("a", "b"), pairs))
-    return store.select(text).dicts()
+    graphs = source_graphs(store)
+    if graphs is None:
+        return store.select(_bind("link_evidence", values_block(("a", "b"), pairs))).dicts()
+    import pyoxigraph as ox
+
+    named, statements = [], []  # records by IRI; reified statements are blank nodes, found again by their pair
+    for row in store.raw_query(bind_values("link_facts", ("a", "b"), pairs), default_graphs=graphs):
+        a, b, fact = row["a"].value, row["b"].value, row["fact"]
+        (named.append((a, b, fact.value)) if isinstance(fact, ox.NamedNode) else statements.append((a, b)))
+    rows = []
+    if named:
+        rows += store.select(bind_values("link_fact_evidence", ("a", "b", "fact"), named)).dicts()
+    if statements:
+        rows += store.select(bind_values("link_statement_evidence", ("a", "b"), statements)).dicts()
+    return list({tuple(r.items()): r for r in rows}.values())
 
 
 def attribute_evidence_rows(store, org: str) -> list[dict]:
