@@ -1,6 +1,7 @@
 """Every question command end to end (a fresh `python -m sse_graph …` process, start-up
 included) on a large generated graph: p50 of 5 runs, beside `python -c pass` and
-`python -c "import rdflib"` measured in the same run (issue 16, part 1: each < 0.5 s at 1M).
+`python -c "import rdflib"` measured in the same run (issue 16, part 1: each < 0.5 s at 1M);
+wall time and CPU time (user + system: what the process itself costs, whatever else runs).
 
     python benchmarks/questions.py --data /work/bench/g1m      # a folder already built (its cache:
                                                                # $SSE_GRAPH_CACHE, e.g. a copy of the 1M build)
@@ -43,15 +44,21 @@ COMMANDS = [
 ]
 
 
-def wall(argv: list[str], env: dict, runs: int) -> list[float]:
-    times = []
+def timed(argv: list[str], env: dict, runs: int) -> list[tuple[float, float]]:
+    """(wall, CPU) seconds of each run of ``argv`` as a fresh process.  The CPU time (user + system,
+    from wait4) hardly depends on what else the machine runs; the wall time does."""
+    out = []
     for _ in range(runs):
-        t0 = time.perf_counter()
-        r = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        times.append(time.perf_counter() - t0)
-        if r.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)}: exit {r.returncode}: {r.stderr.decode()[-500:]}")
-    return times
+        with tempfile.TemporaryFile() as err:
+            t0 = time.perf_counter()
+            p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env)
+            _pid, status, usage = os.wait4(p.pid, 0)
+            wall = time.perf_counter() - t0
+            if os.waitstatus_to_exitcode(status) != 0:
+                err.seek(0)
+                raise SystemExit(f"{' '.join(argv)}: exit {os.waitstatus_to_exitcode(status)}: {err.read().decode()[-500:]}")
+        out.append((wall, usage.ru_utime + usage.ru_stime))
+    return out
 
 
 def generated(orgs: int) -> Path:
@@ -76,20 +83,21 @@ def main() -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     py = [sys.executable, "-m", "sse_graph"]
     for cmd in COMMANDS:  # warm: the OS cache, and the stat key each later run finds
-        wall(py + cmd + ["--data", str(data)], env, 1)
+        timed(py + cmd + ["--data", str(data)], env, 1)
     with open("/proc/loadavg") as fh:
         load = " ".join(fh.read().split()[:3])
-    rows = [("(baseline) python -c pass", wall([sys.executable, "-c", "pass"], env, args.runs)),
-            ("(baseline) python -c 'import rdflib'", wall([sys.executable, "-c", "import rdflib"], env, args.runs))]
-    rows += [("sse-graph " + " ".join(cmd), wall(py + cmd + ["--data", str(data)], env, args.runs)) for cmd in COMMANDS]
+    rows = [("(baseline) python -c pass", timed([sys.executable, "-c", "pass"], env, args.runs)),
+            ("(baseline) python -c 'import rdflib'", timed([sys.executable, "-c", "import rdflib"], env, args.runs))]
+    rows += [("sse-graph " + " ".join(cmd), timed(py + cmd + ["--data", str(data)], env, args.runs)) for cmd in COMMANDS]
     with open("/proc/loadavg") as fh:
         load += " → " + " ".join(fh.read().split()[:3])
-    base = statistics.median(rows[0][1])
+    base = statistics.median(w for w, _c in rows[0][1])
     print(f"data {data}; {args.runs} fresh processes each, warm; load average (1/5/15 min) {load}; {os.cpu_count()} CPUs")
-    print(f"{'command':<66}{'p50 s':>8}{'min s':>8}{'max s':>8}{'× pass':>8}")
-    for name, times in rows:
-        p50 = statistics.median(times)
-        print(f"{name:<66}{p50:>8.3f}{min(times):>8.3f}{max(times):>8.3f}{p50 / base:>8.1f}")
+    print(f"{'command':<64}{'wall p50':>9}{'min':>7}{'max':>7}{'× pass':>8}{'CPU p50':>9}")
+    for name, runs in rows:
+        walls, cpus = [w for w, _c in runs], [c for _w, c in runs]
+        p50 = statistics.median(walls)
+        print(f"{name:<64}{p50:>9.3f}{min(walls):>7.3f}{max(walls):>7.3f}{p50 / base:>8.1f}{statistics.median(cpus):>9.3f}")
     return 0
 
 

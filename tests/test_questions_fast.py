@@ -74,8 +74,9 @@ def test_link_evidence_in_two_steps_equals_the_one_query(store, all_relations):
 def test_links_around_are_the_links_reached(store):
     from sse_graph.chains import load_links, load_links_around
 
-    up_all, down_all = load_links(store)
-    for org in (ID + "saw-b", ID + "concertes", ID + "social-economy-europe"):
+    up_all, _down_all = load_links(store)
+    total = 0
+    for org in (ID + "saw-b", ID + "concertes", ID + "social-economy-europe", ID + "febecoop"):
         up, _ = load_links_around(store, org, up=True)
         reached, todo = {org}, [org]
         while todo:
@@ -85,7 +86,9 @@ def test_links_around_are_the_links_reached(store):
                     todo.append(nxt)
         expected = {(f, t, l.kind, len(l.records)) for f in reached for t, ls in up_all.get(f, {}).items() for l in ls}
         got = {(f, t, l.kind, len(l.records)) for f, tos in up.items() for t, ls in tos.items() for l in ls}
-        assert got == expected and got, org
+        assert got == expected, org
+        total += len(got)
+    assert total >= 3
 
 
 # ---------------------------------------------------------------- a question process
