@@ -15,7 +15,8 @@ from ..queries import load_query
 from ..values import bind_values, values_block
 
 __all__ = ["select", "member_rows", "representation_edges", "shortest_chains", "relation_adjacency",
-           "shortest_path", "search_scores", "fact_evidence_rows", "link_evidence_rows", "attribute_evidence_rows"]
+           "shortest_path", "relation_rows_around", "relations_around", "AdjacencyReader", "bounded_shortest_path",
+           "search_scores", "fact_evidence_rows", "link_evidence_rows", "attribute_evidence_rows"]
 
 Edges = dict[str, dict[str, set[str]]]
 
@@ -157,7 +158,7 @@ class AdjacencyReader:
         return self.adj
 
 
-def _level_walk(adjacency: AdjacencyReader, start: str, dist: dict[str, int], front: list[str]) -> list[str]:
+def _level_walk(adjacency: AdjacencyReader, dist: dict[str, int], front: list[str]) -> list[str]:
     """Expand one whole BFS level from ``front``; label the new nodes in ``dist``; return them."""
     adj = adjacency(front)
     nxt = []
@@ -186,10 +187,10 @@ def bounded_shortest_path(adjacency: AdjacencyReader, a: str, b: str):
     meet: set[str] = set()
     while front_a and front_b and not meet:
         if len(front_a) <= len(front_b):
-            front_a = _level_walk(adjacency, a, dist_a, front_a)
+            front_a = _level_walk(adjacency, dist_a, front_a)
             meet = {n for n in front_a if n in dist_b}
         else:
-            front_b = _level_walk(adjacency, b, dist_b, front_b)
+            front_b = _level_walk(adjacency, dist_b, front_b)
             meet = {n for n in front_b if n in dist_a}
     if not meet:
         return []
