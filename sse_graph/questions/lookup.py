@@ -283,18 +283,16 @@ def link_evidence_rows(store, pairs: list[tuple[str, str]]) -> list[dict]:
     graphs = source_graphs(store)
     if graphs is None:
         return store.select(_bind("link_evidence", values_block(("a", "b"), pairs))).dicts()
-    import pyoxigraph as ox
-
     named, statements = [], []  # records by IRI; reified statements are blank nodes, found again by their pair
     wanted = set(pairs)
     firsts, seconds = {a for a, _ in pairs}, {b for _, b in pairs}
     side = "a" if len(firsts) <= len(seconds) else "b"
     bound = [(x,) for x in sorted(firsts if side == "a" else seconds)]
     for row in store.raw_query(bind_values("link_facts", (side,), bound), default_graphs=graphs):
-        a, b, fact = row["a"].value, row["b"].value, row["fact"]
+        a, b, record = row["a"].value, row["b"].value, row["record"].value
         if (a, b) not in wanted:
             continue
-        (named.append((a, b, fact.value)) if isinstance(fact, ox.NamedNode) else statements.append((a, b)))
+        (named.append((a, b, record)) if record else statements.append((a, b)))
     rows = []
     if named:
         rows += store.select(bind_values("link_fact_evidence", ("a", "b", "fact"), named)).dicts()
