@@ -83,12 +83,17 @@ def has_representation_graph(store) -> bool:
 
 
 def load_links_around(store, org: str, *, up: bool) -> tuple[Links, Links] | None:
-    """Only the links reachable from ``org`` (up: towards its representatives), in one
-    query on the materialised graph; ``None`` when the build did not write it."""
+    """Only the links reachable from ``org`` (up: towards its representatives), read from
+    the materialised graph in two bounded queries (the organisations reached, then their
+    links); ``None`` when the build did not write it."""
     if not has_representation_graph(store):
         return None
-    name = "representation_links_up" if up else "representation_links_down"
-    return links_from_rows(store.select(load_query(name).text, bindings={"org": org}).dicts())
+    from .values import bind_values
+
+    way = "up" if up else "down"
+    reached = [r["x"] for r in store.select(load_query(f"representation_reach_{way}").text, bindings={"org": org}).dicts()]
+    rows = store.select(bind_values(f"representation_links_{way}", ("x",), [(x,) for x in reached])).dicts()
+    return links_from_rows(rows)
 
 
 def load_links(store) -> tuple[Links, Links]:

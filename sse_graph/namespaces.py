@@ -1,29 +1,52 @@
-"""Namespaces and the IRIs of the dataset's named graphs."""
+"""Namespaces and the IRIs of the dataset's named graphs.
+
+The plain strings (``PREFIXES``, ``GRAPH_BASE``, ``*_GRAPH_IRI``) need no rdflib; the
+rdflib objects (``SSE``, ``INFERRED_GRAPH`` …) are made when first imported, so that
+the question commands, which read the store with pyoxigraph, never import rdflib.
+"""
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
-
-SSE = Namespace("https://w3id.org/sse-graph/ontology#")
-ID = Namespace("https://w3id.org/sse-graph/id/")
-SRC = Namespace("https://w3id.org/sse-graph/source/")
-SHP = Namespace("https://w3id.org/sse-graph/shapes#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-OWLRL_ERR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
+_NAMESPACES = {
+    "SSE": "https://w3id.org/sse-graph/ontology#",
+    "ID": "https://w3id.org/sse-graph/id/",
+    "SRC": "https://w3id.org/sse-graph/source/",
+    "SHP": "https://w3id.org/sse-graph/shapes#",
+    "ORG": "http://www.w3.org/ns/org#",
+    "SKOS": "http://www.w3.org/2004/02/skos/core#",
+    "DCTERMS": "http://purl.org/dc/terms/",
+    "OWLRL_ERR": "http://www.daml.org/2002/03/agents/agent-ont#",
+}
 
 GRAPH_BASE = "https://w3id.org/sse-graph/graph/"
-ONTOLOGY_GRAPH = URIRef(GRAPH_BASE + "ontology")
-INFERRED_GRAPH = URIRef(GRAPH_BASE + "inferred")
-METRICS_GRAPH = URIRef(GRAPH_BASE + "metrics")
+ONTOLOGY_GRAPH_IRI = GRAPH_BASE + "ontology"
+INFERRED_GRAPH_IRI = GRAPH_BASE + "inferred"
+METRICS_GRAPH_IRI = GRAPH_BASE + "metrics"
+_GRAPHS = {"ONTOLOGY_GRAPH": ONTOLOGY_GRAPH_IRI, "INFERRED_GRAPH": INFERRED_GRAPH_IRI, "METRICS_GRAPH": METRICS_GRAPH_IRI}
+
+
+def __getattr__(name: str):
+    """``SSE``, ``ORG`` … as rdflib Namespaces and ``*_GRAPH`` as URIRefs, made on first use."""
+    if name in _NAMESPACES:
+        from rdflib import Namespace
+
+        value = Namespace(_NAMESPACES[name])
+    elif name in _GRAPHS:
+        from rdflib import URIRef
+
+        value = URIRef(_GRAPHS[name])
+    else:
+        raise AttributeError(name)
+    globals()[name] = value
+    return value
+
 
 PREFIXES = {
-    "sse": str(SSE),
-    "id": str(ID),
-    "src": str(SRC),
-    "org": str(ORG),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
+    "sse": _NAMESPACES["SSE"],
+    "id": _NAMESPACES["ID"],
+    "src": _NAMESPACES["SRC"],
+    "org": _NAMESPACES["ORG"],
+    "skos": _NAMESPACES["SKOS"],
+    "dcterms": _NAMESPACES["DCTERMS"],
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
@@ -35,7 +58,7 @@ PREFIXES = {
 }
 
 
-def graph_for_file(stem: str) -> URIRef:
+def graph_for_file(stem: str):
     """The named graph a data file is loaded into.
 
     >>> str(graph_for_file("003_6530fe94a40990bb"))
@@ -43,6 +66,8 @@ def graph_for_file(stem: str) -> URIRef:
     >>> str(graph_for_file("places"))
     'https://w3id.org/sse-graph/graph/places'
     """
+    from rdflib import URIRef
+
     if stem[:3].isdigit():
-        return URIRef(str(SRC) + stem)
+        return URIRef(_NAMESPACES["SRC"] + stem)
     return URIRef(GRAPH_BASE + stem)

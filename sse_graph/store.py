@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError
-from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
+from .namespaces import INFERRED_GRAPH_IRI, METRICS_GRAPH_IRI
 from .safety import check_query, declares_dataset
 
 __all__ = ["Store", "Results", "term_value", "STORE_DIR"]
@@ -95,7 +95,7 @@ class Store:
 
     @property
     def asserted_graphs(self) -> list[str]:
-        return [g for g in self.graph_names if g not in (str(INFERRED_GRAPH), str(METRICS_GRAPH))]
+        return [g for g in self.graph_names if g not in (INFERRED_GRAPH_IRI, METRICS_GRAPH_IRI)]
 
     def raw_query(self, text: str, *, reasoned: bool = True, bindings: dict[str, str] | None = None,
                   default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):

@@ -83,9 +83,18 @@ def _store(data, store_url: str | None = None, *, memory: bool = False):
         from ..remote import remote_store
 
         return remote_store(url, os.environ.get("SSE_GRAPH_QUERY_PATH"))
+    from ..errors import ValidationFailed
+    from ..quick_open import remember_dataset, remembered_dataset
     from ..store import Store
 
-    return Store(_readable_build(data).dataset_path, memory=memory)
+    dataset = remembered_dataset(data)  # the current build, found without re-hashing the inputs
+    if dataset is None:
+        try:
+            dataset = _build(data).dataset_path
+            remember_dataset(data, dataset)
+        except ValidationFailed:
+            dataset = _readable_build(data).dataset_path  # with its warning; never remembered
+    return Store(dataset, memory=memory)
 
 
 def _readable_build(data):

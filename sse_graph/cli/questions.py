@@ -11,10 +11,8 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
+from ..questions.format import ARROW, chain_words, not_counted_words, span_words, status_words
 from .context import AsOfOpt, StrictOpt, _when, DataOpt, JsonOpt, LangOpt, _emit_json, _questions, _table, app, out
-
-ARROW = " → "
-
 
 def _dates(e: dict) -> str:
     parts = []
@@ -92,7 +90,7 @@ def members(
     t = _table(f"Members of {name}" + (f" on {when}" if when else "") + (f", role ~ '{role}'" if role else ""),
                "member", "roles", "dates", "status", "sources")
     for e in rows:
-        t.add_row(escape(e["label"]), escape(", ".join(e["roles"])), _dates(e), e.get("status", ""), _src(e))
+        t.add_row(escape(e["label"]), escape(", ".join(e["roles"])), _dates(e), status_words(e.get("status"), lang), _src(e))
     out.print(t)
     out.print(f"{len(rows)} member(s) known by name")
     for sentence in q.declared_vs_observed(iri):
@@ -111,16 +109,13 @@ def _chain_command(org, as_of, strict, as_json, lang, data, *, up: bool):
     title = (f"Who represents {name}" if up else f"Whom {name} represents") + (f" on {when}" if when else "")
     t = _table(title, "organisation", "chain", "holds together", "status", "sources")
     for e in rows:
-        span = e["interval"]
-        held = f"{span['start'] or '…'} – {span['end'] or '…'}" if span else e["together"]
-        t.add_row(escape(e["label"]), escape(ARROW.join(e["chain"])), held, e.get("status", ""), _src(e))
+        held = span_words(e["interval"], lang) if e["interval"] else e["together"]
+        t.add_row(escape(e["label"]), escape(chain_words(e)), held, status_words(e.get("status"), lang), _src(e))
     out.print(t)
     if not rows:
         out.print("none in the graph" + (f" on {when}" if when else "") + " (unknown is not none: the sources may not say)")
     for e in apart:
-        why = "its links never held together" if e["why_not"] == "links never held together" else f"it does not count on {when}"
-        out.print(f"not counted ({why}): {ARROW.join(e['chain'])} "
-                  f"[{'; '.join(l['dates'] for l in e['links'])}]", highlight=False, markup=False)
+        out.print(not_counted_words(e, when, lang), highlight=False, markup=False)
 
 
 @app.command("represented-by")
@@ -172,7 +167,7 @@ def seats(
     t = _table(f"Seats and mandates of {q.labels.label(iri, lang)}", "body", "how", "role", "person", "dates", "status", "sources")
     for e in rows:
         t.add_row(escape(e["body"]), e["relation"], escape(", ".join(e["roles"])), escape(e["person"] or ""), _dates(e),
-                  e.get("status", ""), _src(e))
+                  status_words(e.get("status"), lang), _src(e))
     out.print(t)
     sitting = _with_status(q.sitting(iri), when, strict)
     if sitting:
@@ -207,7 +202,7 @@ def show(
         for v in values:
             out.print(f"{name}: {escape(str(v['value']))}  [{_src(v)}]", highlight=False)
     if card["represented_by"]:
-        out.print("represented by: " + escape("; ".join(ARROW.join(e["chain"]) for e in card["represented_by"])))
+        out.print("represented by: " + escape("; ".join(chain_words(e) for e in card["represented_by"])))
     if card["represents"]:
         out.print(f"represents {len(card['represents'])} organisation(s)")
     for sentence in card.get("declared_vs_observed", []):

@@ -9,38 +9,8 @@ import typer
 from rich.markup import escape
 
 from ..errors import InputError
+from ..questions.format import chain_heading, chain_step_lines, not_counted_words, words
 from .context import AsOfOpt, DataOpt, LangOpt, StrictOpt, _emit_json, _questions, _when, app, out
-
-ARROW = " → "
-
-WORDS = {
-    "en": {"none": "no representation chain from {a} to {b}", "chain": "chain {n}", "holds": "the whole chain holds {span}",
-           "never": "links never held together (not a chain)", "role": "role", "source": "source", "status": "status on {d}",
-           "not_counted": "chains that do not count"},
-    "fr": {"none": "aucune chaîne de représentation de {a} à {b}", "chain": "chaîne {n}",
-           "holds": "la chaîne entière tient {span}", "never": "maillons jamais simultanés (pas une chaîne)",
-           "role": "rôle", "source": "source", "status": "statut au {d}", "not_counted": "chaînes qui ne comptent pas"},
-}
-
-
-def _span(span: dict | None) -> str:
-    if span is None:
-        return "— no date where the evidence of every link overlaps"
-    return f"{span['start'] or '…'} – {span['end'] or '…'}"
-
-
-def _print_chain(i: int, c: dict, w: dict, when) -> None:
-    out.print(f"[bold]{w['chain'].format(n=i)}[/bold]: {escape(ARROW.join(c['chain']))}  "
-              f"({w['holds'].format(span=_span(c['interval']))}" + (f"; {w['status'].format(d=when)}: {c['status']}" if when else "") + ")")
-    for l in c["links"]:
-        role = f"; {w['role']}: {', '.join(l['roles'])}" if l["roles"] else ""
-        body = f" ({', '.join(l['via_body'])})" if l["via_body"] else ""
-        status = f"; {l['status']}" if "status" in l else ""
-        out.print(f"  {escape(l['from_label'])} {escape(l['relation'])} {escape(l['to_label'])}{escape(body)}"
-                  f" — {escape(l['dates'])}{status}{escape(role)}; {w['source']}: {', '.join(l['sources']) or '—'}",
-                  highlight=False)
-        for p in l["passages"]:
-            out.print(f"      « {escape(p)} »", highlight=False)
 
 
 @app.command()
@@ -60,15 +30,15 @@ def why(
     if as_json:
         _emit_json(answer)
         return
-    w = WORDS.get(lang, WORDS["en"])
     if not answer["chains"]:
-        out.print(escape(w["none"].format(a=answer["org"]["label"], b=answer["representative"]["label"])
+        out.print(escape(words(lang)["none"].format(a=answer["org"]["label"], b=answer["representative"]["label"])
                          + (f" ({when})" if when else "")), highlight=False)
     for i, c in enumerate(answer["chains"], 1):
-        _print_chain(i, c, w, when)
+        out.print(f"[bold]{escape(chain_heading(i, c, when, lang))}[/bold]", highlight=False)
+        for line in chain_step_lines(c, when, lang):
+            out.print(line, highlight=False, markup=False)
     for c in answer["not_counted"]:
-        out.print(f"{w['not_counted']}: {escape(ARROW.join(c['chain']))} — "
-                  + (w["never"] if c["together"] == "never held together" else f"{w['status'].format(d=when)}: {c['status']}"), highlight=False)
+        out.print(not_counted_words(c, when, lang), highlight=False, markup=False)
 
 
 @app.command()

@@ -143,7 +143,7 @@ class Questions:
 
     def changes(self, org: str | None, d1: date, d2: date) -> dict:
         """Who joined, left or changed role in ``org`` (every organisation if None) between two dates."""
-        rows = [r for r in self._select("memberships_dated").dicts() if org is None or r["org"] == org]
+        rows = self._select("memberships_dated_of", org).dicts() if org else self._select("memberships_dated").dicts()
         counts = self._select("counts", org).dicts() if org else []
         out = timed.changes(self.format, rows, counts, d1, d2)
         out["org"] = self.format.entity(org) if org else None
@@ -152,7 +152,10 @@ class Questions:
     def declared_vs_observed(self, org: str) -> list[str]:
         """Sentences setting each member count a source declares beside the members known by
         name: "declares 21 members (000, about 2023); 17 known by name (003, 2018-12-31)"."""
-        return timed.declared_vs_observed(self.declared_counts(org), self.members(org))
+        declared = self.declared_counts(org)
+        if not declared:  # nothing to set beside: the members are not read
+            return []
+        return timed.declared_vs_observed(declared, self.format.members(lookup.member_rows(self.store, self.labels, org)))
 
     # ------------------------------------------------------------------ seats
     def seats(self, org: str) -> list[dict]:
@@ -170,38 +173,37 @@ class Questions:
         return self._select("relations").dicts()
 
     def neighbours(self, iri: str) -> list[dict]:
-        """Every sourced relation touching ``iri``, both ways."""
-        out = []
-        for r in self.relations():
-            if r["a"] == iri:
-                out.append({"direction": "out", "relation": r["relation"], "other": r["b"], "role": r["role"], "file": r["file"]})
-            elif r["b"] == iri:
-                out.append({"direction": "in", "relation": r["relation"], "other": r["a"], "role": r["role"], "file": r["file"]})
-        return out
+        """Every sourced relation touching ``iri``, both ways (two bounded queries)."""
+        going, coming = lookup.relation_rows_around(self.store, [iri])
+        out = [{"direction": "out", "relation": r["relation"], "other": r["b"], "role": r["role"], "file": r["file"]}
+               for r in going if r["a"] == iri]
+        return out + [{"direction": "in", "relation": r["relation"], "other": r["a"], "role": r["role"], "file": r["file"]}
+                      for r in coming if r["b"] == iri and r["a"] != iri]  # a relation with itself: once, going out
 
     def path(self, a: str, b: str, *, as_of: date | None = None, strict: bool = False) -> list[dict]:
         """The shortest chain of sourced relations linking ``a`` and ``b`` (either direction).
 
         Returns the nodes in order; each after the first carries the ``relation``
         that links it to the previous one (``"member of"``, or ``"has member
-        (member of, reversed)"``...), the role and the sources of that step.
+        (member of, reversed)"``...), the role and the sources of that step.  Only the
+        neighbourhoods the search reaches are read (:func:`lookup.bounded_shortest_path`).
         """
-        relations = self.relations()
+        keep = None
         if as_of is not None:  # only the relations that count on the date (undated ones unless strict)
             from ..timeline import Timing, counts, status_on
 
-            relations = [r for r in relations if counts(status_on(Timing.of(
-                start=r.get("start"), end=r.get("end"), attested=r.get("attested"), during=r.get("during")), as_of),
-                strict=strict)]
-        adj = lookup.relation_adjacency(relations)
+            def keep(r):
+                return counts(status_on(Timing.of(start=r.get("start"), end=r.get("end"), attested=r.get("attested"),
+                                                  during=r.get("during")), as_of), strict=strict)
+        adjacency = lookup.AdjacencyReader(self.store, keep)
         steps, pairs = [], []
-        for node, info in lookup.shortest_path(adj, a, b):
+        for node, info in lookup.bounded_shortest_path(adjacency, a, b):
             if info is None:
                 steps.append(self.format.path_step(node, None, None, []))
                 pairs.append(None)
             else:
                 parent, rel, role = info
-                steps.append(self.format.path_step(node, rel, role, lookup.step_sources(adj, parent, node, rel)))
+                steps.append(self.format.path_step(node, rel, role, lookup.step_sources(adjacency([parent]), parent, node, rel)))
                 pairs.append((parent, node))
         found = self.link_evidence([p for p in pairs if p])
         for step, pair in zip(steps, pairs):

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..names import LabelIndex, normalise
-from ..namespaces import INFERRED_GRAPH
+from ..namespaces import INFERRED_GRAPH_IRI
 
 __all__ = ["Formatter"]
 
@@ -144,7 +144,7 @@ class Formatter:
                 sources.add(f)
             if p == RDF_TYPE:
                 if o.startswith(SSE) and o not in [t["iri"] for t in types]:
-                    types.append({"iri": o, "label": self.label(o), "inferred": g == str(INFERRED_GRAPH),
+                    types.append({"iri": o, "label": self.label(o), "inferred": g == INFERRED_GRAPH_IRI,
                                   "evidence": self.evidence_list(evidence.get((p, o), []))})
             elif p in PLACE_PROPERTIES:
                 entry = {"relation": p.rsplit("#", 1)[1], "iri": o, "label": self.label(o),
@@ -195,3 +195,86 @@ class Formatter:
     def relation(self, n: dict) -> dict:
         return {"direction": n["direction"], "relation": n["relation"], **self.entity(n["other"]),
                 "role": self.label(n["role"]), "sources": [n["file"]] if n["file"] else []}
+
+
+# ---------------------------------------------------------------------- words of the time answers
+# What the CLI prints for chains and statuses, in English and French; the --json output keeps the
+# English status codes ("holds", "last attested 2018" …), which scripts compare.
+ARROW = " → "
+
+WORDS = {
+    "en": {"none": "no representation chain from {a} to {b}", "chain": "chain {n}", "holds": "the whole chain holds {span}",
+           "never": "its links never held together (not a chain)", "not_on": "it does not count on {d}",
+           "role": "role", "source": "source", "status": "status on {d}", "not_counted": "not counted",
+           "no_overlap": "— no date where the evidence of every link overlaps"},
+    "fr": {"none": "aucune chaîne de représentation de {a} à {b}", "chain": "chaîne {n}",
+           "holds": "la chaîne entière tient {span}", "never": "ses maillons n'ont jamais tenu ensemble (pas une chaîne)",
+           "not_on": "elle ne compte pas au {d}", "role": "rôle", "source": "source", "status": "statut au {d}",
+           "not_counted": "ne compte pas", "no_overlap": "— aucune date où les attestations de tous les maillons se recouvrent"},
+}
+
+_STATUS_FR = {"holds": "en vigueur", "attested": "attesté", "not yet attested": "pas encore attesté",
+              "ended": "terminé", "not started": "pas encore commencé", "undated": "non daté"}
+
+
+def words(lang: str) -> dict:
+    return WORDS.get(lang, WORDS["en"])
+
+
+def status_words(status: str | None, lang: str = "en") -> str:
+    """A status (:func:`sse_graph.timeline.status_on`) in ``lang``'s words.
+
+    >>> status_words("last attested 2018", "fr")
+    'attesté pour la dernière fois en 2018'
+    >>> status_words("holds", "en")
+    'holds'
+    """
+    if not status or lang != "fr":
+        return status or ""
+    if status.startswith("last attested "):
+        return "attesté pour la dernière fois en " + status.removeprefix("last attested ")
+    return _STATUS_FR.get(status, status)
+
+
+def span_words(span: dict | None, lang: str = "en") -> str:
+    """An interval ``{start, end}`` as ``2017-01-01 – …``; ``None``: no overlap, in words."""
+    if span is None:
+        return words(lang)["no_overlap"]
+    return f"{span['start'] or '…'} – {span['end'] or '…'}"
+
+
+def chain_words(chain: dict) -> str:
+    """The nodes of a chain answer, ``A → B → C``."""
+    return ARROW.join(chain["chain"])
+
+
+def not_counted_words(chain: dict, when, lang: str = "en") -> str:
+    """Why a chain is set apart, in one line: its links never held together, or (on a
+    date) it does not count there — with its links' dates."""
+    w = words(lang)
+    never = chain.get("together") == "never held together" or chain.get("why_not") == "links never held together"
+    why = w["never"] if never or when is None else w["not_on"].format(d=when)
+    dates = "; ".join(l["dates"] for l in chain.get("links", []))
+    return f"{w['not_counted']} ({why}): {chain_words(chain)}" + (f" [{dates}]" if dates else "")
+
+
+def chain_step_lines(chain: dict, when, lang: str = "en") -> list[str]:
+    """Each link of a chain answer in words: who, relation, whom, dates, status, role, source,
+    then its passages — plain text (the caller makes it inert for its output)."""
+    w = words(lang)
+    lines = []
+    for l in chain["links"]:
+        role = f"; {w['role']}: {', '.join(l['roles'])}" if l["roles"] else ""
+        body = f" ({', '.join(l['via_body'])})" if l["via_body"] else ""
+        status = f"; {status_words(l['status'], lang)}" if "status" in l else ""
+        lines.append(f"  {l['from_label']} {l['relation']} {l['to_label']}{body} — {l['dates']}{status}{role}; "
+                     f"{w['source']}: {', '.join(l['sources']) or '—'}")
+        lines += [f"      « {p} »" for p in l["passages"]]
+    return lines
+
+
+def chain_heading(i: int, chain: dict, when, lang: str = "en") -> str:
+    """``chain 1: A → B (the whole chain holds 2018-01-01 – 2018-12-31; status on D: holds)``."""
+    w = words(lang)
+    status = f"; {w['status'].format(d=when)}: {status_words(chain.get('status'), lang)}" if when else ""
+    return f"{w['chain'].format(n=i)}: {chain_words(chain)}  ({w['holds'].format(span=span_words(chain['interval'], lang))}{status})"

@@ -12,9 +12,11 @@ from datetime import date
 from ..names import LabelIndex, normalise
 from ..queries import load_query
 from ..timeline import Timing, counts, status_on
+from ..values import bind_values, values_block
 
 __all__ = ["select", "member_rows", "representation_edges", "shortest_chains", "relation_adjacency",
-           "shortest_path", "search_scores", "fact_evidence_rows", "link_evidence_rows", "attribute_evidence_rows"]
+           "shortest_path", "relation_rows_around", "relations_around", "AdjacencyReader", "bounded_shortest_path",
+           "search_scores", "fact_evidence_rows", "link_evidence_rows", "attribute_evidence_rows"]
 
 Edges = dict[str, dict[str, set[str]]]
 
@@ -128,6 +130,113 @@ def shortest_path(adj: Adjacency, a: str, b: str) -> list[tuple[str, tuple[str, 
     return list(reversed(steps))
 
 
+def relation_rows_around(store, nodes: list[str]) -> tuple[list[dict], list[dict]]:
+    """The rows of relations.rq going out of ``nodes`` and those coming into them, in two
+    bounded queries (relations_around.rq), never the whole graph's."""
+    if not nodes:
+        return [], []
+    bound = [(n,) for n in nodes]
+    return (store.select(bind_values("relations_around", ("a",), bound)).dicts(),
+            store.select(bind_values("relations_around", ("b",), bound)).dicts())
+
+
+def relations_around(store, nodes: list[str], keep=None) -> Adjacency:
+    """The adjacency (as :func:`relation_adjacency`) of ``nodes`` only; ``keep(row)`` filters
+    the relations (e.g. those that count on a date)."""
+    adj: Adjacency = {n: [] for n in nodes}
+    going, coming = relation_rows_around(store, nodes)
+    for r in going:
+        if r["a"] in adj and (keep is None or keep(r)):
+            adj[r["a"]].append((r["b"], r["relation"], r["role"], r["file"]))
+    for r in coming:
+        if r["b"] in adj and (keep is None or keep(r)):
+            adj[r["b"]].append((r["a"], INVERSE_WORDS.get(r["relation"], f"(reverse of '{r['relation']}')"), r["role"], r["file"]))
+    return adj
+
+
+class AdjacencyReader:
+    """The adjacency of the nodes asked for, read from the store on demand and kept."""
+
+    def __init__(self, store, keep=None):
+        self.store, self.keep, self.adj = store, keep, {}
+
+    def __call__(self, nodes) -> Adjacency:
+        missing = [n for n in dict.fromkeys(nodes) if n not in self.adj]
+        if missing:
+            self.adj.update(relations_around(self.store, missing, self.keep))
+        return self.adj
+
+
+def _level_walk(adjacency: AdjacencyReader, dist: dict[str, int], front: list[str]) -> list[str]:
+    """Expand one whole BFS level from ``front``; label the new nodes in ``dist``; return them."""
+    adj = adjacency(front)
+    nxt = []
+    for node in front:
+        for other, _rel, _role, _src in adj[node]:
+            if other not in dist:
+                dist[other] = dist[node] + 1
+                nxt.append(other)
+    return nxt
+
+
+def bounded_shortest_path(adjacency: AdjacencyReader, a: str, b: str):
+    """:func:`shortest_path` without the whole graph: the same answer (the first shortest
+    path in the order of a BFS from ``a`` over neighbours sorted by (node, relation)), reading
+    only the neighbourhoods it needs.
+
+    A BFS from both ends (the smaller frontier first) finds the distance d and the nodes
+    on some shortest path; the BFS from ``a`` is then replayed over those nodes only.  The
+    replay picks what the full BFS picks: a node's first discoverer in the full BFS is
+    one of its neighbours one level closer to ``a``, hence itself on a shortest path.
+    """
+    if a == b:
+        return [(a, None)]
+    dist_a, dist_b = {a: 0}, {b: 0}
+    front_a, front_b = [a], [b]
+    meet: set[str] = set()
+    while front_a and front_b and not meet:
+        if len(front_a) <= len(front_b):
+            front_a = _level_walk(adjacency, dist_a, front_a)
+            meet = {n for n in front_a if n in dist_b}
+        else:
+            front_b = _level_walk(adjacency, dist_b, front_b)
+            meet = {n for n in front_b if n in dist_a}
+    if not meet:
+        return []
+    d = min(dist_a[n] + dist_b[n] for n in meet)
+    meet = {n for n in meet if dist_a[n] + dist_b[n] == d}
+    level = {n: dist_a[n] for n in meet}
+    # back from the meeting nodes to a (their a-side discoverers are expanded), and on to b
+    for dist, to_level in ((dist_a, lambda k: k), (dist_b, lambda k: d - k)):
+        layer = set(meet)
+        while layer:
+            k = dist[next(iter(layer))]
+            if k == 0:
+                break
+            below = {u for u, du in dist.items() if du == k - 1}
+            adj = adjacency(below)
+            layer = {u for u in below if any(o in layer for o, *_ in adj[u])}
+            level.update({u: to_level(k - 1) for u in layer})
+    prev: dict[str, tuple[str, str, str | None] | None] = {a: None}
+    current = [a]
+    for k in range(d):
+        adj = adjacency(current)
+        nxt = []
+        for node in current:
+            for other, rel, role, _src in sorted(adj[node], key=lambda e: (e[0], e[1])):
+                if level.get(other) == k + 1 and other not in prev:
+                    prev[other] = (node, rel, role)
+                    nxt.append(other)
+        current = nxt
+    steps = []
+    node: str | None = b
+    while node is not None:
+        info = prev[node]
+        steps.append((node, info))
+        node = info[0] if info else None
+    return list(reversed(steps))
+
+
 def step_sources(adj: Adjacency, parent: str, node: str, relation: str) -> list[str]:
     """Every source of the parallel relations ``relation`` from ``parent`` to ``node``."""
     return sorted({f for n, r, _role, f in adj[parent] if n == node and r == relation and f})
@@ -146,20 +255,10 @@ def search_scores(labels: LabelIndex, text: str) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------------- evidence
-_UNSAFE_IRI = set('<>"{}|^`\\ \t\n\r')
+def _bind(name: str, values: str) -> str:  # kept for callers binding a ready VALUES block
+    from ..values import _MARKED
 
-
-def _values(variables: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    """A ``VALUES`` block of IRIs (taken from the store; anything that is not a plain IRI is left out)."""
-    ok = [r for r in rows if all(v and not (set(v) & _UNSAFE_IRI) for v in r)]
-    body = " ".join("(" + " ".join(f"<{v}>" for v in r) + ")" for r in dict.fromkeys(ok))
-    return f"VALUES ({' '.join('?' + v for v in variables)}) {{ {body} }}"
-
-
-def _bind(name: str, values: str) -> str:
-    """The shipped query ``name`` with its example ``VALUES`` line replaced by ``values``."""
-    text, n = re.subn(r"(?m)^\s*VALUES [^\n]*# the example; the library binds [^\n]*$", lambda _m: "  " + values,
-                      load_query(name).text, count=1)
+    text, n = _MARKED.subn(lambda m: m.group(1) + values, load_query(name).text, count=1)
     assert n == 1, f"{name}.rq has no example VALUES line"
     return text
 
@@ -168,16 +267,47 @@ def fact_evidence_rows(store, facts: list[str]) -> list[dict]:
     """The evidence of many facts (records, entities) in one query: a row per (fact, evidence)."""
     if not facts:
         return []
-    text = _bind("fact_evidence", _values(("fact",), [(f,) for f in facts]))
+    text = bind_values("fact_evidence", ("fact",), [(f,) for f in facts])
     return store.select(text).dicts()
+
+
+def source_graphs(store) -> list[str] | None:
+    """The graphs the sources assert (not the inferred, metrics or representation graphs), when the
+    store can restrict a query to them (the embedded one); else ``None``."""
+    if not hasattr(store, "raw_query"):
+        return None
+    derived = ("/graph/inferred", "/graph/metrics", "/graph/representation")
+    return [g for g in store.graph_names if not g.endswith(derived)]
 
 
 def link_evidence_rows(store, pairs: list[tuple[str, str]]) -> list[dict]:
-    """The evidence linking each pair ``(a, b)`` (records naming both, statements between them), in one query."""
+    """The evidence linking each pair ``(a, b)`` (records naming both, statements between them).
+
+    Embedded: in two steps — the facts naming both, looked up in the source graphs
+    (link_facts.rq), then their passages (link_fact_evidence.rq): one query over the union
+    (link_evidence.rq, what an external store runs) reads every derived triple pointing at a
+    hub (seconds at a million triples).  The answers are the same (tests/test_questions_fast.py)."""
     if not pairs:
         return []
-    text = _bind("link_evidence", _values(("a", "b"), pairs))
-    return store.select(text).dicts()
+    graphs = source_graphs(store)
+    if graphs is None:
+        return store.select(_bind("link_evidence", values_block(("a", "b"), pairs))).dicts()
+    named, statements = [], []  # records by IRI; reified statements are blank nodes, found again by their pair
+    wanted = set(pairs)
+    firsts, seconds = {a for a, _ in pairs}, {b for _, b in pairs}
+    side = "a" if len(firsts) <= len(seconds) else "b"
+    bound = [(x,) for x in sorted(firsts if side == "a" else seconds)]
+    for row in store.raw_query(bind_values("link_facts", (side,), bound), default_graphs=graphs):
+        a, b, record = row["a"].value, row["b"].value, row["record"].value
+        if (a, b) not in wanted:
+            continue
+        (named.append((a, b, record)) if record else statements.append((a, b)))
+    rows = []
+    if named:
+        rows += store.select(bind_values("link_fact_evidence", ("a", "b", "fact"), named)).dicts()
+    if statements:
+        rows += store.select(bind_values("link_statement_evidence", ("a", "b"), statements)).dicts()
+    return list({tuple(r.items()): r for r in rows}.values())
 
 
 def attribute_evidence_rows(store, org: str) -> list[dict]:
