@@ -13,6 +13,7 @@ import streamlit as st
 
 from ..spreadsheet import csv_text
 from . import isolate, md_escape, md_text, tr
+from .state import bound, follow, push
 
 # ------------------------------------------------------------------ loading (once)
 @st.cache_resource(show_spinner="Building the graph (first run only)…")
@@ -97,41 +98,48 @@ def org_options() -> dict[str, str]:
 
 
 def pick_org(key: str, default_name: str | None = None) -> str | None:
-    """A select box of organisations, following ?org= when present.
+    """A select box of organisations that follows ?org= (Back and Forward
+    included); a pick writes ?org= as a new history entry.
 
     A name that designates no organisation (or several) shows a warning with
     suggestions and selects nothing: never another organisation, and the URL
     is left as the user wrote it."""
+    L = lang()
+    opts = org_options()
+    asked = st.query_params.get("org")
+    iri, iris = resolve_asked(asked or default_name, list(opts), shown=bool(asked))
+    follow(key, "org", lambda _value: iri)
+    if st.session_state.get(key) not in iris:
+        st.session_state[key] = None
+    return st.selectbox(tr("pick", L), iris, format_func=lambda i: isolate(opts[i], 120),
+                        placeholder=tr("choose", L), **bound(key, "org"))
+
+
+def resolve_asked(wanted: str | None, iris: list[str], shown: bool = True) -> tuple[str | None, list[str]]:
+    """The organisation a name designates, and the options to offer: for a name
+    that designates several, only those; for none, a warning and suggestions
+    (when ``shown``: the name came from the address)."""
     from sse_graph.errors import AmbiguousNameError, NotFoundError, SSEGraphError
 
     L = lang()
-    opts = org_options()
-    iris = list(opts)
-    asked = st.query_params.get("org")
-    wanted = asked or default_name
-    index = None
-    if wanted:
-        try:
-            iri = _q(L).resolve(wanted)
-            index = iris.index(iri) if iri in iris else None
-        except AmbiguousNameError as e:
+    if not wanted:
+        return None, iris
+    try:
+        iri = _q(L).resolve(wanted)
+        return (iri if iri in iris else None), iris
+    except AmbiguousNameError as e:
+        if shown:
             st.warning(md_text(tr("ambiguous", L, name=shorten_name(wanted))))
-            iris = [i for i, _label in e.candidates if i in opts] or iris
-        except NotFoundError as e:
+        return None, [i for i, _label in e.candidates if i in iris] or iris
+    except NotFoundError as e:
+        if shown:
             st.warning(md_text(tr("not_found", L, name=shorten_name(wanted))))
             if e.suggestions:
-                st.text(tr("did_you_mean", L) + " : " + " · ".join(isolate(n, 80) for n in e.suggestions))
-        except SSEGraphError:
+                st.text(tr("did_you_mean", L) + " · ".join(isolate(n, 80) for n in e.suggestions))
+    except SSEGraphError:
+        if shown:
             st.warning(md_text(tr("not_found", L, name=shorten_name(wanted))))
-    label = lambda i: isolate(opts[i], 120)  # noqa: E731
-    if key in st.session_state and st.session_state[key] not in iris:
-        del st.session_state[key]
-    choice = st.selectbox(tr("pick", L), iris, index=index, format_func=label, key=key)
-    if choice and index is not None and choice == iris[index]:
-        return choice  # what the URL asked for: leave the URL as written
-    if choice and asked != choice:
-        st.query_params["org"] = choice
-    return choice
+    return None, iris
 
 
 def shorten_name(text: str) -> str:
@@ -231,9 +239,9 @@ def page_explore():
 YEARS = list(range(2010, 2025))
 
 
-def as_of_param() -> str:
+def as_of_value(asked: str | None) -> str:
     """The deep link's ?as_of= (a year 2010–2024), else "any"."""
-    asked = str(st.query_params.get("as_of", "any"))
+    asked = str(asked or "any")
     return asked if asked.isdigit() and int(asked) in YEARS else "any"
 
 
@@ -243,17 +251,10 @@ def as_of_picker(key: str):
     from datetime import date
 
     L = lang()
-    options = ["any", *map(str, YEARS)]
-    if key not in st.session_state:
-        st.session_state[key] = as_of_param()
-    choice = st.select_slider(tr("as_of", L), options, key=key,
-                              format_func=lambda v: tr("any_date", L) if v == "any" else v)
-    if str(st.query_params.get("as_of", "any")) != choice:
-        if choice == "any":
-            if "as_of" in st.query_params:
-                del st.query_params["as_of"]
-        else:
-            st.query_params["as_of"] = choice
+    follow(key, "as_of", as_of_value)
+    choice = st.select_slider(tr("as_of", L), ["any", *map(str, YEARS)],
+                              format_func=lambda v: tr("any_date", L) if v == "any" else v,
+                              **bound(key, "as_of", lambda v: None if v in (None, "any") else v))
     return None if choice == "any" else date(int(choice), 12, 31)
 
 
@@ -331,21 +332,18 @@ def _timed_status(row: dict, on) -> str | None:
                                during=row.get("during")), on)
 
 
-def search_box(key: str, term: str) -> None:
-    """What was typed in the search box: its best match becomes ?org= (a fresh picker follows)."""
-    L = lang()
-    if term and st.session_state.get(key + "_done") != term:
-        st.session_state[key + "_done"] = term
-        hits = _q(L).search(term, 1)
-        if hits:
-            st.query_params["org"] = hits[0]["iri"]
-            # a fresh picker (a new key), so that the browser shows the organisation found
-            st.session_state[key + "_n"] = st.session_state.get(key + "_n", 0) + 1
+def searched(key: str) -> None:
+    """The search box's callback: the best match becomes ?org= (a new history
+    entry) and the box is emptied; a term that matches nothing stays in the box."""
+    term = (st.session_state.get(key) or "").strip()
+    hits = _q(lang()).search(term, 1) if term else []
+    if hits:
+        push(org=hits[0]["iri"])
+        st.session_state[key] = ""
 
 
-def view_param() -> str:
-    v = str(st.query_params.get("view", "card"))
-    return v if v in ("card", "changes") else "card"
+def view_value(asked: str | None) -> str:
+    return asked if asked in ("card", "changes") else "card"
 
 
 def page_organisation():
@@ -354,26 +352,21 @@ def page_organisation():
     L = lang()
     st.header(tr("organisation", L))
     # cold start: the header and the search box show at once; the graph is opened (once, cached) after
-    term = st.text_input(tr("search", L), key="org_search")
+    term = st.text_input(tr("search", L), key="org_search", on_change=searched, args=("org_search",))
     with st.spinner(tr("loading", L)):
         _q(L)
-    search_box("org_search", term)
-    n = st.session_state.get("org_search_n", 0)
-    iri = pick_org(f"org_pick_{n}" if n else "org_pick", "ConcertES")
+    if term.strip():
+        st.warning(md_text(tr("not_found", L, name=shorten_name(term))))
+    iri = pick_org("org_pick", "ConcertES")
     if not iri:
         return
     c1, c2 = st.columns([3, 1])
     with c1:
         on = as_of_picker("org_as_of")
     with c2:
-        if "org_view" not in st.session_state:
-            st.session_state["org_view"] = view_param()
-        view = st.radio(tr("view", L), ["card", "changes"], key="org_view", horizontal=True,
-                        format_func=lambda v: tr(f"view_{v}", L))
-        if view_param() != view:
-            st.query_params["view"] = view
-    if "lang" not in st.query_params or st.query_params["lang"] != L:
-        st.query_params["lang"] = L
+        follow("org_view", "view", view_value)
+        view = st.radio(tr("view", L), ["card", "changes"], horizontal=True,
+                        format_func=lambda v: tr(f"view_{v}", L), **bound("org_view", "view"))
     q = _q(L)
     card = q.card(iri)
     st.subheader(md_text(card["label"], 160), anchor=False)
