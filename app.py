@@ -37,10 +37,13 @@ with st.sidebar:
     st.selectbox(tr("language", lang()), list(LANGS), format_func=LANGS.get, **bound("lang", "lang"))
 
 VIEWS = "sse_graph/viewer/views/"
+# The organisation card is the first screen ("/"); every page also answers at its own
+# name (/organisation too, through a hidden alias): a shared link never says "Page not found".
 pages = [
-    st.Page(VIEWS + "explore.py", title=tr("explore", lang()), url_path="explore", default=True),
-    st.Page(VIEWS + "organisation.py", title=tr("organisation", lang()), url_path="organisation"),
+    st.Page(VIEWS + "organisation.py", title=tr("organisation", lang()), url_path="card", default=True),
+    st.Page(VIEWS + "organisation.py", title=tr("organisation", lang()), url_path="organisation", visibility="hidden"),
     st.Page(VIEWS + "represent.py", title=tr("represent", lang()), url_path="represent"),
+    st.Page(VIEWS + "explore.py", title=tr("explore", lang()), url_path="explore"),
     st.Page(VIEWS + "analysis.py", title=tr("analysis", lang()), url_path="analysis"),
     st.Page(VIEWS + "sparql.py", title=tr("sparql", lang()), url_path="sparql"),
     st.Page(VIEWS + "about.py", title=tr("about", lang()), url_path="about"),
