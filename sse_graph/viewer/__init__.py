@@ -6,7 +6,7 @@ import re
 
 from ..plaintext import FSI, PDI, isolate, shorten  # noqa: F401  (re-exported)
 
-__all__ = ["TEXT", "tr", "md_escape", "LANGS", "isolate", "md_text", "shorten"]
+__all__ = ["TEXT", "tr", "word", "md_escape", "LANGS", "isolate", "md_text", "shorten"]
 
 LANGS = {"fr": "Français", "en": "English"}
 
@@ -72,7 +72,10 @@ TEXT = {
     "any_date": {"en": "any date", "fr": "toute date"},
     "loading": {"en": "Loading the graph…", "fr": "Chargement du graphe…"},
     "who": {"en": "Who it is", "fr": "Qui elle est"},
+    "more": {"en": "What else the sources say", "fr": "Ce que disent encore les sources"},
     "public_body": {"en": "public body", "fr": "organisme public"},
+    "on_behalf_of": {"en": "on behalf of", "fr": "au nom de"},
+    "nominated_by": {"en": "nominated by", "fr": "proposé par"},
     "not_counted": {"en": "Not counted on this date", "fr": "Non compté à cette date"},
     "status": {"en": "status", "fr": "statut"},
     "evidence": {"en": "Source passages ({n})", "fr": "Passages des sources ({n})"},
@@ -140,6 +143,23 @@ TEXT = {
     'proj_governance': {'en': 'Governance (seats on bodies)', 'fr': 'Gouvernance (sièges dans des organes)'},
     'proj_coparticipation': {'en': 'Co-participation (events, projects: not representation)', 'fr': 'Co-participation (événements, projets : pas de représentation)'},
     'col_label': {'en': 'Organisation', 'fr': 'Organisation'},
+    'col_roles': {'en': 'Roles', 'fr': 'Rôles'},
+    'col_start': {'en': 'Since', 'fr': 'Depuis'},
+    'col_end': {'en': 'Until', 'fr': "Jusqu'à"},
+    'col_attested': {'en': 'Attested', 'fr': 'Attesté'},
+    'col_during': {'en': 'During', 'fr': 'Pendant'},
+    'col_sources': {'en': 'Sources', 'fr': 'Sources'},
+    'col_chain': {'en': 'Chain', 'fr': 'Chaîne'},
+    'col_relation': {'en': 'Relation', 'fr': 'Relation'},
+    'col_status': {'en': 'Status on the date', 'fr': 'Statut à la date'},
+    'col_on_behalf_of': {'en': 'On behalf of', 'fr': 'Au nom de'},
+    'col_nominated_by': {'en': 'Nominated by', 'fr': 'Proposé par'},
+    'col_file': {'en': 'File', 'fr': 'Fichier'},
+    'col_title': {'en': 'Title', 'fr': 'Titre'},
+    'col_date': {'en': 'Date', 'fr': 'Date'},
+    'col_lang': {'en': 'Language', 'fr': 'Langue'},
+    'col_qualifier': {'en': 'About the date', 'fr': 'Précision sur la date'},
+    'col_count': {'en': 'Count', 'fr': 'Nombre'},
     'col_alt': {'en': 'Other names', 'fr': 'Autres noms'},
     'col_kind': {'en': 'Kind', 'fr': 'Type'},
     'col_iri': {'en': 'Identifier (IRI)', 'fr': 'Identifiant (IRI)'},
@@ -170,6 +190,47 @@ TEXT = {
     'm_countries': {'en': 'Countries linked', 'fr': 'Pays reliés'},
     'mm_countries': {'en': 'how many countries its direct contacts (and itself) are in: above 1, it links countries', 'fr': 'dans combien de pays sont ses contacts directs (et elle-même) : au-delà de 1, elle relie des pays'},
 }
+
+
+# The library's words (relations, statuses, fact names) as a French reader reads them.
+WORDS_FR = {
+    "member of": "membre de", "sits on": "siège à", "sits for": "siège pour", "nominates members to": "propose des membres à",
+    "takes part in": "participe à", "holds a post in": "occupe un poste à", "part of": "fait partie de", "led by": "porté par",
+    "holds": "tient le siège", "holds a seat": "tient un siège", "nominated the holder": "a proposé le titulaire",
+    "nominates the holder": "propose le titulaire", "through a person acting for it": "par une personne qui agit pour elle",
+    "represented by a person": "représentée par une personne", "has as member": "a pour membre",
+    "has a seat held by": "a un siège tenu par", "has a seat held on its behalf by": "a un siège tenu en son nom par",
+    "has members nominated by": "a des membres proposés par", "has as participant": "a pour participant",
+    "has a post held by": "a un poste tenu par", "has as part": "a pour partie", "leads": "porte",
+    "activeIn": "active en", "basedIn": "établie à", "locatedIn": "située à",
+    "note": "note", "founded": "fondée", "level": "niveau", "statutoryForm": "forme juridique",
+    "holds_status": "en vigueur", "ended": "terminé", "not started": "pas encore commencé", "attested": "attesté",
+    "not yet attested": "pas encore attesté", "undated": "non daté", "direct": "directe",
+}
+WORDS_EN = {"activeIn": "active in", "basedIn": "based in", "locatedIn": "located in", "statutoryForm": "statutory form",
+            "holds_status": "holds"}
+_LAST_ATTESTED = re.compile(r"^last attested (\d{4})$")
+_THROUGH = re.compile(r"^through (\d+) intermediate\(s\)$")
+
+
+def word(text, lang: str, status: bool = False):
+    """One of the library's English words (a relation, a status, a fact's name)
+    in ``lang``; anything else unchanged.  ``status``: "holds" is a status
+    ("en vigueur"), not the seat relation "holds".
+
+    >>> word("last attested 2018", "fr"), word("activeIn", "en"), word("holds", "fr", status=True)
+    ('dernière attestation en 2018', 'active in', 'en vigueur')
+    """
+    if not isinstance(text, str):
+        return text
+    key = "holds_status" if status and text == "holds" else text
+    if lang != "fr":
+        return WORDS_EN.get(key, text)
+    if m := _LAST_ATTESTED.match(text):
+        return f"dernière attestation en {m.group(1)}"
+    if m := _THROUGH.match(text):
+        return f"par {m.group(1)} intermédiaire(s)"
+    return WORDS_FR.get(key, text)
 
 
 def tr(key: str, lang: str, **kw) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from ..spreadsheet import csv_text
-from . import isolate, md_escape, md_text, tr
+from . import isolate, md_escape, md_text, tr, word
 from .state import bound, follow, push
 
 # ------------------------------------------------------------------ loading (once)
@@ -111,7 +111,7 @@ def pick_org(key: str, default_name: str | None = None) -> str | None:
     follow(key, "org", lambda _value: iri)
     if st.session_state.get(key) not in iris:
         st.session_state[key] = None
-    return st.selectbox(tr("pick", L), iris, format_func=lambda i: isolate(opts[i], 120),
+    return st.selectbox(tr("pick", L), iris, index=None, format_func=lambda i: isolate(opts[i], 120),
                         placeholder=tr("choose", L), **bound(key, "org"))
 
 
@@ -173,14 +173,27 @@ def sandboxed(page: str, height: int) -> str:
             f'style="border:0;width:100%;height:{height - 8}px;display:block"></iframe></body></html>')
 
 
+def column_name(c: str, L: str) -> str:
+    """A column's header in ``L`` (the library's keys are not something a person reads)."""
+    from . import TEXT
+
+    return tr(f"col_{c}", L) if f"col_{c}" in TEXT else c
+
+
 def text_table(rows: list[dict], columns: list[str]) -> None:
     """A static table of text from the data (cells are rendered as text, and can be
     read, selected and printed: these are the tables that go into reports)."""
     if not rows:
         st.text(tr("none", lang()))
         return
-    df = pd.DataFrame([{c: md_text("" if r.get(c) is None else ", ".join(map(str, r[c])) if isinstance(r.get(c), list) else str(r.get(c)))
-                        for c in columns} for r in rows])
+    L = lang()
+
+    def cell(c, v):
+        text = "" if v is None else ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+        return md_text(word(text, L, status=(c == "status")) if c in ("relation", "status") else text)
+
+    df = pd.DataFrame([{column_name(c, L): cell(c, r.get(c)) for c in columns} for r in rows])
+    columns = list(df.columns)
     st.table(df.set_index(columns[0]) if len(df) else df)
 
 
@@ -293,7 +306,16 @@ def _section(key: str) -> None:
 
 
 def _status_text(status: str | None) -> str:
-    return f"   [{tr('status', lang())}: {status}]" if status else ""
+    return f"   [{tr('status', lang())}: {word(status, lang(), status=True)}]" if status else ""
+
+
+def relation_text(r: dict, L: str) -> str:
+    """One relation of the card in words: "→ member of ConcertES (board member)" for
+    what this organisation does, "← Adrian Jehin holds a post in (…)" for what others do to it."""
+    role = f" ({isolate(r['role'])})" if r.get("role") else ""
+    if r.get("direction") == "in":
+        return f"← {isolate(r.get('label'))} · {word(r.get('relation'), L)}{role}"
+    return f"→ {word(r.get('relation'), L)} · {isolate(r.get('label'))}{role}"
 
 
 def _chain_rows(answers: list[dict], title: str, key: str, level_of: dict[str, str]) -> None:
@@ -314,8 +336,20 @@ def _chain_rows(answers: list[dict], title: str, key: str, level_of: dict[str, s
             st.caption(md_text(f"{leveled(link['from_label'], link['from'])} {link['relation']} {leveled(link['to_label'], link['to'])}"
                                + (f" ({', '.join(link['roles'])})" if link.get("roles") else "")
                                + (f" — {link['dates']}" if link.get("dates") else "")
-                               + (f" [{link['status']}]" if link.get("status") else ""), 400))
+                               + (f" [{word(link['status'], L, status=True)}]" if link.get("status") else ""), 400))
         evidence_block(a.get("evidence"), f"{key}_{i}")
+
+
+def _merged(evidences) -> list[dict]:
+    """The passages of several facts, each passage once."""
+    out, seen = [], set()
+    for evidence in evidences:
+        for e in evidence or []:
+            key = (e.get("locator"), e.get("exact"))
+            if key not in seen:
+                seen.add(key)
+                out.append(e)
+    return out
 
 
 def _fact_line(text: str, evidence: list[dict] | None, key: str, status: str | None = None) -> None:
@@ -377,26 +411,21 @@ def page_organisation():
         return
     level_of = levels(L, _data_dir())
     public = public_kinds(_data_dir())
-    # 1. who it is
+    # 1. who it is: kind (public body marked), level, place; each with its passages on demand
     _section("who")
     if card["alt_labels"]:
         st.text(tr("labels", L) + ": " + " · ".join(isolate(a) for a in card["alt_labels"]))
     evidence_block(card.get("evidence"), "ev_org")
-    kinds = []
-    for t in card["types"]:
-        kinds.append(isolate(t["label"]) + (f" ({tr('public_body', L)})" if t["iri"] in public else ""))
-    st.text(tr("kinds", L) + ": " + ", ".join(kinds))
-    for i, t in enumerate(card["types"]):
-        if t.get("evidence"):
-            st.caption(md_text(t["label"]))
-            evidence_block(t["evidence"], f"ev_type_{i}")
-    for p in card["places"]:
-        _fact_line(f"{tr('places', L)}: {isolate(p['label'])} ({isolate(p['relation'])})", p.get("evidence"), f"ev_place_{p['label']}")
-    for name, values in card["facts"].items():
-        for j, v in enumerate(values):
-            sources = ", ".join(isolate(s) for s in v.get("sources") or [])
-            _fact_line(f"{isolate(name)}: {isolate(v['value'])}" + (f"   [{sources}]" if sources else ""),
-                       v.get("evidence"), f"ev_fact_{name}_{j}")
+    kinds = [isolate(t["label"]) + (f" ({tr('public_body', L)})" if t["iri"] in public else "") for t in card["types"]]
+    _fact_line(tr("kinds", L) + ": " + ", ".join(kinds), _merged(t.get("evidence") for t in card["types"]), "ev_kinds")
+    facts = card["facts"]
+    level_values = list(dict.fromkeys(v["value"] for v in facts.get("level") or []))
+    if level_values:  # one line, however many sources say it
+        _fact_line(f"{tr('level', L)}: " + ", ".join(isolate(v) for v in level_values),
+                   _merged(v.get("evidence") for v in facts["level"]), "ev_level")
+    if card["places"]:
+        _fact_line(tr("places", L) + ": " + ", ".join(f"{isolate(p['label'])} ({word(p['relation'], L)})" for p in card["places"]),
+                   _merged(p.get("evidence") for p in card["places"]), "ev_places")
     # 2. who represents it, as of the date
     if on is None:
         up, up_apart = card["represented_by"], []
@@ -407,7 +436,7 @@ def page_organisation():
     _chain_rows(up, "chain_up", "ev_up", level_of)
     if up_apart:
         st.caption(md_escape(tr("not_counted", L)) + ": " + " · ".join(
-            md_text(" → ".join(a["chain"]) + (f" [{a['status']}]" if a.get("status") else "")) for a in up_apart))
+            md_text(" → ".join(a["chain"]) + (f" [{word(a['status'], L, status=True)}]" if a.get("status") else "")) for a in up_apart))
     # 3. where it sits
     _section("seats")
     seats = card["seats"]
@@ -417,11 +446,11 @@ def page_organisation():
         status = _timed_status(s, on)
         if status is not None and not counted(status):
             continue
-        parts = [s["body"], s["relation"], ", ".join(s.get("roles") or [])]
+        parts = [s["body"], word(s["relation"], L), ", ".join(s.get("roles") or [])]
         if s.get("person"):
             parts.append(s["person"])
         if s.get("on_behalf_of"):
-            parts.append(("on behalf of " if L == "en" else "au nom de ") + s["on_behalf_of"])
+            parts.append(tr("on_behalf_of", L) + " " + s["on_behalf_of"])
         when = " ".join(str(s[k]) for k in ("start", "end", "attested", "during") if s.get(k))
         _fact_line(" · ".join(isolate(p) for p in parts if p) + (f" ({when})" if when else ""), s.get("evidence"),
                    f"ev_seat_{i}", status)
@@ -431,13 +460,22 @@ def page_organisation():
             status = _timed_status(s, on)
             if status is not None and not counted(status):
                 continue
-            parts = [s["label"], ", ".join(s.get("roles") or []), s.get("on_behalf_of"), s.get("nominated_by")]
+            parts = [s["label"], ", ".join(s.get("roles") or []),
+                     s.get("on_behalf_of") and tr("on_behalf_of", L) + " " + s["on_behalf_of"],
+                     s.get("nominated_by") and tr("nominated_by", L) + " " + s["nominated_by"]]
             _fact_line(" · ".join(isolate(p) for p in parts if p), s.get("evidence"), f"ev_sit_{i}", status)
     # 4. whom it represents
     _chain_rows(down, "chain_down", "ev_down", level_of)
     if down_apart:
         st.caption(md_escape(tr("not_counted", L)) + ": " + " · ".join(
-            md_text(" → ".join(a["chain"]) + (f" [{a['status']}]" if a.get("status") else "")) for a in down_apart))
+            md_text(" → ".join(a["chain"]) + (f" [{word(a['status'], L, status=True)}]" if a.get("status") else "")) for a in down_apart))
+    # what else the sources say of it
+    other = {name: values for name, values in facts.items() if name != "level"}
+    if other:
+        _section("more")
+    for name, values in other.items():
+        for j, v in enumerate(values):
+            _fact_line(f"{word(name, L)}: {isolate(v['value'])}", v.get("evidence"), f"ev_fact_{name}_{j}")
     # members, declared vs observed
     _section("members")
     if card["declared_vs_observed"]:
@@ -445,8 +483,7 @@ def page_organisation():
     text_table(q.members(iri, as_of=on), ["label", "roles", "start", "end", "attested", "sources"])
     _section("relations")
     for i, r in enumerate(card["relations"]):
-        _fact_line(" · ".join(isolate(str(r.get(k))) for k in ("direction", "relation", "role", "label") if r.get(k)),
-                   r.get("evidence"), f"ev_rel_{i}")
+        _fact_line(relation_text(r, L), r.get("evidence"), f"ev_rel_{i}")
     if card["counts"]:
         _section("counts")
         for i, c in enumerate(card["counts"]):
@@ -513,9 +550,12 @@ def page_about():
         SELECT ?file ?title ?date ?lang ?qualifier WHERE { ?s a sse:SourceDocument ; sse:fileName ?file ; dcterms:title ?title ;
           dcterms:language ?lang . OPTIONAL { ?s dcterms:date ?date } OPTIONAL { ?s sse:dateQualifier ?qualifier } } ORDER BY ?file""")
     st.markdown("**" + md_escape(tr("sources", L)) + "**")
-    st.dataframe(text_frame(pd.DataFrame(sources.dicts())), hide_index=True, width="stretch")
+    table = pd.DataFrame(sources.dicts())
+    table.columns = [column_name(c, L) for c in table.columns]
+    st.dataframe(text_frame(table), hide_index=True, width="stretch")
     st.markdown("**" + md_escape(tr("counts_per_kind", L)) + "**")
-    st.dataframe(pd.DataFrame(sorted(_result().counts.items()), columns=["kind", "count"]), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(sorted(_result().counts.items()), columns=[tr("col_kind", L), tr("col_count", L)]),
+                 hide_index=True, width="stretch")
     st.text(tr("triples", L, a=_result().asserted_triples, i=_result().inferred_triples))
     st.markdown("**" + md_escape(tr("validation", L)) + "**")
     violations = _result().validation.get("violations", [])

@@ -32,6 +32,8 @@ def follow(key: str, param: str, from_url: Callable[[str | None], Any]) -> None:
     seen = st.session_state.get(_seen(key), _NOTHING)
     if key not in st.session_state or (seen is not _NOTHING and seen != now):
         st.session_state[key] = from_url(now)
+    else:  # set again, so that the same widget on another page (a new widget id) keeps it too
+        st.session_state[key] = st.session_state[key]
     st.session_state[_seen(key)] = now
 
 
