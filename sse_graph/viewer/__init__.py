@@ -6,7 +6,7 @@ import re
 
 from ..plaintext import FSI, PDI, isolate, shorten  # noqa: F401  (re-exported)
 
-__all__ = ["TEXT", "tr", "word", "md_escape", "LANGS", "isolate", "md_text", "shorten"]
+__all__ = ["TEXT", "tr", "word", "sentence", "md_escape", "LANGS", "isolate", "md_text", "shorten"]
 
 LANGS = {"fr": "Français", "en": "English"}
 
@@ -211,6 +211,26 @@ WORDS_EN = {"activeIn": "active in", "basedIn": "based in", "locatedIn": "locate
             "holds_status": "holds"}
 _LAST_ATTESTED = re.compile(r"^last attested (\d{4})$")
 _THROUGH = re.compile(r"^through (\d+) intermediate\(s\)$")
+
+
+_SENTENCES_FR = [  # the library's English sentences about counts (questions/timed.py), in French
+    (re.compile(r"\bdeclares (.+?) members \("), r"déclare \1 membres ("),
+    (re.compile(r"\b(\d+) known by name\b"), r"\1 connus par leur nom"),
+]
+
+
+def sentence(text: str, lang: str) -> str:
+    """A sentence the library writes in English ("declares exactly 17 members (003,
+    2018-12-31); 17 known by name (003)"), in ``lang``.
+
+    >>> sentence("declares exactement 17 members (003, 2018-12-31); 17 known by name (003)", "fr")
+    'déclare exactement 17 membres (003, 2018-12-31); 17 connus par leur nom (003)'
+    """
+    if lang != "fr":
+        return text
+    for pattern, repl in _SENTENCES_FR:
+        text = pattern.sub(repl, text)
+    return text
 
 
 def word(text, lang: str, status: bool = False):

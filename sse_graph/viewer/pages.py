@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from ..spreadsheet import csv_text
-from . import isolate, md_escape, md_text, tr, word
+from . import isolate, md_escape, md_text, sentence, tr, word
 from .state import bound, follow, push
 
 # ------------------------------------------------------------------ loading (once)
@@ -479,7 +479,7 @@ def page_organisation():
     # members, declared vs observed
     _section("members")
     if card["declared_vs_observed"]:
-        st.text(tr("declared_observed", L) + ": " + " | ".join(isolate(x) for x in card["declared_vs_observed"]))
+        st.text(tr("declared_observed", L) + ": " + " | ".join(isolate(sentence(x, L)) for x in card["declared_vs_observed"]))
     text_table(q.members(iri, as_of=on), ["label", "roles", "start", "end", "attested", "sources"])
     _section("relations")
     for i, r in enumerate(card["relations"]):
