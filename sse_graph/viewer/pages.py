@@ -2,13 +2,14 @@
 
 Every text that comes from the data is shown as text (tables, st.text, or
 escaped Markdown), never as HTML; the graph is loaded once (st.cache_resource).
+Cold start: pandas and the library are imported where first used, so that a
+page's heading and search box are painted before they load.
 """
 from __future__ import annotations
 
 import json
 import os
 
-import pandas as pd
 import streamlit as st
 
 from ..spreadsheet import csv_text
@@ -16,7 +17,7 @@ from . import isolate, md_escape, md_text, sentence, tr, word
 from .state import bound, follow, push
 
 # ------------------------------------------------------------------ loading (once)
-@st.cache_resource(show_spinner="Building the graph (first run only)…")
+@st.cache_resource(show_spinner=False)  # the pages say "loading" in the reader's language
 def load(data_dir: str | None):
     from sse_graph import Store, build
     from sse_graph.questions import Questions
@@ -68,6 +69,8 @@ def picture_file(fmt: str, focus: str | None, depth: int, projection: str, lang:
 
 @st.cache_data(show_spinner=False)
 def attributes(lang: str, data_dir: str | None = None) -> pd.DataFrame:
+    import pandas as pd
+
     from sse_graph.analysis.projections import _attributes
 
     rows = []
@@ -78,6 +81,8 @@ def attributes(lang: str, data_dir: str | None = None) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def ranked(projection: str, metrics: tuple[str, ...], lang: str, data_dir: str | None = None) -> pd.DataFrame:
+    import pandas as pd
+
     from sse_graph.analysis import analyse
 
     rows = analyse(_store(), projection, list(metrics), top=None, lang=lang)
@@ -154,6 +159,8 @@ def csv_download(df: pd.DataFrame, file_name: str, key: str | None = None) -> No
 
 def text_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A data frame whose text cells are isolated (no bidi control reaches the page)."""
+    import pandas as pd
+
     out = df.copy()
     for c in out.columns:
         if not pd.api.types.is_numeric_dtype(out[c]):
@@ -183,6 +190,8 @@ def column_name(c: str, L: str) -> str:
 def text_table(rows: list[dict], columns: list[str]) -> None:
     """A static table of text from the data (cells are rendered as text, and can be
     read, selected and printed: these are the tables that go into reports)."""
+    import pandas as pd
+
     if not rows:
         st.text(tr("none", lang()))
         return
@@ -401,8 +410,7 @@ def page_organisation():
         follow("org_view", "view", view_value)
         view = st.radio(tr("view", L), ["card", "changes"], horizontal=True,
                         format_func=lambda v: tr(f"view_{v}", L), **bound("org_view", "view"))
-    q = _q(L)
-    card = q.card(iri)
+    card, (up, up_apart), (down, down_apart), members = card_answers(iri, L, on, _data_dir())
     st.subheader(md_text(card["label"], 160), anchor=False)
     if len(card["label"]) > 160:
         st.text(tr("full_name", L) + ": " + isolate(card["label"]))
@@ -427,12 +435,6 @@ def page_organisation():
         _fact_line(tr("places", L) + ": " + ", ".join(f"{isolate(p['label'])} ({word(p['relation'], L)})" for p in card["places"]),
                    _merged(p.get("evidence") for p in card["places"]), "ev_places")
     # 2. who represents it, as of the date
-    if on is None:
-        up, up_apart = card["represented_by"], []
-        down, down_apart = card["represents"], []
-    else:
-        up, up_apart = q.represented_by_apart(iri, as_of=on)
-        down, down_apart = q.represents_apart(iri, as_of=on)
     _chain_rows(up, "chain_up", "ev_up", level_of)
     if up_apart:
         st.caption(md_escape(tr("not_counted", L)) + ": " + " · ".join(
@@ -480,7 +482,7 @@ def page_organisation():
     _section("members")
     if card["declared_vs_observed"]:
         st.text(tr("declared_observed", L) + ": " + " | ".join(isolate(sentence(x, L)) for x in card["declared_vs_observed"]))
-    text_table(q.members(iri, as_of=on), ["label", "roles", "start", "end", "attested", "sources"])
+    text_table(members, ["label", "roles", "start", "end", "attested", "sources"])
     _section("relations")
     for i, r in enumerate(card["relations"]):
         _fact_line(relation_text(r, L), r.get("evidence"), f"ev_rel_{i}")
@@ -491,6 +493,20 @@ def page_organisation():
                        c.get("evidence"), f"ev_count_{i}")
     if card["sources"]:
         st.text(tr("sources", L) + ": " + ", ".join(isolate(s) for s in card["sources"]))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def card_answers(iri: str, lang: str, on, data_dir: str | None = None):
+    """The card, who represents it and whom it represents (each kept apart when not
+    counted on ``on``), and its members on ``on``: computed once per organisation,
+    language and date (a second reader, Back and Forward are served from memory)."""
+    q = _q(lang)
+    card = q.card(iri)
+    if on is None:
+        up, down = (card["represented_by"], []), (card["represents"], [])
+    else:
+        up, down = q.represented_by_apart(iri, as_of=on), q.represents_apart(iri, as_of=on)
+    return card, up, down, q.members(iri, as_of=on)
 
 
 def change_view(iri: str) -> None:
@@ -542,6 +558,8 @@ def page_represent():
 
 
 def page_about():
+    import pandas as pd
+
     L = lang()
     st.header(tr("about", L))
     st.text(tr("tagline", L))
