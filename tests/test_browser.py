@@ -108,6 +108,7 @@ def test_search_an_organisation_see_its_card_and_chain(seed_app, page):
     blocked = offline(page)
     page.goto(seed_app + "/organisation?org=saw-b")
     wait_app(page, "Social Economy Europe")
+    page.wait_for_function("t => document.body.innerText.includes(t)", arg="003_6530fe94a40990bb.txt", timeout=60000)
     body = page.inner_text("body")
     assert "SAW-B" in body and "003_6530fe94a40990bb.txt" in body
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -477,7 +477,9 @@ def page_organisation():
         _section("more")
     for name, values in other.items():
         for j, v in enumerate(values):
-            _fact_line(f"{word(name, L)}: {isolate(v['value'])}", v.get("evidence"), f"ev_fact_{name}_{j}")
+            sources = ", ".join(isolate(f) for f in v.get("sources") or [])
+            _fact_line(f"{word(name, L)}: {isolate(v['value'])}" + (f"   [{sources}]" if sources else ""),
+                       v.get("evidence"), f"ev_fact_{name}_{j}")
     # members, declared vs observed
     _section("members")
     if card["declared_vs_observed"]:
