@@ -267,6 +267,11 @@ def as_of_value(asked: str | None) -> str:
     return asked if asked.isdigit() and int(asked) in YEARS else "any"
 
 
+def as_of_param() -> str:
+    """The address's ?as_of= (a year 2010–2024), else "any"."""
+    return as_of_value(st.query_params.get("as_of"))
+
+
 def as_of_picker(key: str):
     """The "as of" slider (years 2010–2024, or any date), kept in ?as_of=;
     returns the date (31 December of the year) or None."""
