@@ -2,12 +2,14 @@
 
 A thin layer over the sse_graph library (pages in sse_graph/viewer/): explore
 the graph, an organisation's card with its sources, who represents whom, the
-network measures, SPARQL, and the sources.  Deep links: ?org=<IRI, prefixed
-name, label or acronym>.  Works offline.
+network measures, SPARQL, and the sources.  Deep links:
+?org=<IRI, prefixed name, label or acronym>&as_of=<year>&view=card|changes&lang=fr|en
+(sse_graph/viewer/state.py: each change is a browser-history entry).  Works offline.
 """
 import streamlit as st
 
 from sse_graph.viewer import LANGS, tr
+from sse_graph.viewer.state import bound, follow
 
 st.set_page_config(page_title="sse-graph", layout="wide")
 
@@ -16,10 +18,9 @@ def lang() -> str:
     return st.session_state.get("lang", "fr")
 
 
-def first_language() -> str:
+def first_language(asked: str | None = None) -> str:
     """The deep link's ?lang=, else the browser's first language we speak
     (Accept-Language, then the browser's locale), else French."""
-    asked = st.query_params.get("lang")
     if asked in LANGS:
         return asked
     header = (st.context.headers or {}).get("Accept-Language") or ""
@@ -30,19 +31,19 @@ def first_language() -> str:
     return "fr"
 
 
-if "lang" not in st.session_state:
-    st.session_state["lang"] = first_language()
+follow("lang", "lang", first_language)  # the address's language (Back included), else the browser's
 with st.sidebar:
     st.title(tr("title", lang()))
-    st.selectbox(tr("language", lang()), list(LANGS), format_func=LANGS.get, key="lang")
-if "lang" in st.query_params and st.query_params["lang"] != lang():
-    st.query_params["lang"] = lang()  # a switch keeps the deep link in step
+    st.selectbox(tr("language", lang()), list(LANGS), format_func=LANGS.get, **bound("lang", "lang"))
 
 VIEWS = "sse_graph/viewer/views/"
+# The organisation card is the first screen ("/"); every page also answers at its own
+# name (/organisation too, through a hidden alias): a shared link never says "Page not found".
 pages = [
-    st.Page(VIEWS + "explore.py", title=tr("explore", lang()), url_path="explore", default=True),
-    st.Page(VIEWS + "organisation.py", title=tr("organisation", lang()), url_path="organisation"),
+    st.Page(VIEWS + "organisation.py", title=tr("organisation", lang()), url_path="card", default=True),
+    st.Page(VIEWS + "organisation.py", title=tr("organisation", lang()), url_path="organisation", visibility="hidden"),
     st.Page(VIEWS + "represent.py", title=tr("represent", lang()), url_path="represent"),
+    st.Page(VIEWS + "explore.py", title=tr("explore", lang()), url_path="explore"),
     st.Page(VIEWS + "analysis.py", title=tr("analysis", lang()), url_path="analysis"),
     st.Page(VIEWS + "sparql.py", title=tr("sparql", lang()), url_path="sparql"),
     st.Page(VIEWS + "about.py", title=tr("about", lang()), url_path="about"),

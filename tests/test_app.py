@@ -245,3 +245,36 @@ def test_the_search_box_comes_first_and_finds_the_card(built):
     assert not at.exception
     assert unescape(at.subheader[0].value) == "SAW-B"
     assert at.query_params["org"] in (["https://w3id.org/sse-graph/id/saw-b"], "https://w3id.org/sse-graph/id/saw-b")
+
+
+# ------------------------------------------------------------------ the first screen answers the question
+@pytest.mark.parametrize("lang,mark", [("en", "(public body)"), ("fr", "(organisme public)")])
+def test_a_public_body_is_marked_on_top_of_its_card(built, lang, mark):
+    at = open_card("gouvernement-wallon", lang=lang)
+    kinds = [t.value for t in at.text if t.value.startswith(("Kinds:", "Types:"))]
+    assert kinds and mark in kinds[0], kinds
+    at = open_card("saw-b", lang=lang)
+    assert mark not in texts(at)
+
+
+def test_a_deep_link_restores_organisation_date_view_and_language(built):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    for k, v in {"org": "ConcertES", "as_of": "2012", "view": "changes", "lang": "fr"}.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["lang"] == "fr" and at.header[0].value == "Organisation"
+    assert at.selectbox(key="org_pick").value == "https://w3id.org/sse-graph/id/concertes"
+    assert at.select_slider(key="org_as_of").value == "2012"
+    assert at.radio(key="org_view").value == "changes"
+    assert "Entrés" in texts(at)
+
+
+def test_a_change_writes_the_whole_deep_link(built):
+    at = open_card("saw-b", as_of="2018")
+    at.radio(key="org_view").set_value("changes").run()
+    params = {k: at.query_params[k] for k in ("org", "as_of", "view", "lang")}
+    flat = {k: v[0] if isinstance(v, list) else v for k, v in params.items()}
+    assert flat == {"org": "saw-b", "as_of": "2018", "view": "changes", "lang": "en"}, flat

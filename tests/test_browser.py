@@ -108,6 +108,7 @@ def test_search_an_organisation_see_its_card_and_chain(seed_app, page):
     blocked = offline(page)
     page.goto(seed_app + "/organisation?org=saw-b")
     wait_app(page, "Social Economy Europe")
+    page.wait_for_function("t => document.body.innerText.includes(t)", arg="003_6530fe94a40990bb.txt", timeout=60000)
     body = page.inner_text("body")
     assert "SAW-B" in body and "003_6530fe94a40990bb.txt" in body
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -255,3 +256,133 @@ def test_journey_search_then_card_then_chain_as_of_a_date(seed_app, page):
     time.sleep(0.5)
     page.screenshot(path=str(SHOTS / "app-card-chain.png"))
     assert not blocked
+
+
+# ------------------------------------------------------------------ the way through: deep links, Back and Forward, one screen
+def card_state(page) -> dict:
+    """What the organisation page shows: the card's heading, the picker, the date, and the address."""
+    wait_app(page)
+    page.wait_for_selector('[data-testid="stMainBlockContainer"] h3', timeout=60000)
+    main = '[data-testid="stMainBlockContainer"]'
+    return {"card": page.locator(f"{main} h3").first.inner_text(),
+            "picker": page.locator(f'{main} [data-testid="stSelectbox"] input').first.input_value(),
+            "as_of": page.locator(f'{main} [data-testid="stSlider"] input[type=range]').first.get_attribute("aria-valuetext"),
+            "query": urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)}
+
+
+def search(page, term: str) -> int:
+    """Search from the box as a person does; the number of actions it took."""
+    box = page.get_by_label("Search an organisation")
+    box.click()
+    box.fill(term)
+    box.press("Enter")
+    return 3
+
+
+def test_back_and_forward_restore_organisation_and_date(seed_app, page):
+    """search → A → B → Back shows A → Forward shows B; the date slider too; each
+    address is a whole deep link."""
+    blocked = offline(page)
+    page.goto(seed_app + "/?lang=en")
+    wait_app(page, "Who it is")
+    search(page, "SAW-B")
+    page.wait_for_function("() => document.querySelector('h3') && document.querySelector('h3').innerText === 'SAW-B'")
+    a = card_state(page)
+    assert a["card"] == a["picker"] == "SAW-B" and a["query"]["org"] == ["https://w3id.org/sse-graph/id/saw-b"]
+    assert a["query"]["lang"] == ["en"]
+    search(page, "ConcertES")
+    page.wait_for_function("() => document.querySelector('h3').innerText === 'ConcertES'")
+    b = card_state(page)
+    assert b["picker"] == "ConcertES"
+    page.locator('[data-testid="stSlider"] input[type=range]').first.focus()
+    page.keyboard.press("End")
+    page.wait_for_function("() => location.search.includes('as_of=2024')")
+    c = card_state(page)
+    assert c["card"] == "ConcertES" and c["as_of"] == "2024"
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('as_of')")
+    assert card_state(page)["as_of"] == "any date"
+    page.go_back()
+    page.wait_for_function("() => document.querySelector('h3').innerText === 'SAW-B'")
+    back = card_state(page)
+    assert (back["card"], back["picker"], back["query"]) == ("SAW-B", "SAW-B", a["query"])
+    page.go_forward()
+    page.wait_for_function("() => document.querySelector('h3').innerText === 'ConcertES'")
+    fwd = card_state(page)
+    assert (fwd["card"], fwd["picker"], fwd["query"]) == ("ConcertES", "ConcertES", b["query"])
+    page.go_forward()
+    page.wait_for_function("() => location.search.includes('as_of=2024')")
+    assert card_state(page)["as_of"] == "2024"
+    assert not blocked
+
+
+def test_back_restores_the_language(seed_app, page):
+    offline(page)
+    page.goto(seed_app + "/?org=saw-b&lang=en")
+    wait_app(page, "Who it is")
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').click()
+    page.get_by_role("option", name="Français").click()
+    wait_app(page, "Qui elle est")
+    assert "lang=fr" in page.url and "org=saw-b" in page.url
+    page.go_back()
+    wait_app(page, "Who it is")
+    assert "lang=en" in page.url and "Qui elle est" not in page.inner_text("body")
+
+
+@pytest.mark.parametrize("query", ["", "?org=saw-b&as_of=2018&view=card&lang=fr", "?org=nonsense"])
+def test_every_page_opens_at_its_own_address(seed_app, page, query):
+    """A shared link to any page opens that page, never "Page not found"."""
+    offline(page)
+    titles = {"explore": ("Explore", "Explorer"), "organisation": ("Organisation",), "represent": ("Who represents whom", "Qui représente qui"),
+              "analysis": ("Analysis", "Analyse"), "sparql": ("SPARQL",), "about": ("About the data", "À propos des données")}
+    for name in ["", *PAGES]:
+        page.goto(f"{seed_app}/{name}{query}")
+        wait_app(page)
+        time.sleep(0.5)
+        assert "not found" not in page.inner_text("body").lower(), name
+        assert page.locator('[data-testid="stMainBlockContainer"] h2').first.inner_text() in titles.get(name or "organisation"), name
+        assert urllib.parse.urlsplit(page.url).path == f"/{name}", "the address stays the one opened"
+
+
+def test_an_unknown_deep_link_suggests_and_keeps_the_address(seed_app, page):
+    offline(page)
+    page.goto(seed_app + "/organisation?org=Concertes%20Wallonie&lang=en")
+    wait_app(page, "No organisation matches")
+    time.sleep(1.0)
+    body = page.inner_text("body")
+    suggested = body.split("Did you mean: ", 1)[1].split("\n")[0]
+    assert "concertes" in suggested.casefold(), suggested
+    assert not page.locator('[data-testid="stMainBlockContainer"] h3').count(), "no other organisation's card"
+    assert page.locator('[data-testid="stMainBlockContainer"] [data-testid="stSelectbox"] input').first.input_value() == ""
+    assert page.url.endswith("/organisation?org=Concertes%20Wallonie&lang=en")
+
+
+ONE_SCREEN = {  # what a policy officer must see, with no click after choosing, as of 2018
+    "SAW-B": ["Kinds: federation", "Level: regional", "SAW-B → ConcertES → Social Economy Europe   [status: attested]",
+              "ConcertES (level: regional) is a member of Social Economy Europe (level: European)",
+              "Comité de suivi des achats publics responsables · holds · sitting member"],
+    "ConcertES": ["Kinds: association", "Level: regional", "Places: Brussels-Capital Region (active in)",
+                  "ConcertES → Social Economy Europe", "on behalf of Gouvernement wallon", "ConcertES → SAW-B"],
+    "CRESS": ["the 17 regional SSE Chambers (CRESS)", "Level: regional", "→ ESS France"],
+}
+
+
+@pytest.mark.parametrize("name", list(ONE_SCREEN))
+def test_a_policy_officer_answers_from_a_search_in_one_screen(seed_app, page, name):
+    """"Who represents X, through which seats, as of 2018": from the first screen,
+    click the box, type, Enter (3 actions) → kind, level, place, chains with levels,
+    seats with on whose behalf, whom it represents, with no further click."""
+    offline(page)
+    page.goto(seed_app + "/?as_of=2018&lang=en")
+    wait_app(page, "Who it is")
+    steps = search(page, name)
+    page.wait_for_function("n => document.querySelector('h3') && document.querySelector('h3').innerText.includes(n)", arg=name)
+    wait_app(page)
+    body = page.inner_text('[data-testid="stMainBlockContainer"]')
+    for want in ONE_SCREEN[name]:
+        assert want in body, want
+    sections = [body.index(s) for s in ("Who it is", "Represented by", "Seats and mandates", "Represents (chain down)")]
+    assert sections == sorted(sections), "who it is, who represents it, where it sits, whom it represents: in this order"
+    assert steps == 3
+    assert card_state(page)["as_of"] == "2018"
+    page.screenshot(path=str(SHOTS / f"one-screen-{name}.png"), full_page=True)

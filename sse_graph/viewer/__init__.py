@@ -6,7 +6,7 @@ import re
 
 from ..plaintext import FSI, PDI, isolate, shorten  # noqa: F401  (re-exported)
 
-__all__ = ["TEXT", "tr", "md_escape", "LANGS", "isolate", "md_text", "shorten"]
+__all__ = ["TEXT", "tr", "word", "sentence", "md_escape", "LANGS", "isolate", "md_text", "shorten"]
 
 LANGS = {"fr": "Français", "en": "English"}
 
@@ -65,13 +65,17 @@ TEXT = {
     "not_found": {"en": "No organisation matches “{name}”.", "fr": "Aucune organisation ne correspond à « {name} »."},
     "ambiguous": {"en": "“{name}” names several organisations; choose one below.",
                   "fr": "« {name} » désigne plusieurs organisations ; choisissez-en une ci-dessous."},
-    "did_you_mean": {"en": "Did you mean", "fr": "Vouliez-vous dire"},
+    "did_you_mean": {"en": "Did you mean: ", "fr": "Vouliez-vous dire : "},
+    "choose": {"en": "Choose an organisation", "fr": "Choisissez une organisation"},
     "full_name": {"en": "Full name", "fr": "Nom complet"},
     "as_of": {"en": "As of", "fr": "À la date du"},
     "any_date": {"en": "any date", "fr": "toute date"},
     "loading": {"en": "Loading the graph…", "fr": "Chargement du graphe…"},
     "who": {"en": "Who it is", "fr": "Qui elle est"},
+    "more": {"en": "What else the sources say", "fr": "Ce que disent encore les sources"},
     "public_body": {"en": "public body", "fr": "organisme public"},
+    "on_behalf_of": {"en": "on behalf of", "fr": "au nom de"},
+    "nominated_by": {"en": "nominated by", "fr": "proposé par"},
     "not_counted": {"en": "Not counted on this date", "fr": "Non compté à cette date"},
     "status": {"en": "status", "fr": "statut"},
     "evidence": {"en": "Source passages ({n})", "fr": "Passages des sources ({n})"},
@@ -143,11 +147,34 @@ TEXT = {
     'proj_governance': {'en': 'Governance (seats on bodies)', 'fr': 'Gouvernance (sièges dans des organes)'},
     'proj_coparticipation': {'en': 'Co-participation (events, projects: not representation)', 'fr': 'Co-participation (événements, projets : pas de représentation)'},
     'col_label': {'en': 'Organisation', 'fr': 'Organisation'},
+    'col_roles': {'en': 'Roles', 'fr': 'Rôles'},
+    'col_start': {'en': 'Since', 'fr': 'Depuis'},
+    'col_end': {'en': 'Until', 'fr': "Jusqu'à"},
+    'col_attested': {'en': 'Attested', 'fr': 'Attesté'},
+    'col_during': {'en': 'During', 'fr': 'Pendant'},
+    'col_sources': {'en': 'Sources', 'fr': 'Sources'},
+    'col_chain': {'en': 'Chain', 'fr': 'Chaîne'},
+    'col_relation': {'en': 'Relation', 'fr': 'Relation'},
+    'col_status': {'en': 'Status on the date', 'fr': 'Statut à la date'},
+    'col_on_behalf_of': {'en': 'On behalf of', 'fr': 'Au nom de'},
+    'col_nominated_by': {'en': 'Nominated by', 'fr': 'Proposé par'},
+    'col_file': {'en': 'File', 'fr': 'Fichier'},
+    'col_title': {'en': 'Title', 'fr': 'Titre'},
+    'col_date': {'en': 'Date', 'fr': 'Date'},
+    'col_lang': {'en': 'Language', 'fr': 'Langue'},
+    'col_qualifier': {'en': 'About the date', 'fr': 'Précision sur la date'},
+    'col_count': {'en': 'Count', 'fr': 'Nombre'},
     'col_alt': {'en': 'Other names', 'fr': 'Autres noms'},
     'col_kind': {'en': 'Kind', 'fr': 'Type'},
     'col_iri': {'en': 'Identifier (IRI)', 'fr': 'Identifiant (IRI)'},
     'col_size': {'en': 'Organisations', 'fr': 'Organisations'},
     'col_orgs': {'en': 'Organisations', 'fr': 'Organisations'},
+    'col_roles_before': {'en': 'Roles before', 'fr': 'Rôles avant'},
+    'col_status_before': {'en': 'Status on the first date', 'fr': 'Statut à la première date'},
+    'col_status_after': {'en': 'Status on the second date', 'fr': 'Statut à la seconde date'},
+    'col_measure': {'en': 'Measure', 'fr': 'Mesure'},
+    'col_value': {'en': 'Value', 'fr': 'Valeur'},
+    'col_dated_by': {'en': 'Dated by', 'fr': 'Daté par'},
     'm_degree': {'en': 'Direct links', 'fr': 'Liens directs'},
     'mm_degree': {'en': 'how many direct links it has in this projection (affiliations, members, seats)', 'fr': 'combien de liens directs elle a dans cette projection (affiliations, membres, sièges)'},
     'm_members': {'en': 'Direct members', 'fr': 'Membres directs'},
@@ -173,6 +200,67 @@ TEXT = {
     'm_countries': {'en': 'Countries linked', 'fr': 'Pays reliés'},
     'mm_countries': {'en': 'how many countries its direct contacts (and itself) are in: above 1, it links countries', 'fr': 'dans combien de pays sont ses contacts directs (et elle-même) : au-delà de 1, elle relie des pays'},
 }
+
+
+# The library's words (relations, statuses, fact names) as a French reader reads them.
+WORDS_FR = {
+    "member of": "membre de", "sits on": "siège à", "sits for": "siège pour", "nominates members to": "propose des membres à",
+    "takes part in": "participe à", "holds a post in": "occupe un poste à", "part of": "fait partie de", "led by": "porté par",
+    "holds": "tient le siège", "holds a seat": "tient un siège", "nominated the holder": "a proposé le titulaire",
+    "nominates the holder": "propose le titulaire", "through a person acting for it": "par une personne qui agit pour elle",
+    "represented by a person": "représentée par une personne", "has as member": "a pour membre",
+    "has a seat held by": "a un siège tenu par", "has a seat held on its behalf by": "a un siège tenu en son nom par",
+    "has members nominated by": "a des membres proposés par", "has as participant": "a pour participant",
+    "has a post held by": "a un poste tenu par", "has as part": "a pour partie", "leads": "porte",
+    "activeIn": "active en", "basedIn": "établie à", "locatedIn": "située à",
+    "note": "note", "founded": "fondée", "level": "niveau", "statutoryForm": "forme juridique",
+    "holds_status": "en vigueur", "ended": "terminé", "not started": "pas encore commencé", "attested": "attesté",
+    "not yet attested": "pas encore attesté", "undated": "non daté", "direct": "directe",
+}
+WORDS_EN = {"activeIn": "active in", "basedIn": "based in", "locatedIn": "located in", "statutoryForm": "statutory form",
+            "holds_status": "holds"}
+_LAST_ATTESTED = re.compile(r"^last attested (\d{4})$")
+_THROUGH = re.compile(r"^through (\d+) intermediate\(s\)$")
+
+
+_SENTENCES_FR = [  # the library's English sentences about counts (questions/timed.py), in French
+    (re.compile(r"\bdeclares (.+?) members \("), r"déclare \1 membres ("),
+    (re.compile(r"\b(\d+) known by name\b"), r"\1 connus par leur nom"),
+]
+
+
+def sentence(text: str, lang: str) -> str:
+    """A sentence the library writes in English ("declares exactly 17 members (003,
+    2018-12-31); 17 known by name (003)"), in ``lang``.
+
+    >>> sentence("declares exactement 17 members (003, 2018-12-31); 17 known by name (003)", "fr")
+    'déclare exactement 17 membres (003, 2018-12-31); 17 connus par leur nom (003)'
+    """
+    if lang != "fr":
+        return text
+    for pattern, repl in _SENTENCES_FR:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def word(text, lang: str, status: bool = False):
+    """One of the library's English words (a relation, a status, a fact's name)
+    in ``lang``; anything else unchanged.  ``status``: "holds" is a status
+    ("en vigueur"), not the seat relation "holds".
+
+    >>> word("last attested 2018", "fr"), word("activeIn", "en"), word("holds", "fr", status=True)
+    ('dernière attestation en 2018', 'active in', 'en vigueur')
+    """
+    if not isinstance(text, str):
+        return text
+    key = "holds_status" if status and text == "holds" else text
+    if lang != "fr":
+        return WORDS_EN.get(key, text)
+    if m := _LAST_ATTESTED.match(text):
+        return f"dernière attestation en {m.group(1)}"
+    if m := _THROUGH.match(text):
+        return f"par {m.group(1)} intermédiaire(s)"
+    return WORDS_FR.get(key, text)
 
 
 def tr(key: str, lang: str, **kw) -> str:

@@ -2,20 +2,22 @@
 
 Every text that comes from the data is shown as text (tables, st.text, or
 escaped Markdown), never as HTML; the graph is loaded once (st.cache_resource).
+Cold start: pandas and the library are imported where first used, so that a
+page's heading and search box are painted before they load.
 """
 from __future__ import annotations
 
 import json
 import os
 
-import pandas as pd
 import streamlit as st
 
 from ..spreadsheet import csv_text
-from . import isolate, md_escape, md_text, tr
+from . import isolate, md_escape, md_text, sentence, tr, word
+from .state import bound, follow, push
 
 # ------------------------------------------------------------------ loading (once)
-@st.cache_resource(show_spinner="Building the graph (first run only)…")
+@st.cache_resource(show_spinner=False)  # the pages say "loading" in the reader's language
 def load(data_dir: str | None):
     from sse_graph import Store, build
     from sse_graph.questions import Questions
@@ -67,6 +69,8 @@ def picture_file(fmt: str, focus: str | None, depth: int, projection: str, lang:
 
 @st.cache_data(show_spinner=False)
 def attributes(lang: str, data_dir: str | None = None) -> pd.DataFrame:
+    import pandas as pd
+
     from sse_graph.analysis.projections import _attributes
 
     rows = []
@@ -77,6 +81,8 @@ def attributes(lang: str, data_dir: str | None = None) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def ranked(projection: str, metrics: tuple[str, ...], lang: str, data_dir: str | None = None) -> pd.DataFrame:
+    import pandas as pd
+
     from sse_graph.analysis import analyse
 
     rows = analyse(_store(), projection, list(metrics), top=None, lang=lang)
@@ -97,41 +103,48 @@ def org_options() -> dict[str, str]:
 
 
 def pick_org(key: str, default_name: str | None = None) -> str | None:
-    """A select box of organisations, following ?org= when present.
+    """A select box of organisations that follows ?org= (Back and Forward
+    included); a pick writes ?org= as a new history entry.
 
     A name that designates no organisation (or several) shows a warning with
     suggestions and selects nothing: never another organisation, and the URL
     is left as the user wrote it."""
+    L = lang()
+    opts = org_options()
+    asked = st.query_params.get("org")
+    iri, iris = resolve_asked(asked or default_name, list(opts), shown=bool(asked))
+    follow(key, "org", lambda _value: iri)
+    if st.session_state.get(key) not in iris:
+        st.session_state[key] = None
+    return st.selectbox(tr("pick", L), iris, index=None, format_func=lambda i: isolate(opts[i], 120),
+                        placeholder=tr("choose", L), **bound(key, "org"))
+
+
+def resolve_asked(wanted: str | None, iris: list[str], shown: bool = True) -> tuple[str | None, list[str]]:
+    """The organisation a name designates, and the options to offer: for a name
+    that designates several, only those; for none, a warning and suggestions
+    (when ``shown``: the name came from the address)."""
     from sse_graph.errors import AmbiguousNameError, NotFoundError, SSEGraphError
 
     L = lang()
-    opts = org_options()
-    iris = list(opts)
-    asked = st.query_params.get("org")
-    wanted = asked or default_name
-    index = None
-    if wanted:
-        try:
-            iri = _q(L).resolve(wanted)
-            index = iris.index(iri) if iri in iris else None
-        except AmbiguousNameError as e:
+    if not wanted:
+        return None, iris
+    try:
+        iri = _q(L).resolve(wanted)
+        return (iri if iri in iris else None), iris
+    except AmbiguousNameError as e:
+        if shown:
             st.warning(md_text(tr("ambiguous", L, name=shorten_name(wanted))))
-            iris = [i for i, _label in e.candidates if i in opts] or iris
-        except NotFoundError as e:
+        return None, [i for i, _label in e.candidates if i in iris] or iris
+    except NotFoundError as e:
+        if shown:
             st.warning(md_text(tr("not_found", L, name=shorten_name(wanted))))
             if e.suggestions:
-                st.text(tr("did_you_mean", L) + " : " + " · ".join(isolate(n, 80) for n in e.suggestions))
-        except SSEGraphError:
+                st.text(tr("did_you_mean", L) + " · ".join(isolate(n, 80) for n in e.suggestions))
+    except SSEGraphError:
+        if shown:
             st.warning(md_text(tr("not_found", L, name=shorten_name(wanted))))
-    label = lambda i: isolate(opts[i], 120)  # noqa: E731
-    if key in st.session_state and st.session_state[key] not in iris:
-        del st.session_state[key]
-    choice = st.selectbox(tr("pick", L), iris, index=index, format_func=label, key=key)
-    if choice and index is not None and choice == iris[index]:
-        return choice  # what the URL asked for: leave the URL as written
-    if choice and asked != choice:
-        st.query_params["org"] = choice
-    return choice
+    return None, iris
 
 
 def shorten_name(text: str) -> str:
@@ -146,6 +159,8 @@ def csv_download(df: pd.DataFrame, file_name: str, key: str | None = None) -> No
 
 def text_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A data frame whose text cells are isolated (no bidi control reaches the page)."""
+    import pandas as pd
+
     out = df.copy()
     for c in out.columns:
         if not pd.api.types.is_numeric_dtype(out[c]):
@@ -165,14 +180,29 @@ def sandboxed(page: str, height: int) -> str:
             f'style="border:0;width:100%;height:{height - 8}px;display:block"></iframe></body></html>')
 
 
+def column_name(c: str, L: str) -> str:
+    """A column's header in ``L`` (the library's keys are not something a person reads)."""
+    from . import TEXT
+
+    return tr(f"col_{c}", L) if f"col_{c}" in TEXT else c
+
+
 def text_table(rows: list[dict], columns: list[str]) -> None:
     """A static table of text from the data (cells are rendered as text, and can be
     read, selected and printed: these are the tables that go into reports)."""
+    import pandas as pd
+
     if not rows:
         st.text(tr("none", lang()))
         return
-    df = pd.DataFrame([{c: md_text("" if r.get(c) is None else ", ".join(map(str, r[c])) if isinstance(r.get(c), list) else str(r.get(c)))
-                        for c in columns} for r in rows])
+    L = lang()
+
+    def cell(c, v):
+        text = "" if v is None else ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+        return md_text(word(text, L, status=c.startswith("status")) if c in ("relation", "status", "status_before", "status_after") else text)
+
+    df = pd.DataFrame([{column_name(c, L): cell(c, r.get(c)) for c in columns} for r in rows])
+    columns = list(df.columns)
     st.table(df.set_index(columns[0]) if len(df) else df)
 
 
@@ -231,10 +261,15 @@ def page_explore():
 YEARS = list(range(2010, 2025))
 
 
-def as_of_param() -> str:
+def as_of_value(asked: str | None) -> str:
     """The deep link's ?as_of= (a year 2010–2024), else "any"."""
-    asked = str(st.query_params.get("as_of", "any"))
+    asked = str(asked or "any")
     return asked if asked.isdigit() and int(asked) in YEARS else "any"
+
+
+def as_of_param() -> str:
+    """The address's ?as_of= (a year 2010–2024), else "any"."""
+    return as_of_value(st.query_params.get("as_of"))
 
 
 def as_of_picker(key: str):
@@ -243,17 +278,10 @@ def as_of_picker(key: str):
     from datetime import date
 
     L = lang()
-    options = ["any", *map(str, YEARS)]
-    if key not in st.session_state:
-        st.session_state[key] = as_of_param()
-    choice = st.select_slider(tr("as_of", L), options, key=key,
-                              format_func=lambda v: tr("any_date", L) if v == "any" else v)
-    if str(st.query_params.get("as_of", "any")) != choice:
-        if choice == "any":
-            if "as_of" in st.query_params:
-                del st.query_params["as_of"]
-        else:
-            st.query_params["as_of"] = choice
+    follow(key, "as_of", as_of_value)
+    choice = st.select_slider(tr("as_of", L), ["any", *map(str, YEARS)],
+                              format_func=lambda v: tr("any_date", L) if v == "any" else v,
+                              **bound(key, "as_of", lambda v: None if v in (None, "any") else v))
     return None if choice == "any" else date(int(choice), 12, 31)
 
 
@@ -292,7 +320,16 @@ def _section(key: str) -> None:
 
 
 def _status_text(status: str | None) -> str:
-    return f"   [{tr('status', lang())}: {status}]" if status else ""
+    return f"   [{tr('status', lang())}: {word(status, lang(), status=True)}]" if status else ""
+
+
+def relation_text(r: dict, L: str) -> str:
+    """One relation of the card in words: "→ member of ConcertES (board member)" for
+    what this organisation does, "← Adrian Jehin holds a post in (…)" for what others do to it."""
+    role = f" ({isolate(r['role'])})" if r.get("role") else ""
+    if r.get("direction") == "in":
+        return f"← {isolate(r.get('label'))} · {word(r.get('relation'), L)}{role}"
+    return f"→ {word(r.get('relation'), L)} · {isolate(r.get('label'))}{role}"
 
 
 def _chain_rows(answers: list[dict], title: str, key: str, level_of: dict[str, str]) -> None:
@@ -313,8 +350,20 @@ def _chain_rows(answers: list[dict], title: str, key: str, level_of: dict[str, s
             st.caption(md_text(f"{leveled(link['from_label'], link['from'])} {link['relation']} {leveled(link['to_label'], link['to'])}"
                                + (f" ({', '.join(link['roles'])})" if link.get("roles") else "")
                                + (f" — {link['dates']}" if link.get("dates") else "")
-                               + (f" [{link['status']}]" if link.get("status") else ""), 400))
+                               + (f" [{word(link['status'], L, status=True)}]" if link.get("status") else ""), 400))
         evidence_block(a.get("evidence"), f"{key}_{i}")
+
+
+def _merged(evidences) -> list[dict]:
+    """The passages of several facts, each passage once."""
+    out, seen = [], set()
+    for evidence in evidences:
+        for e in evidence or []:
+            key = (e.get("locator"), e.get("exact"))
+            if key not in seen:
+                seen.add(key)
+                out.append(e)
+    return out
 
 
 def _fact_line(text: str, evidence: list[dict] | None, key: str, status: str | None = None) -> None:
@@ -331,21 +380,18 @@ def _timed_status(row: dict, on) -> str | None:
                                during=row.get("during")), on)
 
 
-def search_box(key: str, term: str) -> None:
-    """What was typed in the search box: its best match becomes ?org= (a fresh picker follows)."""
-    L = lang()
-    if term and st.session_state.get(key + "_done") != term:
-        st.session_state[key + "_done"] = term
-        hits = _q(L).search(term, 1)
-        if hits:
-            st.query_params["org"] = hits[0]["iri"]
-            # a fresh picker (a new key), so that the browser shows the organisation found
-            st.session_state[key + "_n"] = st.session_state.get(key + "_n", 0) + 1
+def searched(key: str) -> None:
+    """The search box's callback: the best match becomes ?org= (a new history
+    entry) and the box is emptied; a term that matches nothing stays in the box."""
+    term = (st.session_state.get(key) or "").strip()
+    hits = _q(lang()).search(term, 1) if term else []
+    if hits:
+        push(org=hits[0]["iri"])
+        st.session_state[key] = ""
 
 
-def view_param() -> str:
-    v = str(st.query_params.get("view", "card"))
-    return v if v in ("card", "changes") else "card"
+def view_value(asked: str | None) -> str:
+    return asked if asked in ("card", "changes") else "card"
 
 
 def page_organisation():
@@ -354,28 +400,22 @@ def page_organisation():
     L = lang()
     st.header(tr("organisation", L))
     # cold start: the header and the search box show at once; the graph is opened (once, cached) after
-    term = st.text_input(tr("search", L), key="org_search")
+    term = st.text_input(tr("search", L), key="org_search", on_change=searched, args=("org_search",))
     with st.spinner(tr("loading", L)):
         _q(L)
-    search_box("org_search", term)
-    n = st.session_state.get("org_search_n", 0)
-    iri = pick_org(f"org_pick_{n}" if n else "org_pick", "ConcertES")
+    if term.strip():
+        st.warning(md_text(tr("not_found", L, name=shorten_name(term))))
+    iri = pick_org("org_pick", "ConcertES")
     if not iri:
         return
     c1, c2 = st.columns([3, 1])
     with c1:
         on = as_of_picker("org_as_of")
     with c2:
-        if "org_view" not in st.session_state:
-            st.session_state["org_view"] = view_param()
-        view = st.radio(tr("view", L), ["card", "changes"], key="org_view", horizontal=True,
-                        format_func=lambda v: tr(f"view_{v}", L))
-        if view_param() != view:
-            st.query_params["view"] = view
-    if "lang" not in st.query_params or st.query_params["lang"] != L:
-        st.query_params["lang"] = L
-    q = _q(L)
-    card = q.card(iri)
+        follow("org_view", "view", view_value)
+        view = st.radio(tr("view", L), ["card", "changes"], horizontal=True,
+                        format_func=lambda v: tr(f"view_{v}", L), **bound("org_view", "view"))
+    card, (up, up_apart), (down, down_apart), members = card_answers(iri, L, on, _data_dir())
     st.subheader(md_text(card["label"], 160), anchor=False)
     if len(card["label"]) > 160:
         st.text(tr("full_name", L) + ": " + isolate(card["label"]))
@@ -384,37 +424,26 @@ def page_organisation():
         return
     level_of = levels(L, _data_dir())
     public = public_kinds(_data_dir())
-    # 1. who it is
+    # 1. who it is: kind (public body marked), level, place; each with its passages on demand
     _section("who")
     if card["alt_labels"]:
         st.text(tr("labels", L) + ": " + " · ".join(isolate(a) for a in card["alt_labels"]))
     evidence_block(card.get("evidence"), "ev_org")
-    kinds = []
-    for t in card["types"]:
-        kinds.append(isolate(t["label"]) + (f" ({tr('public_body', L)})" if t["iri"] in public else ""))
-    st.text(tr("kinds", L) + ": " + ", ".join(kinds))
-    for i, t in enumerate(card["types"]):
-        if t.get("evidence"):
-            st.caption(md_text(t["label"]))
-            evidence_block(t["evidence"], f"ev_type_{i}")
-    for p in card["places"]:
-        _fact_line(f"{tr('places', L)}: {isolate(p['label'])} ({isolate(p['relation'])})", p.get("evidence"), f"ev_place_{p['label']}")
-    for name, values in card["facts"].items():
-        for j, v in enumerate(values):
-            sources = ", ".join(isolate(s) for s in v.get("sources") or [])
-            _fact_line(f"{isolate(name)}: {isolate(v['value'])}" + (f"   [{sources}]" if sources else ""),
-                       v.get("evidence"), f"ev_fact_{name}_{j}")
+    kinds = [isolate(t["label"]) + (f" ({tr('public_body', L)})" if t["iri"] in public else "") for t in card["types"]]
+    _fact_line(tr("kinds", L) + ": " + ", ".join(kinds), _merged(t.get("evidence") for t in card["types"]), "ev_kinds")
+    facts = card["facts"]
+    level_values = list(dict.fromkeys(v["value"] for v in facts.get("level") or []))
+    if level_values:  # one line, however many sources say it
+        _fact_line(f"{tr('level', L)}: " + ", ".join(isolate(v) for v in level_values),
+                   _merged(v.get("evidence") for v in facts["level"]), "ev_level")
+    if card["places"]:
+        _fact_line(tr("places", L) + ": " + ", ".join(f"{isolate(p['label'])} ({word(p['relation'], L)})" for p in card["places"]),
+                   _merged(p.get("evidence") for p in card["places"]), "ev_places")
     # 2. who represents it, as of the date
-    if on is None:
-        up, up_apart = card["represented_by"], []
-        down, down_apart = card["represents"], []
-    else:
-        up, up_apart = q.represented_by_apart(iri, as_of=on)
-        down, down_apart = q.represents_apart(iri, as_of=on)
     _chain_rows(up, "chain_up", "ev_up", level_of)
     if up_apart:
         st.caption(md_escape(tr("not_counted", L)) + ": " + " · ".join(
-            md_text(" → ".join(a["chain"]) + (f" [{a['status']}]" if a.get("status") else "")) for a in up_apart))
+            md_text(" → ".join(a["chain"]) + (f" [{word(a['status'], L, status=True)}]" if a.get("status") else "")) for a in up_apart))
     # 3. where it sits
     _section("seats")
     seats = card["seats"]
@@ -424,11 +453,11 @@ def page_organisation():
         status = _timed_status(s, on)
         if status is not None and not counted(status):
             continue
-        parts = [s["body"], s["relation"], ", ".join(s.get("roles") or [])]
+        parts = [s["body"], word(s["relation"], L), ", ".join(s.get("roles") or [])]
         if s.get("person"):
             parts.append(s["person"])
         if s.get("on_behalf_of"):
-            parts.append(("on behalf of " if L == "en" else "au nom de ") + s["on_behalf_of"])
+            parts.append(tr("on_behalf_of", L) + " " + s["on_behalf_of"])
         when = " ".join(str(s[k]) for k in ("start", "end", "attested", "during") if s.get(k))
         _fact_line(" · ".join(isolate(p) for p in parts if p) + (f" ({when})" if when else ""), s.get("evidence"),
                    f"ev_seat_{i}", status)
@@ -438,22 +467,32 @@ def page_organisation():
             status = _timed_status(s, on)
             if status is not None and not counted(status):
                 continue
-            parts = [s["label"], ", ".join(s.get("roles") or []), s.get("on_behalf_of"), s.get("nominated_by")]
+            parts = [s["label"], ", ".join(s.get("roles") or []),
+                     s.get("on_behalf_of") and tr("on_behalf_of", L) + " " + s["on_behalf_of"],
+                     s.get("nominated_by") and tr("nominated_by", L) + " " + s["nominated_by"]]
             _fact_line(" · ".join(isolate(p) for p in parts if p), s.get("evidence"), f"ev_sit_{i}", status)
     # 4. whom it represents
     _chain_rows(down, "chain_down", "ev_down", level_of)
     if down_apart:
         st.caption(md_escape(tr("not_counted", L)) + ": " + " · ".join(
-            md_text(" → ".join(a["chain"]) + (f" [{a['status']}]" if a.get("status") else "")) for a in down_apart))
+            md_text(" → ".join(a["chain"]) + (f" [{word(a['status'], L, status=True)}]" if a.get("status") else "")) for a in down_apart))
+    # what else the sources say of it
+    other = {name: values for name, values in facts.items() if name != "level"}
+    if other:
+        _section("more")
+    for name, values in other.items():
+        for j, v in enumerate(values):
+            sources = ", ".join(isolate(f) for f in v.get("sources") or [])
+            _fact_line(f"{word(name, L)}: {isolate(v['value'])}" + (f"   [{sources}]" if sources else ""),
+                       v.get("evidence"), f"ev_fact_{name}_{j}")
     # members, declared vs observed
     _section("members")
     if card["declared_vs_observed"]:
-        st.text(tr("declared_observed", L) + ": " + " | ".join(isolate(x) for x in card["declared_vs_observed"]))
-    text_table(q.members(iri, as_of=on), ["label", "roles", "start", "end", "attested", *(["status"] if on else []), "sources"])
+        st.text(tr("declared_observed", L) + ": " + " | ".join(isolate(sentence(x, L)) for x in card["declared_vs_observed"]))
+    text_table(members, ["label", "roles", "start", "end", "attested", *(["status"] if on else []), "sources"])
     _section("relations")
     for i, r in enumerate(card["relations"]):
-        _fact_line(" · ".join(isolate(str(r.get(k))) for k in ("direction", "relation", "role", "label") if r.get(k)),
-                   r.get("evidence"), f"ev_rel_{i}")
+        _fact_line(relation_text(r, L), r.get("evidence"), f"ev_rel_{i}")
     if card["counts"]:
         _section("counts")
         for i, c in enumerate(card["counts"]):
@@ -461,6 +500,20 @@ def page_organisation():
                        c.get("evidence"), f"ev_count_{i}")
     if card["sources"]:
         st.text(tr("sources", L) + ": " + ", ".join(isolate(s) for s in card["sources"]))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def card_answers(iri: str, lang: str, on, data_dir: str | None = None):
+    """The card, who represents it and whom it represents (each kept apart when not
+    counted on ``on``), and its members on ``on``: computed once per organisation,
+    language and date (a second reader, Back and Forward are served from memory)."""
+    q = _q(lang)
+    card = q.card(iri)
+    if on is None:
+        up, down = (card["represented_by"], []), (card["represents"], [])
+    else:
+        up, down = q.represented_by_apart(iri, as_of=on), q.represents_apart(iri, as_of=on)
+    return card, up, down, q.members(iri, as_of=on)
 
 
 def change_view(iri: str) -> None:
@@ -512,107 +565,9 @@ def page_represent():
         text_table(q.sitting(body) if body else [], ["label", "roles", "on_behalf_of", "nominated_by", "attested", "during", "start", "sources"])
 
 
-def page_analysis():
-    import altair as alt
-
-    from sse_graph.analysis import DEFAULT_METRICS, MEANINGS, METRICS
-
-    L = lang()
-    st.header(tr("analysis", L))
-    c1, c2, c3 = st.columns([1, 2, 1])
-    with c1:
-        projection = st.selectbox(tr("projection", L), ["representation", "affiliation", "governance"], key="an_proj")
-    with c2:
-        metrics = st.multiselect(tr("metric", L), list(METRICS), default=DEFAULT_METRICS[projection], key=f"an_metrics_{projection}")
-    with c3:
-        top = st.number_input(tr("top", L), 5, 500, 20, key="an_top")
-    st.info(tr(f"ties_{projection}", L))
-    if not metrics:
-        return
-    df = ranked(projection, tuple(metrics), L, _data_dir())
-    for m in metrics:
-        st.text(f"{m}: {MEANINGS[m]}")
-    st.dataframe(text_frame(df.head(int(top))), hide_index=True, width="stretch")
-    csv_download(df, "sse-graph-measures.csv")
-    first = metrics[0]
-    chart_df = df.head(int(top))[["label", first]].dropna()
-    chart_df["label"] = chart_df["label"].map(lambda v: isolate(v, 60))
-    st.altair_chart(alt.Chart(chart_df).mark_bar().encode(x=alt.X(f"{first}:Q"), y=alt.Y("label:N", sort="-x", title=None)),
-                    width="stretch")
-    if "community" in df:
-        sizes = df.groupby("community").size().reset_index(name="size")
-        st.markdown("**" + md_escape(tr("community_sizes", L)) + "**")
-        st.altair_chart(alt.Chart(sizes).mark_bar().encode(x="community:O", y="size:Q"), width="stretch")
-    deg = ranked(projection, ("degree",), L, _data_dir())
-    dist = deg.groupby("degree").size().reset_index(name="organisations")
-    st.markdown("**" + md_escape(tr("degree_distribution", L)) + "**")
-    st.altair_chart(alt.Chart(dist).mark_bar().encode(x="degree:O", y="organisations:Q"), width="stretch")
-
-
-MAX_ROWS = 2000  # rows read from a result; the rest is not read (and the page says so)
-
-
-def _term_text(term) -> str | None:
-    return None if term is None else term.value
-
-
-def solutions_frame(result, labels, lang: str) -> tuple[pd.DataFrame, bool]:
-    """The first MAX_ROWS rows of a SELECT result, each IRI column followed by
-    a column of labels (an IRI alone is not something a person reads)."""
-    import itertools
-
-    import pyoxigraph as ox
-
-    variables = [v.value for v in result.variables]
-    rows = list(itertools.islice(result, MAX_ROWS + 1))
-    truncated = len(rows) > MAX_ROWS
-    data: dict[str, list] = {}
-    for v in variables:
-        terms = [sol[v] for sol in rows[:MAX_ROWS]]
-        data[v] = [_term_text(t) for t in terms]
-        if any(isinstance(t, ox.NamedNode) for t in terms):
-            data[f"{v} ({tr('labels', lang).lower()})"] = [labels.label(t.value, lang) if isinstance(t, ox.NamedNode) else None
-                                                           for t in terms]
-    return pd.DataFrame(data), truncated
-
-
-def page_sparql():
-    import pyoxigraph as ox
-
-    from sse_graph.endpoint.server import _example
-    from sse_graph.errors import SSEGraphError
-    from sse_graph.queries import competency_queries
-
-    L = lang()
-    st.header(tr("sparql", L))
-    examples = {q.name: q for q in competency_queries()}
-    name = st.selectbox(tr("example", L), list(examples), key="sq_example")
-    st.caption(md_text(examples[name].question))
-    with st.form(f"sq_form_{name}"):
-        text = st.text_area(tr("query", L), _example(examples[name].text), height=260, key=f"sq_text_{name}")
-        st.form_submit_button(tr("run", L), type="primary")
-    try:
-        res = _store().raw_query(text)
-        if isinstance(res, ox.QueryBoolean):
-            st.text("true" if bool(res) else "false")
-            return
-        if isinstance(res, ox.QueryTriples):
-            turtle = res.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
-            st.code(turtle, language=None)
-            st.download_button("Turtle", turtle.encode("utf-8"), "sse-graph-query.ttl", "text/turtle")
-            return
-        df, truncated = solutions_frame(res, _q(L).labels, L)
-    except SSEGraphError as e:
-        st.error(md_text(str(e), 500))
-        return
-    st.text(tr("rows", L, n=len(df)) + (f" (≤ {MAX_ROWS})" if truncated else ""))
-    st.dataframe(text_frame(df), hide_index=True, width="stretch")
-    csv_download(df, "sse-graph-query.csv")
-    st.download_button(tr("download_json", L), df.to_json(orient="records", force_ascii=False).encode("utf-8"),
-                       "sse-graph-query.json", "application/json")
-
-
 def page_about():
+    import pandas as pd
+
     L = lang()
     st.header(tr("about", L))
     st.text(tr("tagline", L))
@@ -621,9 +576,12 @@ def page_about():
         SELECT ?file ?title ?date ?lang ?qualifier WHERE { ?s a sse:SourceDocument ; sse:fileName ?file ; dcterms:title ?title ;
           dcterms:language ?lang . OPTIONAL { ?s dcterms:date ?date } OPTIONAL { ?s sse:dateQualifier ?qualifier } } ORDER BY ?file""")
     st.markdown("**" + md_escape(tr("sources", L)) + "**")
-    st.dataframe(text_frame(pd.DataFrame(sources.dicts())), hide_index=True, width="stretch")
+    table = pd.DataFrame(sources.dicts())
+    table.columns = [column_name(c, L) for c in table.columns]
+    st.dataframe(text_frame(table), hide_index=True, width="stretch")
     st.markdown("**" + md_escape(tr("counts_per_kind", L)) + "**")
-    st.dataframe(pd.DataFrame(sorted(_result().counts.items()), columns=["kind", "count"]), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(sorted(_result().counts.items()), columns=[tr("col_kind", L), tr("col_count", L)]),
+                 hide_index=True, width="stretch")
     st.text(tr("triples", L, a=_result().asserted_triples, i=_result().inferred_triples))
     st.markdown("**" + md_escape(tr("validation", L)) + "**")
     violations = _result().validation.get("violations", [])
