@@ -155,18 +155,22 @@ class WorkerPool:
         if self._idle.empty() and self.waiting >= self.max_queue:
             self.stats.refused_busy += 1
             raise PoolBusy()
-        self.waiting += 1
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout=wait)
-        except asyncio.TimeoutError:
-            self.stats.refused_busy += 1
-            raise PoolBusy() from None
-        finally:
-            self.waiting -= 1
+        if not self._idle.empty():
+            worker = self._idle.get_nowait()  # the common case: no task, no timer
+        else:
+            self.waiting += 1
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), timeout=wait)
+            except asyncio.TimeoutError:
+                self.stats.refused_busy += 1
+                raise PoolBusy() from None
+            finally:
+                self.waiting -= 1
         self._busy.add(worker)
         try:
-            answer = await asyncio.wait_for(worker.ask(job), timeout)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(timeout):  # in this task: wait_for would start one per query
+                answer = await worker.ask(job)
+        except TimeoutError:
             self.stats.timeouts += 1
             self._replace(worker)
             raise QueryTimeout() from None

@@ -89,12 +89,15 @@ def answer(store, job: dict, check_queries: bool) -> tuple[int, str, bytes, bool
             kwargs["use_default_graph_as_union"] = True
         if job.get("named_graphs") is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
-        result = store._store.query(text, base_iri=base, **kwargs)
+        def run():
+            return store._store.query(text, base_iri=base, **kwargs)
+
+        result = run()
         kind = "ask" if isinstance(result, ox.QueryBoolean) else "select" if isinstance(result, ox.QuerySolutions) else "graph"
         fmt = job["fmt"][kind == "graph"]
         if fmt is None:
             return 406, "error", f"none of the accepted media types can carry a {kind.upper()} result".encode(), False
-        body, truncated = serialize(result, fmt, job["max_rows"])
+        body, truncated = serialize(result, fmt, job["max_rows"], again=run)
         return 200, kind, body, truncated
     except guard.Refused as e:
         return e.status, "error", str(e).encode(), False
