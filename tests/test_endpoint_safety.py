@@ -205,6 +205,14 @@ def test_workers_are_behind_the_barriers_this_machine_allows(guarded):
     assert "seccomp filter on AF_INET/AF_INET6 sockets" in barriers and barriers == probe()
 
 
+def test_the_slow_lane_only_gets_the_cpu_time_others_leave(guarded):
+    lanes = health(guarded[0])["lanes"]
+    assert lanes["slow"]["priority"] == "SCHED_IDLE" and lanes["fast"]["priority"] == "normal"
+    assert lanes["slow"]["pids"] and lanes["fast"]["pids"]
+    assert all(os.sched_getscheduler(pid) == os.SCHED_IDLE for pid in lanes["slow"]["pids"])
+    assert all(os.sched_getscheduler(pid) == os.SCHED_OTHER for pid in lanes["fast"]["pids"])
+
+
 def test_the_listener_does_count_what_an_unisolated_engine_sends():
     """The control: Oxigraph outside the barrier does connect to such a listener."""
     import pyoxigraph as ox

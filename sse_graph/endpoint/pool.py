@@ -13,7 +13,9 @@ hop, no pickling, the answer's bytes copied once.
 - Two pools: the *fast lane* runs every query first, for at most
   ``fast_budget`` seconds; a query that overruns it is stopped there and
   re-run in the *slow lane*, which also takes at once any query text that has
-  overrun before; its workers run at a low CPU priority (nice 15).  Runaway queries so never hold the workers others need.
+  overrun before.  Its workers run under ``SCHED_IDLE`` (nice 19 where that is
+  refused): they only get the CPU time the fast lane and the server leave, so
+  runaway queries never hold the workers, nor the cores, others need.
 """
 from __future__ import annotations
 
@@ -75,15 +77,18 @@ class _Worker:
         self.proc, self.graphs, self.barriers = proc, graphs, barriers
 
     @classmethod
-    async def start(cls, dataset_path: str, check_queries: bool, memory_limit: int | None, niceness: int = 0) -> "_Worker":
+    async def start(cls, dataset_path: str, check_queries: bool, memory_limit: int | None, background: bool = False) -> "_Worker":
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, BOOT, dataset_path, "check" if check_queries else "no-check", str(memory_limit or 0), str(niceness),
+            sys.executable, BOOT, dataset_path, "check" if check_queries else "no-check", str(memory_limit or 0),
+            "background" if background else "normal",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
         status, kind, body, _t = await cls._read(proc)
         if kind != "ready":
             raise RuntimeError("a query worker failed to start")
         info = json.loads(body)
-        return cls(proc, info["graphs"], info["barriers"])
+        worker = cls(proc, info["graphs"], info["barriers"])
+        worker.priority = info["priority"]
+        return worker
 
     @staticmethod
     async def _read(proc) -> tuple[int, str, bytes, bool]:
@@ -120,25 +125,27 @@ class WorkerPool:
     spare worker ready to replace a killed one; ``await pool.run(job, timeout)``."""
 
     def __init__(self, dataset_path, size: int = 2, *, max_queue: int = 32, memory_limit: int | None = 2 * 1024**3,
-                 check_queries: bool = True, name: str = "pool", niceness: int = 0):
+                 check_queries: bool = True, name: str = "pool", background: bool = False):
         self.dataset_path, self.size, self.max_queue = str(dataset_path), size, max_queue
-        self.memory_limit, self.check_queries, self.name, self.niceness = memory_limit, check_queries, name, niceness
+        self.memory_limit, self.check_queries, self.name, self.background = memory_limit, check_queries, name, background
         self._idle: asyncio.Queue[_Worker] | None = None
         self._spare: asyncio.Future | None = None
         self._busy: set[_Worker] = set()
         self.waiting = 0
         self.graph_names: list[str] = []
         self.barriers: list[str] = []
+        self.priority = ""
         self.stats = _Stats()
         self._tasks: set[asyncio.Task] = set()
 
     def _new(self) -> "asyncio.Task[_Worker]":
-        return asyncio.ensure_future(_Worker.start(self.dataset_path, self.check_queries, self.memory_limit, self.niceness))
+        return asyncio.ensure_future(_Worker.start(self.dataset_path, self.check_queries, self.memory_limit, self.background))
 
     async def start(self) -> None:
         self._idle = asyncio.Queue()
         workers = await asyncio.gather(*(self._new() for _ in range(self.size)))
         self.graph_names, self.barriers = workers[0].graphs, workers[0].barriers
+        self.priority = workers[0].priority
         for w in workers:
             self._idle.put_nowait(w)
         self._spare = self._new()
@@ -240,7 +247,7 @@ class Lanes:
         self.fast = WorkerPool(dataset_path, workers, max_queue=max_queue, memory_limit=memory_limit,
                                check_queries=check_queries, name="fast")
         self.slow = WorkerPool(dataset_path, slow_workers, max_queue=max(1, max_queue // 4), memory_limit=memory_limit,
-                               check_queries=check_queries, name="slow", niceness=15)
+                               check_queries=check_queries, name="slow", background=True)
         self.fast_budget = fast_budget
         self._heavy: OrderedDict[str, None] = OrderedDict()  # query texts that overran the fast budget
 

@@ -382,7 +382,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
         return JSONResponse(tabs)
 
     async def health(request: Request) -> Response:
-        lanes = {p.name: {"workers": p.size, "idle": p.idle, "waiting": p.waiting, "pids": p.worker_pids(),
+        lanes = {p.name: {"workers": p.size, "idle": p.idle, "waiting": p.waiting, "pids": p.worker_pids(), "priority": p.priority,
                           **{k: v for k, v in vars(p.stats).items() if k != "durations"}} for p in (pool.fast, pool.slow)}
         return JSONResponse({"status": "ok", "graphs": len(pool.graph_names), "isolation": pool.barriers,
                              "cache": {"entries": len(cache), "bytes": cache.bytes, "max_bytes": cache.max_bytes},
