@@ -280,6 +280,25 @@ def test_legitimate_queries_mentioning_service_load_from_answer_200(guarded, que
     assert status == 200, (query, body)
 
 
+# ------------------------------------------------------------------ the same check in the CLI
+@pytest.mark.parametrize("query", _legit_corpus())
+def test_legitimate_queries_through_sse_graph_query(built, capsys, query):
+    from sse_graph.cli import main
+
+    assert main(["query", "-e", query]) == 0, (query, capsys.readouterr().err)
+
+
+def test_sse_graph_query_refuses_the_hostile_corpus_without_reaching_out(built, listener, capsys):
+    """The CLI has no OS barrier: the parser check alone keeps this process off the network."""
+    from sse_graph.cli import main
+
+    before = listener.connections
+    codes = [main(["query", "-e", query]) for query in hostile_corpus(listener.port)]
+    time.sleep(0.3)
+    assert listener.connections == before
+    assert set(codes) <= {2} and "SERVICE (federated query) is not allowed" in capsys.readouterr().err
+
+
 def _triples_in_source_1() -> int:
     """What graph/001_….ttl states, counted from the file itself (it changes as curators anchor it)."""
     import rdflib

@@ -3,7 +3,7 @@
 Started by worker_boot.py after the OS barrier is up.  A job is a length-framed
 JSON object; an answer is a fixed header (status, kind, truncated, body length)
 and the serialised body, bytes ready to send to the client: the server does no
-more than copy them.  The safety check (guard.py) runs here too, off the
+more than copy them.  The safety check (sse_graph/safety.py) runs here too, off the
 server's event loop.
 """
 from __future__ import annotations
@@ -65,13 +65,13 @@ def main(argv: list[str], barriers: list[str]) -> None:
         except (ImportError, ValueError, OSError):
             pass
     from ..store import Store
-    from . import guard
+    from .. import safety
 
     store = Store(dataset_path)
     ready = {"graphs": store.graph_names, "barriers": barriers, "priority": priority}
     write_answer(out_fd, 0, "ready", json.dumps(ready).encode())
     if check_queries:
-        guard.might_reach_out("\\u0041")  # load the parser's module now, not on the first query
+        safety.might_reach_out("\\u0041")  # load the parser's module now, not on the first query
         import rdflib.plugins.sparql.parser  # noqa: F401
     while True:
         try:
@@ -79,22 +79,22 @@ def main(argv: list[str], barriers: list[str]) -> None:
             job = json.loads(read_exactly(in_fd, n))
         except EOFError:
             return
-        status, kind, body, truncated = answer(store, job, check_queries)
+        status, kind, body, truncated = answer(store, job, check_queries, isolated=bool(barriers))
         write_answer(out_fd, status, kind, body, truncated)
 
 
-def answer(store, job: dict, check_queries: bool) -> tuple[int, str, bytes, bool]:
+def answer(store, job: dict, check_queries: bool, isolated: bool) -> tuple[int, str, bytes, bool]:
     import pyoxigraph as ox
 
-    from . import guard
+    from .. import safety
     from .serialize import serialize
 
     text, base = job["query"], job.get("base")
     try:
         if check_queries:
-            verdict = guard.check(text, store.graph_names, base)
+            verdict = safety.check(text, store.graph_names, base)
         else:  # test-only: the OS barrier alone
-            verdict = guard.Verdict(declares_dataset=guard.might_reach_out(text), parsed=False)
+            verdict = safety.Verdict(declares_dataset=safety.might_reach_out(text), parsed=False)
         kwargs: dict = {}
         if job.get("default_graphs") is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
@@ -112,12 +112,12 @@ def answer(store, job: dict, check_queries: bool) -> tuple[int, str, bytes, bool
             return 406, "error", f"none of the accepted media types can carry a {kind.upper()} result".encode(), False
         body, truncated = serialize(result, fmt, job["max_rows"], again=run)
         return 200, kind, body, truncated
-    except guard.Refused as e:
+    except safety.Refused as e:
         return e.status, "error", str(e).encode(), False
-    except guard.Unreadable as e:
-        return 400, "error", _unreadable(text, base, str(e)).encode(), False
+    except safety.Unreadable as e:
+        return 400, "error", safety.unreadable_reason(text, base, str(e), ask_engine=isolated).encode(), False
     except SyntaxError as e:
-        if guard.is_update(text):
+        if safety.is_update(text):
             return 403, "error", b"SPARQL Update is not allowed: this endpoint is read-only", False
         return 400, "error", f"SPARQL syntax error: {e}".encode(), False
     except MemoryError:
@@ -128,21 +128,6 @@ def answer(store, job: dict, check_queries: bool) -> tuple[int, str, bytes, bool
         return 400, "error", f"the query cannot be evaluated: {e}".encode(), False
     except Exception as e:  # noqa: BLE001 - reported to the client, never a crash of the worker
         return 500, "error", f"query failed: {type(e).__name__}: {e}".encode(), False
-
-
-def _unreadable(text: str, base: str | None, message: str) -> str:
-    """The engine's own syntax error (with its line:column) for a text the safety parser could
-    not read; or, if the engine reads it, why it is refused all the same."""
-    import pyoxigraph as ox
-
-    try:
-        ox.Store().query(text, base_iri=base)  # parsed, not evaluated: results are lazy
-    except SyntaxError as e:
-        return f"SPARQL syntax error: {e}"
-    except Exception:  # noqa: BLE001
-        pass
-    return ("the query uses syntax beyond SPARQL 1.1 together with SERVICE, FROM or LOAD, which the "
-            f"safety check cannot read: {message}")
 
 
 if __name__ == "__main__":
