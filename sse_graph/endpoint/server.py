@@ -383,6 +383,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
 
     async def health(request: Request) -> Response:
         lanes = {p.name: {"workers": p.size, "idle": p.idle, "waiting": p.waiting, "pids": p.worker_pids(), "priority": p.priority,
+                          "spare_ready": p.spare_ready,
                           **{k: v for k, v in vars(p.stats).items() if k != "durations"}} for p in (pool.fast, pool.slow)}
         return JSONResponse({"status": "ok", "graphs": len(pool.graph_names), "isolation": pool.barriers,
                              "cache": {"entries": len(cache), "bytes": cache.bytes, "max_bytes": cache.max_bytes},

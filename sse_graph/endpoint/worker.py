@@ -54,7 +54,6 @@ def lower_priority() -> str:
 def main(argv: list[str], barriers: list[str]) -> None:
     dataset_path, check_queries = argv[0], argv[1] == "check"
     memory_limit = int(argv[2]) if len(argv) > 2 else 0
-    priority = lower_priority() if argv[3:4] == ["background"] else "normal"
     out_fd, in_fd = os.dup(1), os.dup(0)
     os.dup2(2, 1)  # anything printed by a library goes to stderr, never into the answer stream
     if memory_limit:
@@ -68,11 +67,15 @@ def main(argv: list[str], barriers: list[str]) -> None:
     from .. import safety
 
     store = Store(dataset_path)
-    ready = {"graphs": store.graph_names, "barriers": barriers, "priority": priority}
-    write_answer(out_fd, 0, "ready", json.dumps(ready).encode())
     if check_queries:
         safety.might_reach_out("\\u0041")  # load the parser's module now, not on the first query
         import rdflib.plugins.sparql.parser  # noqa: F401
+    # a slow-lane worker boots at normal priority (under SCHED_IDLE a replacement could take
+    # minutes to start on a busy machine) and yields the CPU from its first query on
+    priority = lower_priority() if argv[3:4] == ["background"] else "normal"
+    # ready only now: a query sent earlier would wait (and be charged) for the imports above
+    ready = {"graphs": store.graph_names, "barriers": barriers, "priority": priority}
+    write_answer(out_fd, 0, "ready", json.dumps(ready).encode())
     while True:
         try:
             (n,) = JOB.unpack(read_exactly(in_fd, JOB.size))
