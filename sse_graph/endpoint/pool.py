@@ -171,9 +171,11 @@ class WorkerPool:
     def idle(self) -> int:
         return self._idle.qsize() if self._idle else 0
 
-    async def run(self, job: QueryJob, timeout: float, wait: float | None = None, cpu_budget: float | None = None) -> Answer:
+    async def run(self, job: QueryJob, timeout: float, wait: float | None = None, cpu_budget: float | None = None,
+                  moved=None) -> Answer:
         """Run ``job`` within ``timeout`` s (else :class:`QueryTimeout`) and, if given,
-        ``cpu_budget`` CPU seconds of its worker (else :class:`BudgetSpent`);
+        ``cpu_budget`` CPU seconds of its worker (else :class:`BudgetSpent`, also at once
+        if ``moved()`` says so once a worker is free: the same text overran meanwhile);
         :class:`PoolBusy` at once if ``max_queue`` queries already wait, or after ``wait``
         s of waiting."""
         if self._idle is None:
@@ -192,6 +194,9 @@ class WorkerPool:
                 raise PoolBusy() from None
             finally:
                 self.waiting -= 1
+            if moved is not None and moved():
+                self._idle.put_nowait(worker)
+                raise BudgetSpent()
         self._busy.add(worker)
         stopped: list[Exception] = []
         timer = _Limit(worker, timeout, cpu_budget, stopped)
@@ -336,7 +341,8 @@ class Lanes:
             return await pool.run(job, timeout, wait)
         t0 = time.monotonic()
         try:
-            return await self.fast.run(job, timeout, wait, cpu_budget=self.fast_budget)
+            return await self.fast.run(job, timeout, wait, cpu_budget=self.fast_budget,
+                                       moved=lambda: job.query in self._heavy)
         except BudgetSpent:
             self._heavy[job.query] = None
             while len(self._heavy) > 1024:
