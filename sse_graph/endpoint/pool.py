@@ -67,7 +67,7 @@ class QueryTimeout(Exception):
 
 
 class BudgetSpent(QueryTimeout):
-    """The query used up its CPU budget (the fast lane's) before its deadline."""
+    """The query overran the fast lane's budget (see :class:`_Limit`) before its deadline."""
 
 
 class PoolBusy(Exception):
@@ -173,8 +173,8 @@ class WorkerPool:
 
     async def run(self, job: QueryJob, timeout: float, wait: float | None = None, cpu_budget: float | None = None,
                   moved=None) -> Answer:
-        """Run ``job`` within ``timeout`` s (else :class:`QueryTimeout`) and, if given,
-        ``cpu_budget`` CPU seconds of its worker (else :class:`BudgetSpent`, also at once
+        """Run ``job`` within ``timeout`` s (else :class:`QueryTimeout`) and, if given, the
+        budget ``cpu_budget`` of :class:`_Limit` (else :class:`BudgetSpent`, also at once
         if ``moved()`` says so once a worker is free: the same text overran meanwhile);
         :class:`PoolBusy` at once if ``max_queue`` queries already wait, or after ``wait``
         s of waiting."""
