@@ -1,13 +1,17 @@
 """`sse-graph serve` beside `oxigraph serve-read-only`, same store, same clients, one run.
 
 Both servers read the build's on-disk store (`oxigraph serve-read-only
---union-default-graph`, the default graph our endpoint serves).  For each
-query of the mix, N keep-alive clients loop it for T seconds against one server,
-then the other; printed: throughput and p50/p99 for both and their ratio, with
-our answer cache off (uncached: every request reaches a worker) and on.  Then the
-p99 of the same mix while four more clients loop runaway queries, beside the idle p99.
+--union-default-graph`, the default graph our endpoint serves) and run side by
+side for the whole benchmark.  The machine is shared, so the servers are measured
+in alternating slices (`--rounds` per query, the order flipped each round) and the
+slices summed: a change of load hits both alike.  For each query of the mix, N
+keep-alive clients loop it; printed: throughput, p50/p99, the CPU time the server's
+processes (workers included) spent per request, and the ratio to Oxigraph, with our
+answer cache off (uncached: every request reaches a worker) and on.  Then the p99
+of the same mix while four more clients loop runaway queries, beside the idle p99,
+in alternating slices too.
 
-    python benchmarks/endpoint.py --clients 4 --seconds 5
+    python benchmarks/endpoint.py --clients 4 --seconds 6 --rounds 3
 
 Targets (issue 14): uncached throughput >= 0.8x Oxigraph's on each query; others'
 p99 under four runaway clients <= 2x the idle p99.
@@ -15,18 +19,18 @@ p99 under four runaway clients <= 2x the idle p99.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from clients import cpu_seconds, cpu_spent, free_port, loop, pct, start_sse, stop, wait_up  # noqa: E402
 
 ORG = "PREFIX org: <http://www.w3.org/ns/org#> "
 MIX = {
@@ -41,79 +45,6 @@ RUNAWAY = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else float("nan")
-
-
-def wait_up(port: int, path: str) -> None:
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            c.request("GET", path)
-            if c.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server on {port} did not start")
-
-
-def loop(port: int, path: str, queries: list[str], seconds: float, clients: int, stop_event=None):
-    """``clients`` threads looping ``queries`` for ``seconds``; (latencies, errors, elapsed)."""
-    latencies, errors, lock = [], {}, threading.Lock()
-    stop = time.perf_counter() + seconds
-
-    def client(i: int):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        k = i
-        while time.perf_counter() < stop and not (stop_event and stop_event.is_set()):
-            q = queries[k % len(queries)]
-            k += 1
-            body = urllib.parse.urlencode({"query": q}).encode()
-            t0 = time.perf_counter()
-            try:
-                conn.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded",
-                                                  "Accept": "application/sparql-results+json"})
-                r = conn.getresponse()
-                r.read()
-                status = r.status
-            except OSError as e:
-                status = type(e).__name__
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            ok = status == 200
-            dt = time.perf_counter() - t0
-            with lock:
-                if ok:
-                    latencies.append(dt)
-                else:
-                    errors[status] = errors.get(status, 0) + 1
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return latencies, errors, time.perf_counter() - t0
-
-
-def start_sse(cache_size: int, workers: int, timeout: float, clients: int):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "sse_graph", "serve", "--port", str(port), "--workers", str(workers),
-                             "--cache-size", str(cache_size), "--timeout", str(timeout), "--per-client", str(4 * clients + 8),
-                             "--max-queue", str(4 * clients + 8)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ)
-    wait_up(port, "/health")
-    return proc, port, "/sparql"
-
-
 def start_oxigraph(store_dir: Path, timeout: float):
     port = free_port()
     proc = subprocess.Popen(["oxigraph", "serve-read-only", "--location", str(store_dir), "--bind", f"127.0.0.1:{port}",
@@ -123,46 +54,59 @@ def start_oxigraph(store_dir: Path, timeout: float):
     return proc, port, "/query"
 
 
-def measure_mix(server, seconds: float, clients: int) -> dict:
-    _proc, port, path = server
-    out = {}
+def measure_mix(servers: dict, seconds: float, clients: int, rounds: int) -> dict:
+    """{label: {query: (req/s, p50 ms, p99 ms, errors, cpu ms per request)}}, slices alternating."""
+    out = {label: {} for label in servers}
     for name, q in MIX.items():
-        loop(port, path, [q], 0.5, 1)  # warm-up
-        lat, err, elapsed = loop(port, path, [q], seconds, clients)
-        out[name] = (len(lat) / elapsed, pct(lat, 50) * 1000, pct(lat, 99) * 1000, sum(err.values()))
+        acc = {label: ([], 0, 0.0, 0.0) for label in servers}
+        for label, (_proc, port, path) in servers.items():
+            loop(port, path, [(name, q)], 0.5, 1)  # warm-up
+        for r in range(rounds):
+            order = list(servers) if r % 2 == 0 else list(reversed(servers))
+            for label in order:
+                proc, port, path = servers[label]
+                before = cpu_seconds(proc.pid)
+                lat, err, elapsed = loop(port, path, [(name, q)], seconds / rounds, clients)
+                spent = cpu_spent(before, proc.pid)
+                a = acc[label]
+                acc[label] = (a[0] + lat[name], a[1] + sum(err.values()), a[2] + elapsed, a[3] + spent)
+        for label, (lat, errors, elapsed, spent) in acc.items():
+            out[label][name] = (len(lat) / elapsed, pct(lat, 50) * 1000, pct(lat, 99) * 1000, errors,
+                                spent * 1000 / max(1, len(lat)))
     return out
 
 
-def under_runaways(server, seconds: float, clients: int) -> tuple[float, float, int]:
-    """(idle p99, p99 with four runaway clients, errors) of the mix, in ms."""
+def under_runaways(server, seconds: float, clients: int, rounds: int, args_timeout: float) -> tuple[float, float, dict]:
+    """(idle p99, p99 with four runaway clients, errors by status) of the mix, in ms,
+    idle and runaway slices alternating."""
     _proc, port, path = server
-    mix = list(MIX.values())
-    idle, _e, _t = loop(port, path, mix, seconds, clients)
-    stop = threading.Event()
-    runaways = threading.Thread(target=loop, args=(port, path, RUNAWAY, seconds + 30, 4, stop))
-    runaways.start()
-    # the first run of each runaway text costs the fast lane one --fast-budget before the text is
-    # known heavy: measured here is the steady state, once the four clients are looping
-    time.sleep(3)
-    busy, err, _t = loop(port, path, mix, seconds, clients)
-    stop.set()
-    runaways.join()
-    return pct(idle, 99) * 1000, pct(busy, 99) * 1000, err  # err: {status: count}
-
-
-def stop(server) -> None:
-    proc = server[0]
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    mix = list(MIX.items())
+    idle, busy, errors = [], [], {}
+    for r in range(rounds):
+        lat, _e, _t = loop(port, path, mix, seconds / rounds, clients)
+        idle += [x for v in lat.values() for x in v]
+        halt = threading.Event()
+        runaways = threading.Thread(target=loop, args=(port, path, [(f"r{i}", q) for i, q in enumerate(RUNAWAY)],
+                                                       seconds + 60, 4, halt))
+        runaways.start()
+        # the first run of each runaway text costs our fast lane one --fast-budget (longer on a busy
+        # machine) before the text is known heavy: measured is the steady state, once the four
+        # clients are looping (Oxigraph's runaways are under way by then too)
+        time.sleep(args_timeout if r == 0 else 1)
+        lat, err, _t = loop(port, path, mix, seconds / rounds, clients)
+        busy += [x for v in lat.values() for x in v]
+        for k, v in err.items():
+            errors[k] = errors.get(k, 0) + v
+        halt.set()
+        runaways.join()  # every runaway answered (or stopped at its deadline) before the next idle slice
+    return pct(idle, 99) * 1000, pct(busy, 99) * 1000, errors
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=4)
-    ap.add_argument("--seconds", type=float, default=5)
+    ap.add_argument("--seconds", type=float, default=6, help="per query and server, summed over the rounds")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating slices per query")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=5)
     args = ap.parse_args()
@@ -172,30 +116,32 @@ def main() -> int:
 
     result = build(ROOT)
     store_dir = result.dataset_path.parent / STORE_DIR
-
-    rows, tails = {}, {}
-    for label, starter in (("oxigraph", lambda: start_oxigraph(store_dir, args.timeout)),
-                           ("sse uncached", lambda: start_sse(0, args.workers, args.timeout, args.clients)),
-                           ("sse cached", lambda: start_sse(512, args.workers, args.timeout, args.clients))):
-        server = starter()
-        try:
-            rows[label] = measure_mix(server, args.seconds, args.clients)
-            tails[label] = under_runaways(server, args.seconds, args.clients)
-        finally:
+    load_before = os.getloadavg()
+    servers = {}
+    try:
+        servers["oxigraph"] = start_oxigraph(store_dir, args.timeout)
+        servers["sse uncached"] = start_sse(cache_size=0, workers=args.workers, clients=args.clients, timeout=args.timeout)
+        servers["sse cached"] = start_sse(cache_size=512, workers=args.workers, clients=args.clients, timeout=args.timeout)
+        rows = measure_mix(servers, args.seconds, args.clients, args.rounds)
+        tails = {label: under_runaways(server, args.seconds, args.clients, args.rounds, args.timeout) for label, server in servers.items()}
+    finally:
+        for server in servers.values():
             stop(server)
 
-    print(f"endpoint benchmark: {args.clients} clients per query, {args.seconds:g} s each, {args.workers} fast-lane workers, "
-          f"deadline {args.timeout:g} s, {os.cpu_count()} CPUs, {result.asserted_triples + result.inferred_triples} triples")
-    print(f"{'query':<11}{'server':<14}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs oxigraph':>13}")
+    print(f"endpoint benchmark: {args.clients} clients per query, {args.seconds:g} s each in {args.rounds} alternating "
+          f"slices, {args.workers} fast-lane workers, deadline {args.timeout:g} s, {os.cpu_count()} CPUs, "
+          f"{result.asserted_triples + result.inferred_triples} triples, load average "
+          f"{load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after")
+    print(f"{'query':<11}{'server':<14}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'cpu ms/req':>12}{'vs oxigraph':>13}")
     ok = True
     for name in MIX:
         ox_rps = rows["oxigraph"][name][0]
         for label in rows:
-            rps, p50, p99, err = rows[label][name]
+            rps, p50, p99, err, cpu = rows[label][name]
             ratio = rps / ox_rps if ox_rps else float("nan")
             if label == "sse uncached":
                 ok &= ratio >= 0.8
-            print(f"{name:<11}{label:<14}{rps:>8.0f}{p50:>9.1f}{p99:>9.1f}{err:>8}{ratio:>12.2f}x")
+            print(f"{name:<11}{label:<14}{rps:>8.0f}{p50:>9.1f}{p99:>9.1f}{err:>8}{cpu:>12.3f}{ratio:>12.2f}x")
     print("\np99 of the mix, idle and with four clients looping runaway queries:")
     print(f"{'server':<14}{'idle p99':>10}{'runaway p99':>13}{'ratio':>8}  errors")
     for label, (idle, busy, err) in tails.items():

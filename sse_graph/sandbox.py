@@ -4,7 +4,7 @@ The explorer's SPARQL page cannot interrupt a query running in its own process
 (neither rdflib nor pyoxigraph can), so it runs each query the way the endpoint
 does: in a fresh worker started by ``sse_graph/endpoint/worker_boot.py``, cut
 off the network before anything is imported (endpoint/isolation.py), with the
-endpoint's safety check (SERVICE, FROM, LOAD and updates refused, endpoint/guard.py).
+endpoint's safety check (SERVICE, FROM, LOAD and updates refused, sse_graph/safety.py).
 The worker is killed when the time limit passes, so a runaway query (a cross
 join) really stops there; rows past the cap are never serialised.
 """

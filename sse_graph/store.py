@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 from .namespaces import INFERRED_GRAPH_IRI, METRICS_GRAPH_IRI
-from .safety import check_query, declares_dataset
+from .safety import check_query, is_update
 
 __all__ = ["Store", "Results", "term_value", "STORE_DIR"]
 
@@ -106,11 +106,16 @@ class Store:
         default-graph-uri / named-graph-uri), else the default graph is the union
         of all graphs (``reasoned``) or of the asserted ones.
         """
-        check_query(text, known_graphs=self.graph_names)
+        for name, iri in (bindings or {}).items():
+            if any(c in iri for c in '<>"{}|^`\\ '):
+                raise QueryError(f"not an IRI: {iri!r}")
+            text = re.sub(rf"\?{re.escape(name)}\b", f"<{iri}>", text)
+        # the endpoint's own check (a SPARQL parser), on the text the engine will run
+        verdict = check_query(text, known_graphs=self.graph_names)
         kwargs: dict = {}
         if default_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        elif declares_dataset(text):
+        elif verdict.declares_dataset:
             pass  # the query's own FROM / FROM NAMED (already checked against the dataset's graphs)
         elif reasoned and self._union_is_default:
             pass
@@ -120,13 +125,12 @@ class Store:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in self.asserted_graphs]
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        for name, iri in (bindings or {}).items():
-            if any(c in iri for c in '<>"{}|^`\\ '):
-                raise QueryError(f"not an IRI: {iri!r}")
-            text = re.sub(rf"\?{re.escape(name)}\b", f"<{iri}>", text)
         try:
             return self._store.query(text, **kwargs)
         except SyntaxError as e:
+            if is_update(text):
+                raise QueryError("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP ...) is not allowed: "
+                                 "the dataset is read-only") from None
             raise QueryError(f"SPARQL syntax error: {e}") from None
         except (ValueError, OSError, RuntimeError) as e:
             raise QueryError(f"query failed: {e}") from None

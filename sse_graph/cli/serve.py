@@ -18,7 +18,7 @@ def serve(
     max_rows: int = typer.Option(10000, "--max-rows", help="Rows (or triples) at most in a result; truncation is flagged."),
     workers: int = typer.Option(2, "--workers", help="Query worker processes of the fast lane."),
     slow_workers: int = typer.Option(1, "--slow-workers", help="Query worker processes for queries that overran --fast-budget."),
-    fast_budget: float = typer.Option(1.0, "--fast-budget", help="Seconds a query may run in the fast lane before it moves to the slow one."),
+    fast_budget: float = typer.Option(1.0, "--fast-budget", help="Seconds a query may run in the fast lane before it moves to the slow one (longer while it waits for a core)."),
     cache_size: int = typer.Option(512, "--cache-size", help="Answers kept in memory for identical requests (0: none)."),
     cache_mb: int = typer.Option(64, "--cache-mb", help="Megabytes at most held by the answer cache."),
     max_body: int = typer.Option(256 * 1024, "--max-body", help="Bytes at most in a request body (else 413)."),

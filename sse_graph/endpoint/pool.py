@@ -10,10 +10,14 @@ hop, no pickling, the answer's bytes copied once.
   replaced at once by a spare started in advance (a new spare is started in
   the background).
 - Each pool has a bounded queue: when it is full, :class:`PoolBusy` at once.
-- Two pools: the *fast lane* runs every query first, for at most
-  ``fast_budget`` seconds; a query that overruns it is stopped there and
+- Two pools: the *fast lane* runs every query first, for ``fast_budget``
+  seconds, longer while its worker has used less than a tenth of that in CPU
+  time (on a busy machine a cheap query waiting for a core is no runaway); a
+  query past both is stopped there and
   re-run in the *slow lane*, which also takes at once any query text that has
-  overrun before; its workers run at a low CPU priority (nice 15).  Runaway queries so never hold the workers others need.
+  overrun before.  Its workers run under ``SCHED_IDLE`` (nice 19 where that is
+  refused): they only get the CPU time the fast lane and the server leave, so
+  runaway queries never hold the workers, nor the cores, others need.
 """
 from __future__ import annotations
 
@@ -28,7 +32,9 @@ from pathlib import Path
 
 from .worker import HEADER, JOB, KINDS
 
-__all__ = ["WorkerPool", "Lanes", "QueryJob", "Answer", "QueryTimeout", "PoolBusy", "WorkerUnavailable"]
+__all__ = ["WorkerPool", "Lanes", "QueryJob", "Answer", "QueryTimeout", "BudgetSpent", "PoolBusy", "WorkerUnavailable"]
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 BOOT = str(Path(__file__).with_name("worker_boot.py"))
 
@@ -60,6 +66,10 @@ class QueryTimeout(Exception):
     pass
 
 
+class BudgetSpent(QueryTimeout):
+    """The query overran the fast lane's budget (see :class:`_Limit`) before its deadline."""
+
+
 class PoolBusy(Exception):
     """The pool's queue is full (or stayed full longer than allowed)."""
 
@@ -75,15 +85,18 @@ class _Worker:
         self.proc, self.graphs, self.barriers = proc, graphs, barriers
 
     @classmethod
-    async def start(cls, dataset_path: str, check_queries: bool, memory_limit: int | None, niceness: int = 0) -> "_Worker":
+    async def start(cls, dataset_path: str, check_queries: bool, memory_limit: int | None, background: bool = False) -> "_Worker":
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, BOOT, dataset_path, "check" if check_queries else "no-check", str(memory_limit or 0), str(niceness),
+            sys.executable, BOOT, dataset_path, "check" if check_queries else "no-check", str(memory_limit or 0),
+            "background" if background else "normal",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
         status, kind, body, _t = await cls._read(proc)
         if kind != "ready":
             raise RuntimeError("a query worker failed to start")
         info = json.loads(body)
-        return cls(proc, info["graphs"], info["barriers"])
+        worker = cls(proc, info["graphs"], info["barriers"])
+        worker.priority = info["priority"]
+        return worker
 
     @staticmethod
     async def _read(proc) -> tuple[int, str, bytes, bool]:
@@ -96,6 +109,15 @@ class _Worker:
         await self.proc.stdin.drain()
         status, kind, body, truncated = await self._read(self.proc)
         return Answer(status, body, kind, truncated)
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU seconds the worker process has used (None where /proc is not)."""
+        try:
+            with open(f"/proc/{self.proc.pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _TICK
+        except (OSError, IndexError, ValueError):
+            return None
 
     def kill(self) -> None:
         if self.proc.returncode is None:
@@ -120,25 +142,27 @@ class WorkerPool:
     spare worker ready to replace a killed one; ``await pool.run(job, timeout)``."""
 
     def __init__(self, dataset_path, size: int = 2, *, max_queue: int = 32, memory_limit: int | None = 2 * 1024**3,
-                 check_queries: bool = True, name: str = "pool", niceness: int = 0):
+                 check_queries: bool = True, name: str = "pool", background: bool = False):
         self.dataset_path, self.size, self.max_queue = str(dataset_path), size, max_queue
-        self.memory_limit, self.check_queries, self.name, self.niceness = memory_limit, check_queries, name, niceness
+        self.memory_limit, self.check_queries, self.name, self.background = memory_limit, check_queries, name, background
         self._idle: asyncio.Queue[_Worker] | None = None
         self._spare: asyncio.Future | None = None
         self._busy: set[_Worker] = set()
         self.waiting = 0
         self.graph_names: list[str] = []
         self.barriers: list[str] = []
+        self.priority = ""
         self.stats = _Stats()
         self._tasks: set[asyncio.Task] = set()
 
     def _new(self) -> "asyncio.Task[_Worker]":
-        return asyncio.ensure_future(_Worker.start(self.dataset_path, self.check_queries, self.memory_limit, self.niceness))
+        return asyncio.ensure_future(_Worker.start(self.dataset_path, self.check_queries, self.memory_limit, self.background))
 
     async def start(self) -> None:
         self._idle = asyncio.Queue()
         workers = await asyncio.gather(*(self._new() for _ in range(self.size)))
         self.graph_names, self.barriers = workers[0].graphs, workers[0].barriers
+        self.priority = workers[0].priority
         for w in workers:
             self._idle.put_nowait(w)
         self._spare = self._new()
@@ -147,36 +171,51 @@ class WorkerPool:
     def idle(self) -> int:
         return self._idle.qsize() if self._idle else 0
 
-    async def run(self, job: QueryJob, timeout: float, wait: float | None = None) -> Answer:
-        """Run ``job`` within ``timeout`` s (else :class:`QueryTimeout`); :class:`PoolBusy`
-        at once if ``max_queue`` queries already wait, or after ``wait`` s of waiting."""
+    async def run(self, job: QueryJob, timeout: float, wait: float | None = None, cpu_budget: float | None = None,
+                  moved=None) -> Answer:
+        """Run ``job`` within ``timeout`` s (else :class:`QueryTimeout`) and, if given, the
+        budget ``cpu_budget`` of :class:`_Limit` (else :class:`BudgetSpent`, also at once
+        if ``moved()`` says so once a worker is free: the same text overran meanwhile);
+        :class:`PoolBusy` at once if ``max_queue`` queries already wait, or after ``wait``
+        s of waiting."""
         if self._idle is None:
             raise PoolBusy()
         if self._idle.empty() and self.waiting >= self.max_queue:
             self.stats.refused_busy += 1
             raise PoolBusy()
-        self.waiting += 1
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout=wait)
-        except asyncio.TimeoutError:
-            self.stats.refused_busy += 1
-            raise PoolBusy() from None
-        finally:
-            self.waiting -= 1
+        if not self._idle.empty():
+            worker = self._idle.get_nowait()  # the common case: no task, no timer
+        else:
+            self.waiting += 1
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), timeout=wait)
+            except asyncio.TimeoutError:
+                self.stats.refused_busy += 1
+                raise PoolBusy() from None
+            finally:
+                self.waiting -= 1
+            if moved is not None and moved():
+                self._idle.put_nowait(worker)
+                raise BudgetSpent()
         self._busy.add(worker)
+        stopped: list[Exception] = []
+        timer = _Limit(worker, timeout, cpu_budget, stopped)
         try:
-            answer = await asyncio.wait_for(worker.ask(job), timeout)
-        except asyncio.TimeoutError:
-            self.stats.timeouts += 1
+            answer = await worker.ask(job)
+        except asyncio.CancelledError:
             self._replace(worker)
-            raise QueryTimeout() from None
-        except asyncio.CancelledError:  # the client went away: free the worker now
-            self.stats.cancelled += 1
-            self._replace(worker)
-            raise
+            if not stopped:  # the client went away: its worker is freed now
+                self.stats.cancelled += 1
+                raise
+            asyncio.current_task().uncancel()
+            if not isinstance(stopped[0], BudgetSpent):
+                self.stats.timeouts += 1
+            raise stopped[0] from None
         except (EOFError, asyncio.IncompleteReadError, ConnectionError, BrokenPipeError):
             self._replace(worker)
             raise WorkerUnavailable() from None
+        finally:
+            timer.cancel()
         self._busy.discard(worker)
         self._idle.put_nowait(worker)
         return answer
@@ -205,6 +244,11 @@ class WorkerPool:
         if self._idle is not None:
             self._idle.put_nowait(w)
 
+    @property
+    def spare_ready(self) -> bool:
+        """Whether a replacement worker is up, ready to take a killed one's place at once."""
+        return bool(self._spare and self._spare.done() and not self._spare.cancelled() and self._spare.exception() is None)
+
     def worker_pids(self) -> list[int]:
         idle = list(self._idle._queue) if self._idle else []  # noqa: SLF001
         return [w.proc.pid for w in idle + list(self._busy)]
@@ -228,6 +272,46 @@ class WorkerPool:
                 pass
 
 
+BUSY_SHARE = 0.1
+
+
+class _Limit:
+    """Stops the current task (the query running in ``worker``) at its deadline, or once
+    it has run ``cpu_budget`` seconds and its worker used a tenth of that in CPU time.
+    Not wall time alone: on a busy machine a cheap query waits for a core and must not
+    be taken for a runaway (it would be sent to the slow lane for good).  One timer, no
+    task; the worker's CPU time is read only once the budget has passed."""
+
+    def __init__(self, worker: _Worker, timeout: float, cpu_budget: float | None, stopped: list):
+        self.loop, self.task, self.worker, self.stopped = asyncio.get_running_loop(), asyncio.current_task(), worker, stopped
+        self.deadline, self.budget = self.loop.time() + timeout, cpu_budget
+        self.cpu0 = worker.cpu_seconds() if cpu_budget else None
+        first = self.deadline if cpu_budget is None else min(self.deadline, self.loop.time() + cpu_budget)
+        self.handle = self.loop.call_at(first, self._check)
+
+    def _check(self) -> None:
+        now = self.loop.time()
+        if now >= self.deadline:
+            return self._stop(QueryTimeout())
+        used = None
+        if self.cpu0 is not None:
+            cpu = self.worker.cpu_seconds()
+            used = cpu - self.cpu0 if cpu is not None else None
+        # past the budget in wall time, a query that got at least a tenth of it in CPU time is
+        # working, not waiting for a core: no interactive query needs that much (without /proc:
+        # wall time alone, as before)
+        if used is None or used >= self.budget * BUSY_SHARE:
+            return self._stop(BudgetSpent())
+        self.handle = self.loop.call_at(min(self.deadline, now + 0.1), self._check)
+
+    def _stop(self, why: Exception) -> None:
+        self.stopped.append(why)
+        self.task.cancel()
+
+    def cancel(self) -> None:
+        self.handle.cancel()
+
+
 class Lanes:
     """The fast lane and the slow lane (see the module's docstring)."""
 
@@ -236,7 +320,7 @@ class Lanes:
         self.fast = WorkerPool(dataset_path, workers, max_queue=max_queue, memory_limit=memory_limit,
                                check_queries=check_queries, name="fast")
         self.slow = WorkerPool(dataset_path, slow_workers, max_queue=max(1, max_queue // 4), memory_limit=memory_limit,
-                               check_queries=check_queries, name="slow", niceness=15)
+                               check_queries=check_queries, name="slow", background=True)
         self.fast_budget = fast_budget
         self._heavy: OrderedDict[str, None] = OrderedDict()  # query texts that overran the fast budget
 
@@ -257,8 +341,9 @@ class Lanes:
             return await pool.run(job, timeout, wait)
         t0 = time.monotonic()
         try:
-            return await self.fast.run(job, self.fast_budget, wait)
-        except QueryTimeout:
+            return await self.fast.run(job, timeout, wait, cpu_budget=self.fast_budget,
+                                       moved=lambda: job.query in self._heavy)
+        except BudgetSpent:
             self._heavy[job.query] = None
             while len(self._heavy) > 1024:
                 self._heavy.popitem(last=False)

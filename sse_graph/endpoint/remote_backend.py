@@ -12,7 +12,7 @@ What the OS barrier means here: the forwarding process must open connections to
 the store, so it cannot be cut off the network as the embedded endpoint's
 workers are. What stops a query from reaching out is therefore
 
-1. the parser check before anything is forwarded (guard.py: SERVICE refused,
+1. the parser check before anything is forwarded (sse_graph/safety.py: SERVICE refused,
    LOAD and every update refused, FROM only the dataset's graphs), and the
    query read by Oxigraph's SPARQL 1.1 parser: a store's own extensions
    (Virtuoso's ``define input:grab-all``, ``define get:soft``, which fetch
@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import guard
+from .. import safety as guard
 from .pool import Answer, PoolBusy, QueryJob, QueryTimeout
 
 __all__ = ["StoreBackend", "MAX_ANSWER_BYTES"]

@@ -3,7 +3,7 @@
 Started by worker_boot.py after the OS barrier is up.  A job is a length-framed
 JSON object; an answer is a fixed header (status, kind, truncated, body length)
 and the serialised body, bytes ready to send to the client: the server does no
-more than copy them.  The safety check (guard.py) runs here too, off the
+more than copy them.  The safety check (sse_graph/safety.py) runs here too, off the
 server's event loop.
 """
 from __future__ import annotations
@@ -36,12 +36,24 @@ def write_answer(fd: int, status: int, kind: str, body: bytes, truncated: bool =
         view = view[os.write(fd, view):]
 
 
+def lower_priority() -> str:
+    """Put this process (and the threads it starts later) under SCHED_IDLE: it then only
+    runs when no other process wants the CPU.  Allowed unprivileged on Linux; nice 19
+    where it is not."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        return "SCHED_IDLE"
+    except (AttributeError, OSError):
+        try:
+            os.nice(19)
+            return "nice 19"
+        except OSError:
+            return "normal"
+
+
 def main(argv: list[str], barriers: list[str]) -> None:
     dataset_path, check_queries = argv[0], argv[1] == "check"
     memory_limit = int(argv[2]) if len(argv) > 2 else 0
-    niceness = int(argv[3]) if len(argv) > 3 else 0
-    if niceness:
-        os.nice(niceness)  # the slow lane yields the CPU to the fast lane and the server
     out_fd, in_fd = os.dup(1), os.dup(0)
     os.dup2(2, 1)  # anything printed by a library goes to stderr, never into the answer stream
     if memory_limit:
@@ -52,36 +64,40 @@ def main(argv: list[str], barriers: list[str]) -> None:
         except (ImportError, ValueError, OSError):
             pass
     from ..store import Store
-    from . import guard
+    from .. import safety
 
     store = Store(dataset_path)
-    ready = {"graphs": store.graph_names, "barriers": barriers}
-    write_answer(out_fd, 0, "ready", json.dumps(ready).encode())
     if check_queries:
-        guard.might_reach_out("\\u0041")  # load the parser's module now, not on the first query
+        safety.might_reach_out("\\u0041")  # load the parser's module now, not on the first query
         import rdflib.plugins.sparql.parser  # noqa: F401
+    # a slow-lane worker boots at normal priority (under SCHED_IDLE a replacement could take
+    # minutes to start on a busy machine) and yields the CPU from its first query on
+    priority = lower_priority() if argv[3:4] == ["background"] else "normal"
+    # ready only now: a query sent earlier would wait (and be charged) for the imports above
+    ready = {"graphs": store.graph_names, "barriers": barriers, "priority": priority}
+    write_answer(out_fd, 0, "ready", json.dumps(ready).encode())
     while True:
         try:
             (n,) = JOB.unpack(read_exactly(in_fd, JOB.size))
             job = json.loads(read_exactly(in_fd, n))
         except EOFError:
             return
-        status, kind, body, truncated = answer(store, job, check_queries)
+        status, kind, body, truncated = answer(store, job, check_queries, isolated=bool(barriers))
         write_answer(out_fd, status, kind, body, truncated)
 
 
-def answer(store, job: dict, check_queries: bool) -> tuple[int, str, bytes, bool]:
+def answer(store, job: dict, check_queries: bool, isolated: bool) -> tuple[int, str, bytes, bool]:
     import pyoxigraph as ox
 
-    from . import guard
+    from .. import safety
     from .serialize import serialize
 
     text, base = job["query"], job.get("base")
     try:
         if check_queries:
-            verdict = guard.check(text, store.graph_names, base)
+            verdict = safety.check(text, store.graph_names, base)
         else:  # test-only: the OS barrier alone
-            verdict = guard.Verdict(declares_dataset=guard.might_reach_out(text), parsed=False)
+            verdict = safety.Verdict(declares_dataset=safety.might_reach_out(text), parsed=False)
         kwargs: dict = {}
         if job.get("default_graphs") is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
@@ -89,19 +105,22 @@ def answer(store, job: dict, check_queries: bool) -> tuple[int, str, bytes, bool
             kwargs["use_default_graph_as_union"] = True
         if job.get("named_graphs") is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
-        result = store._store.query(text, base_iri=base, **kwargs)
+        def run():
+            return store._store.query(text, base_iri=base, **kwargs)
+
+        result = run()
         kind = "ask" if isinstance(result, ox.QueryBoolean) else "select" if isinstance(result, ox.QuerySolutions) else "graph"
         fmt = job["fmt"][kind == "graph"]
         if fmt is None:
             return 406, "error", f"none of the accepted media types can carry a {kind.upper()} result".encode(), False
-        body, truncated = serialize(result, fmt, job["max_rows"])
+        body, truncated = serialize(result, fmt, job["max_rows"], again=run)
         return 200, kind, body, truncated
-    except guard.Refused as e:
+    except safety.Refused as e:
         return e.status, "error", str(e).encode(), False
-    except guard.Unreadable as e:
-        return 400, "error", _unreadable(text, base, str(e)).encode(), False
+    except safety.Unreadable as e:
+        return 400, "error", safety.unreadable_reason(text, base, str(e), ask_engine=isolated).encode(), False
     except SyntaxError as e:
-        if guard.is_update(text):
+        if safety.is_update(text):
             return 403, "error", b"SPARQL Update is not allowed: this endpoint is read-only", False
         return 400, "error", f"SPARQL syntax error: {e}".encode(), False
     except MemoryError:
@@ -112,21 +131,6 @@ def answer(store, job: dict, check_queries: bool) -> tuple[int, str, bytes, bool
         return 400, "error", f"the query cannot be evaluated: {e}".encode(), False
     except Exception as e:  # noqa: BLE001 - reported to the client, never a crash of the worker
         return 500, "error", f"query failed: {type(e).__name__}: {e}".encode(), False
-
-
-def _unreadable(text: str, base: str | None, message: str) -> str:
-    """The engine's own syntax error (with its line:column) for a text the safety parser could
-    not read; or, if the engine reads it, why it is refused all the same."""
-    import pyoxigraph as ox
-
-    try:
-        ox.Store().query(text, base_iri=base)  # parsed, not evaluated: results are lazy
-    except SyntaxError as e:
-        return f"SPARQL syntax error: {e}"
-    except Exception:  # noqa: BLE001
-        pass
-    return ("the query uses syntax beyond SPARQL 1.1 together with SERVICE, FROM or LOAD, which the "
-            f"safety check cannot read: {message}")
 
 
 if __name__ == "__main__":
