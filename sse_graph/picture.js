@@ -51,7 +51,7 @@
     var w = Math.max(b.x1 - b.x0, 1), h = Math.max(b.y1 - b.y0, 1);
     var s = Math.min(cw / w, ch / h);
     if (!(s > 0) || !isFinite(s)) s = 1;
-    if (ids.length === 1) s = 1;
+    s = Math.min(s, 1);  // a small picture is not blown up (as vis-network's own fit)
     network.moveTo({ position: { x: (b.x0 + b.x1) / 2, y: (b.y0 + b.y1) / 2 }, scale: s, animation: false });
   }
 
