@@ -62,6 +62,34 @@ def test_svg_is_a4_with_labels_as_text(built, tmp_path, args):
         assert len(texts) > 50
 
 
+def test_whole_network_svg_is_legible_on_a4(built, tmp_path):
+    """The whole seed graph as an A4 SVG, read back from the file: every label at least
+    7 pt on paper, no two text boxes overlapping (measured with the font the SVG names),
+    the names of the biggest bodies shown, and every text inside the page (the legend too)."""
+    from sse_graph.draw_static import FONT_PX, _font
+
+    out = tmp_path / "all.svg"
+    r = draw("-o", str(out), "-p", "all")
+    assert r.returncode == 0, r.stderr
+    root = ET.parse(out).getroot()
+    _x, _y, width, height = map(float, root.get("viewBox").split())
+    points_per_unit = (297 / 25.4 * 72) / width  # A4 landscape is 297 mm wide
+    size = float(root.get("font-size"))
+    assert size * points_per_unit >= 7
+    font = _font(int(size))
+    boxes, shown = [], set()
+    for t in root.iter(f"{SVG}text"):
+        text = "".join(t.itertext())
+        x, y = float(t.get("x")), float(t.get("y"))
+        assert 0 <= x and x + font.getlength(text) <= width + 1 and y <= height, text
+        left, top, right, bottom = font.getbbox(text, anchor="ls")  # the ink around the baseline
+        boxes.append((x + left, y + top, x + right, y + bottom))
+        shown.add(text)
+    assert len(boxes) > 100
+    assert boxes_overlap(boxes) is None
+    assert {"ConcertES", "ESS France", "C.I.T.I.E.S."} <= shown
+
+
 def test_png_is_a4_at_150_dpi(built, tmp_path):
     from PIL import Image
 
