@@ -65,7 +65,7 @@
   }
 
   // every label at PX on screen (at least its own size), then keep those that fit, by priority:
-  // below its node, else above it; the first few (the focus, the biggest) may cover other nodes
+  // below its node, else above it, else a line further; the first few (the focus, the biggest) may cover other nodes
   var placedScale = null;
   function place() {
     var s = network.getScale();
@@ -92,11 +92,17 @@
     order.forEach(function (id, rank) {
       var n = network.body.nodes[id], l = n.labelModule.size;
       if (!label[id] || !l || !l.width) return;
-      var box = domBox(l.left, l.top, l.left + l.width, l.top + l.height, 2);  // 2 px apart at least
-      if (free(box, id, rank)) { placed.push(box); return; }
-      var dy = -(2 * (n.options.size || 10) + 8 + l.height);
-      box = domBox(l.left, l.top + dy, l.left + l.width, l.top + l.height + dy, 2);
-      if (free(box, id, rank)) { placed.push(box); above.push([id, dy]); return; }
+      // below the node, above it, then one line further down or up (canvas units)
+      var up = -(2 * (n.options.size || 10) + 8 + l.height), line = l.height + 4 / s;
+      var tries = [0, up, line, up - line];
+      for (var k = 0; k < tries.length; k++) {
+        var dy = tries[k], box = domBox(l.left, l.top + dy, l.left + l.width, l.top + l.height + dy, 2);  // 2 px apart
+        if (free(box, id, rank)) {
+          placed.push(box);
+          if (dy) above.push([id, dy]);
+          return;
+        }
+      }
       hide.push(id);
     });
     if (hide.length || above.length) {  // (vis would draw an above label's background below its node)
