@@ -19,6 +19,16 @@ former whole-graph path (``build_scene(whole=True)``: every relation, kind, leve
 and the representation projection read, then the ego graph cut out) in a fresh
 process capped at ``--cap`` seconds, and ``python -c pass``.  The build of DIR
 must be in the cache already (``sse-graph build --engine fast --data DIR``).
+
+    python benchmarks/draw.py --labels
+
+Legibility of the whole-network picture (issue 15), measured on the drawn
+canvas at the default zoom in two window sizes: labels shown, smallest label on
+screen (px), overlapping label pairs, share of the frame's width and height the
+nodes span, and the time from navigation to the labels being placed.  Baseline
+in the same run: the same page without its label placement (sse_graph/picture.js
+removed: vis-network's own fit, every label drawn).  Targets: smallest label
+>= 12 px, 0 overlapping pairs.
 """
 from __future__ import annotations
 
@@ -57,7 +67,75 @@ def time_page(page, path: Path, cap: float = 60.0) -> float | None:
     return time.perf_counter() - t0
 
 
+LABELS = """() => { const out = []; const s = network.getScale();
+  for (const id of network.body.nodeIndices) { const n = network.body.nodes[id]; const l = n.labelModule;
+    if (!n.options.label || !l.size || !l.size.width) continue;
+    const v = n.options.font.vadjust || 0;
+    const a = network.canvasToDOM({x: l.size.left, y: l.size.top + v});
+    const b = network.canvasToDOM({x: l.size.left + l.size.width, y: l.size.top + l.size.height + v});
+    out.push({px: n.options.font.size * s, box: [a.x, a.y, b.x, b.y]}); }
+  const r = document.querySelector('#mynetwork canvas').getBoundingClientRect();
+  const pos = Object.values(network.getPositions()).map(p => network.canvasToDOM(p));
+  const xs = pos.map(p => p.x), ys = pos.map(p => p.y);
+  return {labels: out, span: [(Math.max(...xs) - Math.min(...xs)) / r.width, (Math.max(...ys) - Math.min(...ys)) / r.height]}; }"""
+
+
+def overlapping_pairs(boxes) -> int:
+    bs, n = sorted(boxes), 0
+    for i, a in enumerate(bs):
+        for b in bs[i + 1:]:
+            if b[0] >= a[2]:
+                break
+            n += a[1] < b[3] and b[1] < a[3]
+    return n
+
+
+def label_rows() -> int:
+    """The legibility table (see the module's docstring)."""
+    from playwright.sync_api import sync_playwright
+
+    from sse_graph import Store, build
+    from sse_graph.draw import _picture_script, draw_html
+    from sse_graph.questions import Questions
+
+    store = Store(build(ROOT).dataset_path)
+    q = Questions(store, lang="en")
+    pic = draw_html(store, projection="all", labels=q.labels)
+    before = pic.html.replace(f"<script>\n{_picture_script()}</script>", "")
+    assert before != pic.html
+    rows = []
+    with tempfile.TemporaryDirectory() as d, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        for name, page_html in [("before: vis fit, every label", before), ("ours: placed labels", pic.html)]:
+            f = Path(d) / "p.html"
+            f.write_text(page_html, encoding="utf-8")
+            for size in [(1280, 800), (900, 600)]:
+                page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+                t0 = time.perf_counter()
+                page.goto(f.as_uri())
+                page.wait_for_function("() => typeof network !== 'undefined'")
+                if name.startswith("ours"):
+                    page.wait_for_function("() => document.body.hasAttribute('data-labels-shown')")
+                seconds = time.perf_counter() - t0
+                page.wait_for_timeout(300)
+                m = page.evaluate(LABELS)
+                px = min(l["px"] for l in m["labels"])
+                rows.append((name, f"{size[0]}x{size[1]}", pic.nodes, len(m["labels"]), px,
+                             overlapping_pairs([l["box"] for l in m["labels"]]), m["span"], seconds))
+                page.close()
+        browser.close()
+    print(f"{'whole seed graph, every relation':<32}{'window':>10}{'nodes':>7}{'labels':>8}{'min px':>8}{'overlaps':>10}"
+          f"{'span w/h':>12}{'seconds':>9}")
+    for name, size, n, shown, px, over, span, sec in rows:
+        print(f"{name:<32}{size:>10}{n:>7}{shown:>8}{px:>8.1f}{over:>10}{f'{span[0]:.2f}/{span[1]:.2f}':>12}{sec:>9.2f}")
+    return 0
+
+
 def main() -> int:
+    if "--labels" in sys.argv:
+        return label_rows()
     from playwright.sync_api import sync_playwright
 
     from generate import generate

@@ -19,12 +19,13 @@ from __future__ import annotations
 import html
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .names import LabelIndex
 from .plaintext import isolate, shorten
 
-__all__ = ["draw_html", "build_scene", "scene_html", "Scene", "Picture", "KIND_STYLE", "safe_text"]
+__all__ = ["draw_html", "build_scene", "scene_html", "annotate_cards", "spread_positions", "Scene", "Picture", "KIND_STYLE",
+           "safe_text"]
 
 # legend group -> (colour, shape, kinds (en labels) it covers); the first group that matches wins.
 KIND_GROUPS = [
@@ -87,6 +88,7 @@ class Picture:
     html: str
     nodes: int
     edges: int
+    iris: list[str] = field(default_factory=list)  # node i of the page is iris[i] (what a click opens)
 
 
 def _style(kinds: list[str]) -> tuple[str, str, str]:
@@ -158,7 +160,7 @@ def layered_positions(ranks: dict[str, int | None], order: dict[str, float], nam
 
 
 def _legend(used: list[tuple[str, str, str]], lang: str, focus_label: str | None,
-            relations: list[tuple[str, str]] = ()) -> str:
+            relations: list[tuple[str, str]] = (), hint: str | None = None) -> str:
     items = []
     for name, colour, _shape in used:
         text = LEGEND_FR.get(name, name) if lang == "fr" else name
@@ -170,6 +172,8 @@ def _legend(used: list[tuple[str, str, str]], lang: str, focus_label: str | None
         text = LEGEND_FR["representation chain"] if lang == "fr" else "representation chain"
         items.append(f'<span class="lg"><i style="background:#333;height:5px;vertical-align:2px"></i>{html.escape(text)}: '
                      f"{html.escape(isolate(focus_label, LABEL_LIMIT))}</span>")
+    if hint:
+        items.append(f'<span class="lg hint">{html.escape(hint)}</span>')
     return ('<style>#sse-legend{font:13px system-ui,sans-serif;padding:6px 10px;border-top:1px solid #ddd}'
             '#sse-legend .lg{margin-right:14px;white-space:nowrap}#sse-legend i{display:inline-block;width:11px;'
             'height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}</style>'
@@ -177,7 +181,7 @@ def _legend(used: list[tuple[str, str, str]], lang: str, focus_label: str | None
 
 
 def draw_html(store, *, focus: str | None = None, depth: int = 2, projection: str = "representation",
-              lang: str = "en", size_metric: str = "reach", seed: int = 42, height: str = "720px",
+              lang: str = "en", size_metric: str = "reach", seed: int = 42, height: str = "100%",
               labels: LabelIndex | None = None, nodes: set[str] | None = None,
               as_of=None, strict: bool = False) -> Picture:
     """The picture as a self-contained HTML page.
@@ -192,6 +196,7 @@ def draw_html(store, *, focus: str | None = None, depth: int = 2, projection: st
     """
     scene = build_scene(store, focus=focus, depth=depth, projection=projection, lang=lang, size_metric=size_metric,
                         seed=seed, labels=labels, nodes=nodes, as_of=as_of, strict=strict)
+    annotate_cards(scene, store, labels or LabelIndex.from_store(store), lang)
     return scene_html(scene, height=height, seed=seed)
 
 
@@ -362,24 +367,140 @@ def _canonical(G):
     return H
 
 
-def scene_html(scene: Scene, *, height: str = "720px", seed: int = 42) -> Picture:
-    """The scene as a self-contained pyvis page (the only place that touches pyvis)."""
+PX = 13  # every label is drawn at least this big on screen (pixels), whatever the zoom
+CARD_WORDS = {"en": {"kind": "Kind", "level": "Level", "sources": "Sources", "close": "Close",
+                     "hint": "Smaller organisations: name on hover, or zoom in. Click a node for its card."},
+              "fr": {"kind": "Nature", "level": "Niveau", "sources": "Sources", "close": "Fermer",
+                     "hint": "Petites organisations : nom au survol, ou zoomer. Cliquer un nœud pour sa fiche."}}
+PAGE_CSS = ("html,body{margin:0;height:100%}body{display:flex;flex-direction:column;height:100vh;overflow:hidden}"
+            "center{display:none}body>.card{flex:1 1 auto;min-height:0;position:relative}"
+            "#mynetwork{height:100%!important;float:none!important;border:0!important}"
+            "#sse-legend{flex:0 0 auto;max-height:30vh;overflow:auto}"
+            "#sse-card{position:absolute;top:8px;right:8px;width:min(340px,45%);max-height:calc(100% - 16px);overflow:auto;"
+            "background:#fff;border:1px solid #bbb;border-radius:6px;padding:8px 12px;font:14px system-ui,sans-serif;"
+            "box-shadow:0 2px 8px rgba(0,0,0,.15);z-index:20;overflow-wrap:anywhere}"
+            "#sse-card h2{font-size:16px;margin:0 24px 6px 0}#sse-card dt{font-weight:600;margin-top:4px}"
+            "#sse-card dd{margin:0}#sse-card-close{position:absolute;top:4px;right:6px;border:0;background:none;"
+            "font-size:18px;cursor:pointer}")
+
+
+def spread_positions(points: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Positions in the unit square that keep the left-right and top-bottom order
+    of ``points`` but are spread evenly (half the position, half its rank on
+    each axis): a spring layout's dense core opens up and outliers no longer
+    leave most of the frame empty.
+
+    >>> p = spread_positions({"a": (0, 0), "b": (1, 0.1), "c": (100, 50)})
+    >>> p["a"][0] < p["b"][0] < p["c"][0] and p["b"][0] > 0.25
+    True
+    """
+    keys = sorted(points)
+    out = {k: [0.0, 0.0] for k in keys}
+    for axis in (0, 1):
+        values = [points[k][axis] for k in keys]
+        lo, hi = min(values), max(values)
+        ranked = sorted(keys, key=lambda k: (points[k][axis], k))
+        for i, k in enumerate(ranked):
+            linear = (points[k][axis] - lo) / (hi - lo) if hi > lo else 0.5
+            rank = i / (len(keys) - 1) if len(keys) > 1 else 0.5
+            out[k][axis] = 0.5 * linear + 0.5 * rank
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def annotate_cards(scene: Scene, store, labels: LabelIndex, lang: str) -> Scene:
+    """Adds to each node what its card in the picture shows: kinds, level, and the
+    source documents of the relations drawn (all stated by the graph)."""
+    from .queries import load_query
+
+    level = {r["node"]: labels.label(r["level"], lang) for r in store.select(load_query("node_levels").text).dicts()}
+    kinds = _kinds_by_node(store, labels) if lang == "en" else {}
+    if lang != "en":
+        q = """PREFIX sse: <https://w3id.org/sse-graph/ontology#>
+        SELECT ?x ?k WHERE { ?x a ?k . ?k a sse:Kind }"""
+        for r in store.select(q).dicts():
+            kinds.setdefault(r["x"], []).append(labels.label(r["k"], lang))
+    sources: dict[str, set[str]] = {}
+    for e in scene.edges:
+        if e.get("file"):
+            sources.setdefault(e["a"], set()).add(e["file"])
+            sources.setdefault(e["b"], set()).add(e["file"])
+    for n in scene.nodes:
+        n["kinds"] = sorted({isolate(k, 120) for k in kinds.get(n["iri"], [])})
+        n["level"] = isolate(level.get(n["iri"], ""), 120)
+        n["sources"] = sorted(sources.get(n["iri"], ()))
+    return scene
+
+
+def label_order(scene: Scene) -> list[int]:
+    """Node indices, the ones whose label matters most first: the focus, then
+    the biggest (by measure), then the most connected."""
+    degree: dict[str, int] = {}
+    for e in scene.edges:
+        degree[e["a"]] = degree.get(e["a"], 0) + 1
+        degree[e["b"]] = degree.get(e["b"], 0) + 1
+    return sorted(range(len(scene.nodes)), key=lambda i: (not scene.nodes[i]["focus"], -scene.nodes[i]["size"],
+                                                         -degree.get(scene.nodes[i]["iri"], 0), scene.nodes[i]["label"]))
+
+
+def json_for_script(data) -> str:
+    """JSON that can sit inside a ``<script type="application/json">`` element:
+    no ``<``, ``>`` or ``&`` (so no ``</script>``), no line separators.
+
+    >>> json_for_script({"a": "</script><b>&"})
+    '{"a": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    import json
+
+    text = json.dumps(data, ensure_ascii=False)
+    for c, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(c, esc)
+    return text
+
+
+def _picture_script() -> str:
+    from importlib.resources import files
+
+    return files("sse_graph").joinpath("picture.js").read_text(encoding="utf-8")
+
+
+def _card_panel(lang: str) -> str:
+    words = CARD_WORDS.get(lang, CARD_WORDS["en"])
+    return (f'<aside id="sse-card" hidden><button id="sse-card-close" type="button" '
+            f'aria-label="{html.escape(words["close"])}">×</button><h2></h2><dl></dl></aside>')
+
+
+def scene_html(scene: Scene, *, height: str = "100%", seed: int = 42) -> Picture:
+    """The scene as a self-contained pyvis page (the only place that touches pyvis).
+
+    The focus view keeps its rows (labels 16 px in the picture's units, never
+    less than 13 px on screen); the whole network is spread to fill the frame,
+    and its labels are drawn at 13 px on screen, the most important first, a
+    label that would overlap another being left to the tooltip (picture.js).
+    The page fills its window (``height`` is the default of the drawing area
+    when the page is not given one)."""
     from pyvis.network import Network
 
+    layered = scene.focus_label is not None  # rows spaced for 16 px names (see layered_positions)
+    pos = {n["iri"]: (n["x"], n["y"]) for n in scene.nodes}
+    if not layered and len(pos) > 2:
+        unit = spread_positions(pos)
+        side = 160 * math.sqrt(len(pos))
+        pos = {k: (x * side, y * side) for k, (x, y) in unit.items()}
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line", notebook=False)
+    edge_font = '"font": {"size": 9, "align": "middle"}, ' if layered else ""
     net.set_options('{"physics": {"enabled": false}, "layout": {"randomSeed": %d}, '
                     '"interaction": {"hover": true, "tooltipDelay": 120}, '
-                    '"edges": {"smooth": false, "font": {"size": 9, "align": "middle"}, "arrows": {"to": {"scaleFactor": 0.5}}}}' % seed)
+                    '"edges": {"smooth": false, %s"arrows": {"to": {"scaleFactor": 0.5}}}}' % (seed, edge_font))
     ids = {}
-    layered = scene.focus_label is not None  # rows spaced for 16 px names (see layered_positions)
     for i, n in enumerate(scene.nodes):
         ids[n["iri"]] = i
+        x, y = pos[n["iri"]]
         net.add_node(i, label=safe_text(n["label"]), title=safe_text(n["title"]), color=n["colour"], shape=n["shape"],
-                     size=n["size"], x=n["x"], y=n["y"], borderWidth=4 if n["focus"] else 1,
-                     font={"size": (18 if n["focus"] else 16) if layered else 12})
+                     size=n["size"], x=x, y=y, borderWidth=4 if n["focus"] else 1,
+                     font={"size": (18 if n["focus"] else 16) if layered else PX})
     for e in scene.edges:
         # the chain is drawn thick in the colour of its relation: colours always mean the relation
-        net.add_edge(ids[e["a"]], ids[e["b"]], label=safe_text(e["relation"]),
+        net.add_edge(ids[e["a"]], ids[e["b"]], **({"label": safe_text(e["relation"])} if layered else {}),
                      title=safe_text(f"{e['relation']} — {e['file']}"), color=e["colour"], width=4 if e["chain"] else 1)
     page = net.generate_html(notebook=False)
     if "popup.innerHTML" in page:  # pragma: no cover - safe_text prevents it
@@ -388,5 +509,16 @@ def scene_html(scene: Scene, *, height: str = "720px", seed: int = 42) -> Pictur
     page = re.sub(r"<link[^>]*cdn\.jsdelivr\.net[^>]*>", "", page)
     page = re.sub(r"<script[^>]*cdn\.jsdelivr\.net[^>]*>\s*</script>", "", page)
     page = page.replace("<head>", f'<head>\n<meta http-equiv="Content-Security-Policy" content="{CSP}">', 1)
-    page = page.replace("</body>", _legend(scene.legend, scene.lang, scene.focus_label, scene.relations) + "\n</body>", 1)
-    return Picture(page, len(scene.nodes), len(scene.edges))
+    words = CARD_WORDS.get(scene.lang, CARD_WORDS["en"])
+    data = {"mode": "layered" if layered else "fit", "px": PX, "margin_x": 70, "margin_y": 30,
+            "order": label_order(scene), "words": words,
+            "top": 1 if layered else max(5, round(0.03 * len(scene.nodes))),  # labels that may cover other nodes
+            "cards": [{"name": n["full"], "kinds": n.get("kinds", []), "level": n.get("level", ""),
+                       "sources": n.get("sources", [])} for n in scene.nodes]}
+    legend = _legend(scene.legend, scene.lang, scene.focus_label, scene.relations, None if layered else words["hint"])
+    page = page.replace('<div id="mynetwork" class="card-body"></div>',
+                        '<div id="mynetwork" class="card-body"></div>' + _card_panel(scene.lang), 1)
+    page = page.replace("</body>", f"<style>{PAGE_CSS}</style>\n{legend}\n"
+                        f'<script type="application/json" id="sse-data">{json_for_script(data)}</script>\n'
+                        f"<script>\n{_picture_script()}</script>\n</body>", 1)
+    return Picture(page, len(scene.nodes), len(scene.edges), [n["iri"] for n in scene.nodes])

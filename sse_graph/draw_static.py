@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .draw import Scene
 
-__all__ = ["render_svg", "render_png", "layout_labels", "WIDTH", "HEIGHT", "FONT_PX"]
+__all__ = ["render_svg", "render_png", "layout_labels", "legend_layout", "WIDTH", "HEIGHT", "FONT_PX"]
 
 WIDTH, HEIGHT = 1754, 1240  # A4 landscape at 150 dpi
 FONT_PX = 16  # 16 px at 150 dpi = 7.7 pt on paper; ≥ 12 px on screen
@@ -37,17 +37,47 @@ def _font(px: int):
     return ImageFont.load_default(px)
 
 
+def legend_layout(scene: Scene, font) -> tuple[list[tuple[str, str, str, float, float]], float]:
+    """The legend's items (kind, colour, text, x, baseline y), wrapped onto as
+    many lines as they need at the bottom of the page, and the height it takes."""
+    lines: list[list[tuple[str, str, str, float]]] = [[]]
+    x = MARGIN
+    for kind, colour, text in _legend_items(scene):
+        w = font.getlength(text) + 34
+        if lines[-1] and x + w > WIDTH - MARGIN:
+            lines.append([])
+            x = MARGIN
+        lines[-1].append((kind, colour, text, x))
+        x += w + 12
+    step = FONT_PX + 10
+    height = max(LEGEND_H, 30 + step * len(lines))
+    top = HEIGHT - height + 20
+    return [(k, c, t, x, top + i * step) for i, line in enumerate(lines) for k, c, t, x in line], height
+
+
+def _legend_height(scene: Scene) -> float:
+    return legend_layout(scene, _font(FONT_PX))[1]
+
+
 def _fit(scene: Scene) -> dict[str, tuple[float, float]]:
-    """Node positions scaled to fill the drawing area (y grows downward)."""
-    xs = [n["x"] for n in scene.nodes]
-    ys = [n["y"] for n in scene.nodes]
+    """Node positions scaled to fill the drawing area (y grows downward); the
+    whole network is first spread evenly (as in the HTML picture), the focus
+    view keeps its rows."""
+    from .draw import spread_positions
+
+    at = {n["iri"]: (n["x"], n["y"]) for n in scene.nodes}
+    if scene.focus_label is None and len(at) > 2:
+        at = spread_positions(at)
+    xs = [x for x, _y in at.values()]
+    ys = [y for _x, y in at.values()]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    w, h = WIDTH - 2 * MARGIN - 200, HEIGHT - 2 * MARGIN - LEGEND_H - 40  # room for the labels on the right
+    legend_h = _legend_height(scene)
+    w, h = WIDTH - 2 * MARGIN - 200, HEIGHT - 2 * MARGIN - legend_h - 40  # room for the labels on the right
     sx = w / (x1 - x0) if x1 > x0 else 0
     sy = h / (y1 - y0) if y1 > y0 else 0
-    cx, cy = (WIDTH - 200) / 2, (HEIGHT - LEGEND_H) / 2
-    return {n["iri"]: (MARGIN + 100 + (n["x"] - x0) * sx if sx else cx,
-                       MARGIN + 20 + (n["y"] - y0) * sy if sy else cy) for n in scene.nodes}
+    cx, cy = (WIDTH - 200) / 2, (HEIGHT - legend_h) / 2
+    return {iri: (MARGIN + 100 + (x - x0) * sx if sx else cx,
+                  MARGIN + 20 + (y - y0) * sy if sy else cy) for iri, (x, y) in at.items()}
 
 
 def _overlap(a, b) -> bool:
@@ -60,17 +90,20 @@ def layout_labels(scene: Scene, pos, font) -> dict[str, tuple[float, float, floa
     discs = [(x - radius, y - radius, x + radius, y + radius) for x, y in pos.values()]
     placed: list[tuple] = []
     out = {}
-    # the focus and the biggest nodes choose first
-    for n in sorted(scene.nodes, key=lambda n: (not n["focus"], -n["size"], n["label"])):
+    bottom = HEIGHT - _legend_height(scene)
+    # the focus and the biggest nodes choose first; the first few may cover other nodes
+    # (a hub sits among its members), never another label
+    top = max(5, round(0.03 * len(scene.nodes)))
+    for rank, n in enumerate(sorted(scene.nodes, key=lambda n: (not n["focus"], -n["size"], n["label"]))):
         x, y = pos[n["iri"]]
         w = font.getlength(n["label"])
         h = FONT_PX + 2
         for dx, dy in [(radius + 3, -h / 2), (-w / 2, radius + 2), (-w / 2, -radius - h - 2), (-w - radius - 3, -h / 2),
                        (radius + 3, -h - 4), (radius + 3, 4), (-w / 2, radius + h + 4), (-w / 2, -radius - 2 * h - 4)]:
             box = (x + dx, y + dy, x + dx + w, y + dy + h)
-            if box[0] < 2 or box[2] > WIDTH - 2 or box[1] < 2 or box[3] > HEIGHT - LEGEND_H:
+            if box[0] < 2 or box[2] > WIDTH - 2 or box[1] < 2 or box[3] > bottom:
                 continue
-            if any(_overlap(box, p) for p in placed) or any(_overlap(box, d) for d in discs):
+            if any(_overlap(box, p) for p in placed) or (rank >= top and any(_overlap(box, d) for d in discs)):
                 continue
             placed.append(box)
             out[n["iri"]] = box
@@ -113,17 +146,12 @@ def render_svg(scene: Scene) -> bytes:
             weight = ' font-weight="bold"' if n["focus"] else ""
             o.append(f'<g><title>{escape(n["full"])}</title>'
                      f'<text x="{x0:.1f}" y="{y1 - 4:.1f}"{weight}>{escape(n["label"])}</text></g>')
-    x, y = MARGIN, HEIGHT - LEGEND_H + 20
-    for kind, colour, text in _legend_items(scene):
-        w = font.getlength(text) + 34
-        if x + w > WIDTH - MARGIN:
-            x, y = MARGIN, y + FONT_PX + 10
+    for kind, colour, text, x, y in legend_layout(scene, font)[0]:
         if kind == "node":
             o.append(f'<circle cx="{x + 7}" cy="{y - 5}" r="7" fill={quoteattr(colour)}/>')
         else:
             o.append(f'<line x1="{x}" y1="{y - 5}" x2="{x + 18}" y2="{y - 5}" stroke={quoteattr(colour)} stroke-width="3"/>')
         o.append(f'<text x="{x + 24}" y="{y}">{escape(text)}</text>')
-        x += w + 12
     o.append("</svg>")
     return "\n".join(o).encode("utf-8")
 
@@ -154,17 +182,12 @@ def render_png(scene: Scene) -> bytes:
         if n["iri"] in boxes:
             x0, y0, _x1, _y1 = boxes[n["iri"]]
             d.text((x0, y0), n["label"], fill="#111", font=bold)
-    x, y = MARGIN, HEIGHT - LEGEND_H + 20
-    for kind, colour, text in _legend_items(scene):
-        w = font.getlength(text) + 34
-        if x + w > WIDTH - MARGIN:
-            x, y = MARGIN, y + FONT_PX + 10
+    for kind, colour, text, x, y in legend_layout(scene, font)[0]:
         if kind == "node":
             d.ellipse([x, y - 12, x + 14, y + 2], fill=colour)
         else:
             d.line([(x, y - 5), (x + 18, y - 5)], fill=colour, width=3)
         d.text((x + 24, y - FONT_PX + 2), text, fill="#111", font=font)
-        x += w + 12
     buf = io.BytesIO()
     img.save(buf, format="PNG", dpi=(150, 150))
     return buf.getvalue()

@@ -70,7 +70,7 @@ def test_who_represents_whom_page(built):
 def test_explore_draws_the_picture_and_filters(built):
     at = open_page("explore")
     assert "organisations" in at.caption[0].value
-    assert len(at.get("iframe")) == 1
+    assert len(at.get("bidi_component")) == 1  # the picture's frame (sse_graph/viewer/picture.py)
     at.selectbox(key="ex_country").select("Spain").run()
     assert not at.exception
     assert at.caption[0].value.startswith("2 organisations")  # COCETA and CEPES

@@ -79,11 +79,11 @@ def hover_all_nodes(frame_or_page, mouse, offset=(0, 0)):
 
 
 def picture_frame(page):
-    """The frame that draws the picture: the scripts-only sandbox inside Streamlit's iframe."""
+    """The frame that draws the picture: the scripts-only sandbox (sse_graph/viewer/picture.py)."""
     page.wait_for_selector("iframe", timeout=60000)
     deadline = time.time() + 30
     while time.time() < deadline:
-        inner = [f for f in page.frames if f.parent_frame not in (None, page.main_frame)]
+        inner = [f for f in page.frames if f.parent_frame is not None]
         if inner:
             inner[0].wait_for_function("() => typeof network !== 'undefined'", timeout=30000)
             return inner[0]

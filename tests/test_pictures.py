@@ -62,6 +62,34 @@ def test_svg_is_a4_with_labels_as_text(built, tmp_path, args):
         assert len(texts) > 50
 
 
+def test_whole_network_svg_is_legible_on_a4(built, tmp_path):
+    """The whole seed graph as an A4 SVG, read back from the file: every label at least
+    7 pt on paper, no two text boxes overlapping (measured with the font the SVG names),
+    the names of the biggest bodies shown, and every text inside the page (the legend too)."""
+    from sse_graph.draw_static import FONT_PX, _font
+
+    out = tmp_path / "all.svg"
+    r = draw("-o", str(out), "-p", "all")
+    assert r.returncode == 0, r.stderr
+    root = ET.parse(out).getroot()
+    _x, _y, width, height = map(float, root.get("viewBox").split())
+    points_per_unit = (297 / 25.4 * 72) / width  # A4 landscape is 297 mm wide
+    size = float(root.get("font-size"))
+    assert size * points_per_unit >= 7
+    font = _font(int(size))
+    boxes, shown = [], set()
+    for t in root.iter(f"{SVG}text"):
+        text = "".join(t.itertext())
+        x, y = float(t.get("x")), float(t.get("y"))
+        assert 0 <= x and x + font.getlength(text) <= width + 1 and y <= height, text
+        left, top, right, bottom = font.getbbox(text, anchor="ls")  # the ink around the baseline
+        boxes.append((x + left, y + top, x + right, y + bottom))
+        shown.add(text)
+    assert len(boxes) > 100
+    assert boxes_overlap(boxes) is None
+    assert {"ConcertES", "ESS France", "C.I.T.I.E.S."} <= shown
+
+
 def test_png_is_a4_at_150_dpi(built, tmp_path):
     from PIL import Image
 
@@ -175,12 +203,15 @@ def test_focus_view_is_layered_by_level(store, questions):
 
 
 # ---------------------------------------------------------------- browser
+# Where each drawn label is on screen: vis draws the text of a label at its box moved down by
+# font.vadjust (a label placed above its node); a node without a label draws none.
 LABEL_BOXES = """() => { const out = []; const s = network.getScale();
   for (const id of network.body.nodeIndices) { const n = network.body.nodes[id]; const l = n.labelModule;
-    if (!l.size || !l.size.width) continue;
-    const a = network.canvasToDOM({x: l.size.left, y: l.size.top});
-    const b = network.canvasToDOM({x: l.size.left + l.size.width, y: l.size.top + l.size.height});
-    out.push({px: n.options.font.size * s, box: [a.x, a.y, b.x, b.y]}); }
+    if (!n.options.label || !l.size || !l.size.width) continue;
+    const v = n.options.font.vadjust || 0;
+    const a = network.canvasToDOM({x: l.size.left, y: l.size.top + v});
+    const b = network.canvasToDOM({x: l.size.left + l.size.width, y: l.size.top + l.size.height + v});
+    out.push({id: id, px: n.options.font.size * s, box: [a.x, a.y, b.x, b.y]}); }
   return out; }"""
 
 
@@ -202,3 +233,228 @@ def test_focus_picture_labels_are_12px_and_never_overlap_in_chromium(built, tmp_
     assert len(labels) == page.evaluate("network.body.data.nodes.length") >= 5
     assert min(l["px"] for l in labels) >= 12
     assert boxes_overlap([l["box"] for l in labels]) is None
+
+
+# ---------------------------------------------------------------- the whole network in the browser
+NODE_POINTS = """() => { const pos = network.getPositions(); const out = {};
+  for (const id in pos) { const p = network.canvasToDOM(pos[id]); out[id] = [p.x, p.y]; } return out; }"""
+CANVAS = """() => { const r = document.querySelector('#mynetwork canvas').getBoundingClientRect();
+  return {w: r.width, h: r.height, top: r.top, bottom: r.bottom, window: window.innerHeight}; }"""
+
+
+def open_picture(page, path, width, height):
+    from conftest import offline
+
+    offline(page)
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(path.as_uri())
+    page.wait_for_function("() => typeof network !== 'undefined' && document.body.hasAttribute('data-labels-shown')")
+    page.wait_for_timeout(400)
+
+
+@pytest.fixture(scope="module")
+def whole_network(built, tmp_path_factory):
+    out = tmp_path_factory.mktemp("whole") / "all.html"
+    r = draw("-o", str(out), "-p", "all")
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [(1280, 800), (900, 600)])
+def test_whole_network_labels_are_12px_never_overlap_and_fill_the_frame(whole_network, page, size):
+    """The seed graph, every relation (253 nodes): measured on the drawn canvas at the default zoom."""
+    open_picture(page, whole_network, *size)
+    labels = page.evaluate(LABEL_BOXES)
+    nodes = page.evaluate("network.body.data.nodes.length")
+    assert nodes > 200
+    assert len(labels) >= 20 and len(labels) == int(page.evaluate("document.body.getAttribute('data-labels-shown')"))
+    assert min(l["px"] for l in labels) >= 12
+    assert boxes_overlap([l["box"] for l in labels]) is None
+    # the names that matter most are shown: the five biggest nodes (by reach)
+    sizes = page.evaluate("network.body.data.nodes.get().map(n => [n.id, n.size])")
+    biggest = {i for i, _s in sorted(sizes, key=lambda x: -x[1])[:5]}
+    assert biggest <= {l["id"] for l in labels}
+    # every other name is on hover: each node keeps its whole name as a tooltip
+    titles = page.evaluate("network.body.data.nodes.get().map(n => n.title)")
+    assert all(t and t.split("\n")[0] for t in titles)
+    # the graph fills the frame: nodes reach within 10 % of each side
+    canvas = page.evaluate(CANVAS)
+    xs, ys = zip(*page.evaluate(NODE_POINTS).values())
+    assert min(xs) < 0.1 * canvas["w"] and max(xs) > 0.9 * canvas["w"]
+    assert min(ys) < 0.1 * canvas["h"] and max(ys) > 0.9 * canvas["h"]
+    # and the frame follows the window: the drawing and its legend take the window's height
+    legend = page.evaluate("document.getElementById('sse-legend').getBoundingClientRect().height")
+    assert abs(canvas["h"] + legend - size[1]) <= 2
+
+
+@pytest.mark.browser
+def test_the_picture_follows_a_resized_window(whole_network, page):
+    open_picture(page, whole_network, 1280, 800)
+    before = page.evaluate(CANVAS)
+    page.set_viewport_size({"width": 1000, "height": 560})
+    page.wait_for_function("h => document.querySelector('#mynetwork canvas').getBoundingClientRect().height < h", arg=before["h"])
+    page.wait_for_timeout(800)  # the labels are placed again after a resize
+    after = page.evaluate(CANVAS)
+    assert after["h"] < before["h"] - 200 and after["bottom"] <= 560
+    labels = page.evaluate(LABEL_BOXES)
+    assert min(l["px"] for l in labels) >= 12 and boxes_overlap([l["box"] for l in labels]) is None
+    assert all(b[2] <= after["w"] + 2 and b[3] <= after["h"] + 2 for b in (l["box"] for l in labels))
+
+
+@pytest.mark.browser
+def test_zooming_in_shows_more_names_still_12px_and_apart(whole_network, page):
+    """Zoomed in 2.5 times on the middle: that middle shows more names than it did."""
+    open_picture(page, whole_network, 1280, 800)
+    canvas = page.evaluate(CANVAS)
+    w, h = canvas["w"] / 2.5, canvas["h"] / 2.5
+    x0, y0 = (canvas["w"] - w) / 2, (canvas["h"] - h) / 2
+    points = page.evaluate(NODE_POINTS)
+    middle = {int(i) for i, (x, y) in points.items() if x0 <= x <= x0 + w and y0 <= y <= y0 + h}
+    before = [l for l in page.evaluate(LABEL_BOXES) if l["id"] in middle]
+    page.evaluate("network.moveTo({scale: network.getScale() * 2.5})")
+    page.wait_for_timeout(800)
+    labels = page.evaluate(LABEL_BOXES)
+    assert len(middle) > 20 and len(labels) > len(before)
+    assert min(l["px"] for l in labels) >= 12 and boxes_overlap([l["box"] for l in labels]) is None
+
+
+@pytest.mark.browser
+def test_clicking_a_node_shows_its_card_as_text(built, store, questions, tmp_path, page):
+    """The standalone picture: the card of the clicked node (name, kind, level, sources), from the graph."""
+    out = tmp_path / "focus.html"
+    assert draw("-o", str(out), "--focus", "ConcertES").returncode == 0
+    open_picture(page, out, 1280, 800)
+    assert page.is_hidden("#sse-card")
+    iri = questions.resolve("SAW-B")
+    node = page.evaluate("network.body.data.nodes.get().filter(n => n.title.split('\\n')[0] === 'SAW-B').map(n => n.id)")
+    assert len(node) == 1
+    x, y = page.evaluate(NODE_POINTS)[str(node[0])]
+    page.mouse.move(x, y)
+    page.wait_for_timeout(200)
+    page.mouse.click(x, y)
+    page.wait_for_selector("#sse-card:not([hidden])")
+    card = page.inner_text("#sse-card")
+    assert page.inner_text("#sse-card h2") == "SAW-B"
+    level = store.select(f"PREFIX sse: <https://w3id.org/sse-graph/ontology#> SELECT ?l WHERE {{ <{iri}> sse:level ?l }}").dicts()
+    assert level and questions.labels.label(level[0]["l"], "en") in card
+    assert "federation" in card and "003_6530fe94a40990bb.txt" in card
+    # built as text: the panel holds only its own elements
+    assert set(page.evaluate("[...document.querySelectorAll('#sse-card *')].map(e => e.tagName)")) <= {"BUTTON", "H2", "DL", "DT", "DD"}
+    page.click("#sse-card-close")
+    assert page.is_hidden("#sse-card")
+
+
+@pytest.fixture(scope="module")
+def xss_picture(tmp_path_factory):
+    from xss import write_dataset
+
+    folder = tmp_path_factory.mktemp("xss-picture")
+    write_dataset(folder)
+    out = folder / "xss.html"
+    r = subprocess.run([sys.executable, "-m", "sse_graph", "draw", "-p", "all", "-o", str(out)], capture_output=True,
+                       text=True, env={**os.environ, "SSE_GRAPH_DATA": str(folder),
+                                       "SSE_GRAPH_CACHE": str(tmp_path_factory.mktemp("xss-cache"))}, timeout=600)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+@pytest.mark.browser
+def test_hostile_names_stay_text_in_labels_and_cards(xss_picture, page):
+    """Every node of the XSS dataset clicked: its card shows the payload as text, nothing runs."""
+    from xss import PAYLOADS
+
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_picture(page, xss_picture, 1280, 800)
+    labels = page.evaluate(LABEL_BOXES)
+    assert boxes_overlap([l["box"] for l in labels]) is None
+    names = []
+    for node, (x, y) in page.evaluate(NODE_POINTS).items():
+        page.evaluate("id => network.emit('click', {nodes: [id], edges: []})", int(node))  # what a click emits
+        names.append(page.inner_text("#sse-card h2"))
+    assert any(PAYLOADS[0] in n for n in names) and any(PAYLOADS[4] in n for n in names)
+    assert set(page.evaluate("[...document.querySelectorAll('#sse-card *')].map(e => e.tagName)")) <= {"BUTTON", "H2", "DL", "DT", "DD"}
+    assert page.evaluate("document.title") != "XSS" and page.evaluate("typeof window.__xss") == "undefined"
+    assert not dialogs
+
+
+def test_picture_data_cannot_close_its_script_element(store):
+    """The card data sit in a JSON script element: a name holding ``</script>`` cannot end it."""
+    from sse_graph.draw import build_scene, json_for_script, scene_html
+
+    scene = build_scene(store, projection="representation")
+    scene.nodes[0]["full"] = "</script><script>document.title='XSS'</script>"
+    page = scene_html(scene).html
+    data = page.split('<script type="application/json" id="sse-data">', 1)[1]
+    assert data.index("</script>") > data.index("\\u003c/script\\u003e")
+    assert "</script><script>document.title" not in page
+    assert json_for_script("<&>\u2028") == '"\\u003c\\u0026\\u003e\\u2028"'
+
+
+# ---------------------------------------------------------------- the click in the explorer
+@pytest.fixture(scope="module")
+def app(built, tmp_path_factory):
+    from test_browser import start_app
+
+    proc, base = start_app(dict(os.environ), tmp_path_factory.mktemp("pic-app") / "streamlit.log")
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+def explorer_picture(page, url):
+    from conftest import offline
+
+    offline(page)
+    page.goto(url)
+    page.wait_for_selector("iframe.sse-picture", timeout=90000)
+    frame = page.frame_locator("iframe.sse-picture")
+    frame.locator("body[data-labels-shown]").wait_for(timeout=60000)
+    inner = next(f for f in page.frames if f.parent_frame == page.main_frame)
+    page.wait_for_timeout(600)  # the frame takes its height, the picture is fitted and labelled again
+    return inner
+
+
+@pytest.mark.browser
+def test_explorer_picture_follows_the_window_and_a_click_opens_the_card(app, page):
+    heights = []
+    for width, height in [(1280, 1000), (1280, 760)]:
+        page.set_viewport_size({"width": width, "height": height})
+        frame = explorer_picture(page, app + "/?lang=en")
+        box = page.query_selector("iframe.sse-picture").bounding_box()
+        assert abs(box["y"] + box["height"] - (height - 16)) <= 2 or box["height"] == 420  # to the window's bottom
+        heights.append(box["height"])
+        # the picture stays sandboxed to scripts only: an opaque origin, the app out of its reach
+        assert page.get_attribute("iframe.sse-picture", "sandbox") == "allow-scripts"
+        assert frame.evaluate("() => window.origin") == "null"
+        labels = frame.evaluate(LABEL_BOXES)
+        assert min(l["px"] for l in labels) >= 12 and boxes_overlap([l["box"] for l in labels]) is None
+    assert heights[0] - heights[1] >= 200
+    # click a node -> the organisation's card, by a deep link that names it by IRI
+    node = frame.evaluate("network.body.data.nodes.get().filter(n => n.title.split('\\n')[0] === 'RIPESS').map(n => n.id)")
+    assert len(node) == 1
+    x, y = frame.evaluate(NODE_POINTS)[str(node[0])]
+    box = page.query_selector("iframe.sse-picture").bounding_box()
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.wait_for_timeout(300)
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_function("() => location.pathname.endsWith('/organisation')", timeout=60000)
+    page.wait_for_function("() => document.body.innerText.includes('Who it is')", timeout=60000)
+    import urllib.parse
+
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
+    assert query["org"] == [ID + "ripess"] and query["view"] == ["card"]
+    assert "RIPESS" in page.inner_text('[data-testid="stMainBlockContainer"]')
+
+
+@pytest.mark.browser
+def test_a_forged_message_opens_nothing(app, page):
+    """Only the picture's own frame, and only a node number it drew, can open a card."""
+    explorer_picture(page, app + "/?lang=en")
+    page.evaluate("() => { window.postMessage({open: 0}, '*'); }")  # from the page itself, not the picture
+    frame = next(f for f in page.frames if f.parent_frame == page.main_frame)
+    frame.evaluate("() => parent.postMessage({open: 100000}, '*')")  # not a node of the picture
+    frame.evaluate("() => parent.postMessage({open: 'https://evil.example/'}, '*')")
+    page.wait_for_timeout(2500)
+    assert not page.evaluate("location.pathname").endswith("/organisation")

@@ -87,7 +87,9 @@ def draw(
     scene = build_scene(q.store, focus=iri, depth=depth, projection=projection, lang=lang, size_metric=size,
                         labels=q.labels, as_of=on, strict=strict)
     if fmt == "html":
-        body = scene_html(scene).html.encode("utf-8")
+        from ..draw import annotate_cards
+
+        body = scene_html(annotate_cards(scene, q.store, q.labels, lang)).html.encode("utf-8")
     else:
         from ..draw_static import render_png, render_svg
 

@@ -47,12 +47,12 @@ def _q(lang: str):
 
 @st.cache_data(show_spinner=False)
 def picture_html(focus: str | None, depth: int, projection: str, lang: str, nodes: tuple[str, ...] | None,
-                 data_dir: str | None = None) -> tuple[str, int, int]:
+                 data_dir: str | None = None) -> tuple[str, int, int, list[str]]:
     from sse_graph.draw import draw_html
 
     pic = draw_html(_store(), focus=focus, depth=depth, projection=projection, lang=lang,
                     labels=_q(lang).labels, nodes=set(nodes) if nodes is not None else None)
-    return pic.html, pic.nodes, pic.edges
+    return pic.html, pic.nodes, pic.edges, pic.iris
 
 
 @st.cache_data(show_spinner=False)
@@ -242,12 +242,17 @@ def page_explore():
     from sse_graph.errors import SSEGraphError
 
     try:
-        html, n, e = picture_html(focus, depth, projection, L, nodes, _data_dir())
+        html, n, e, iris = picture_html(focus, depth, projection, L, nodes, _data_dir())
     except SSEGraphError as err:
         st.info(md_text(str(err), 300))
         return
     st.caption(tr("nodes_edges", L, n=n, e=e))
-    st.iframe(sandboxed(html, 760), height=760)
+    from .picture import picture_frame
+
+    # the frame follows the window; a click on a node opens that organisation's card (a deep link)
+    opened = picture_frame(html, iris, key="ex_picture")
+    if opened:
+        st.switch_page("sse_graph/viewer/views/organisation.py", query_params={"org": opened, "view": "card", "lang": L})
     d1, d2, _rest = st.columns([1, 1, 4])
     args = (focus, depth, projection, L, nodes, _data_dir())
     with d1:

@@ -1,0 +1,157 @@
+// The behaviour of a picture drawn by sse_graph/draw.py (static code, never built from data).
+// The data arrive as JSON text in <script type="application/json" id="sse-data"> and reach the
+// page only as text: vis-network labels and tooltips, and textContent in the card panel.
+//
+// - Labels are drawn at PX pixels on screen whatever the zoom: after each fit, zoom or resize,
+//   labels are placed greedily (most important nodes first) and a label that would overlap a
+//   label already placed, another node or the edge of the frame is hidden (its name stays on
+//   hover, and shows when zooming in).
+// - The whole network is stretched to the frame's proportions, so that it fills the frame.
+// - Clicking a node shows its card (name, kind, level, sources) in a side panel, and, when the
+//   picture is embedded, tells the embedding page which node (an integer) was clicked.
+(function () {
+  "use strict";
+  var D = JSON.parse(document.getElementById("sse-data").textContent);
+  var PX = D.px;
+  var nodes = network.body.data.nodes;
+  var container = document.getElementById("mynetwork");
+  var ids = nodes.getIds();
+  var base = {}, label = {}, font = {};
+  nodes.forEach(function (n) {
+    base[n.id] = { x: n.x, y: n.y };
+    label[n.id] = n.label || "";
+    font[n.id] = D.mode === "fit" ? 0 : (n.font && n.font.size) || PX;  // the whole network: PX on screen
+  });
+  var order = D.order.filter(function (id) { return id in base; });
+
+  function bbox(pos) {
+    var b = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    ids.forEach(function (id) {
+      var p = pos[id];
+      b.x0 = Math.min(b.x0, p.x); b.x1 = Math.max(b.x1, p.x);
+      b.y0 = Math.min(b.y0, p.y); b.y1 = Math.max(b.y1, p.y);
+    });
+    return b;
+  }
+
+  // the whole network takes the proportions of the frame (the layered view keeps its rows)
+  function stretch() {
+    if (D.mode !== "fit") return;
+    var b = bbox(base), w = b.x1 - b.x0, h = b.y1 - b.y0;
+    var cw = container.clientWidth - 2 * D.margin_x, ch = container.clientHeight - 2 * D.margin_y;
+    if (!(w > 0 && h > 0 && cw > 0 && ch > 0)) return;
+    var k = (cw / ch) / (w / h), cx = (b.x0 + b.x1) / 2;
+    // one update for all (network.moveNode redraws at each call: seconds for 250 nodes, measured)
+    nodes.update(ids.map(function (id) { return { id: id, x: cx + (base[id].x - cx) * k, y: base[id].y }; }));
+  }
+
+  // the view: every node in the frame, with room for the labels at the sides
+  function fit() {
+    var pos = network.getPositions(), b = bbox(pos);
+    var cw = container.clientWidth - 2 * D.margin_x, ch = container.clientHeight - 2 * D.margin_y;
+    var w = Math.max(b.x1 - b.x0, 1), h = Math.max(b.y1 - b.y0, 1);
+    var s = Math.min(cw / w, ch / h);
+    if (!(s > 0) || !isFinite(s)) s = 1;
+    s = Math.min(s, 1);  // a small picture is not blown up (as vis-network's own fit)
+    network.moveTo({ position: { x: (b.x0 + b.x1) / 2, y: (b.y0 + b.y1) / 2 }, scale: s, animation: false });
+  }
+
+  function overlap(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
+
+  function domBox(x0, y0, x1, y1, pad) {
+    var a = network.canvasToDOM({ x: x0, y: y0 }), b = network.canvasToDOM({ x: x1, y: y1 });
+    pad = pad || 0;
+    return [a.x - pad, a.y - pad, b.x + pad, b.y + pad];
+  }
+
+  // every label at PX on screen (at least its own size), then keep those that fit, by priority:
+  // below its node, else above it, else a line further; the first few (the focus, the biggest) may cover other nodes
+  var placedScale = null;
+  function place() {
+    var s = network.getScale();
+    placedScale = s;
+    nodes.update(ids.map(function (id) {
+      var f = { size: Math.max(font[id], PX / s), vadjust: 0 };
+      if (D.mode === "fit") f.background = "rgba(255,255,255,0.8)";  // legible over the edges
+      return { id: id, label: label[id], font: f };
+    }));
+    network.redraw();
+    var W = container.clientWidth, H = container.clientHeight;
+    var discs = {};
+    ids.forEach(function (id) {
+      var n = network.body.nodes[id], r = (n.options.size || 10) * 0.9;
+      discs[id] = domBox(n.x - r, n.y - r, n.x + r, n.y + r);
+    });
+    var placed = [], hide = [], above = [], free = function (box, id, rank) {
+      if (!(box[0] >= -2 && box[1] >= -2 && box[2] <= W + 2 && box[3] <= H + 2)) return false;
+      for (var i = 0; i < placed.length; i++) if (overlap(box, placed[i])) return false;
+      if (rank < D.top) return true;
+      for (var other in discs) if (+other !== id && overlap(box, discs[other])) return false;
+      return true;
+    };
+    order.forEach(function (id, rank) {
+      var n = network.body.nodes[id], l = n.labelModule.size;
+      if (!label[id] || !l || !l.width) return;
+      // below the node, above it, then one line further down or up (canvas units)
+      var up = -(2 * (n.options.size || 10) + 8 + l.height), line = l.height + 4 / s;
+      var tries = [0, up, line, up - line];
+      for (var k = 0; k < tries.length; k++) {
+        var dy = tries[k], box = domBox(l.left, l.top + dy, l.left + l.width, l.top + l.height + dy, 2);  // 2 px apart
+        if (free(box, id, rank)) {
+          placed.push(box);
+          if (dy) above.push([id, dy]);
+          return;
+        }
+      }
+      hide.push(id);
+    });
+    if (hide.length || above.length) {  // (vis would draw an above label's background below its node)
+      nodes.update(hide.map(function (id) { return { id: id, label: null }; })
+        .concat(above.map(function (a) { return { id: a[0], font: { vadjust: a[1], background: "none" } }; })));
+      network.redraw();
+    }
+    document.body.setAttribute("data-labels-shown", String(placed.length));
+  }
+
+  function refresh() { network.redraw(); stretch(); fit(); place(); }
+
+  var timer = null;
+  function later(fn) { clearTimeout(timer); timer = setTimeout(fn, 120); }
+  // a zoom (wheel, buttons, a fit by vis itself) changes the scale: the labels follow
+  network.on("afterDrawing", function () { if (placedScale !== null && network.getScale() !== placedScale) later(place); });
+  network.on("dragEnd", function (p) { if (!p.nodes.length) later(place); });
+  var size = [container.clientWidth, container.clientHeight];
+  network.on("resize", function () {
+    var now = [container.clientWidth, container.clientHeight];
+    if (now[0] !== size[0] || now[1] !== size[1]) { size = now; later(refresh); }
+  });
+
+  // the card of a clicked node, as text
+  var panel = document.getElementById("sse-card");
+  function row(term, value) {
+    if (!value) return;
+    var dt = document.createElement("dt"), dd = document.createElement("dd");
+    dt.textContent = term; dd.textContent = value;
+    panel.querySelector("dl").appendChild(dt); panel.querySelector("dl").appendChild(dd);
+  }
+  function showCard(id) {
+    var c = D.cards[id];
+    if (!c) return;
+    panel.querySelector("h2").textContent = c.name;
+    panel.querySelector("dl").textContent = "";
+    row(D.words.kind, c.kinds.join(", "));
+    row(D.words.level, c.level);
+    row(D.words.sources, c.sources.join(", "));
+    panel.hidden = false;
+    panel.setAttribute("data-node", String(id));
+  }
+  document.getElementById("sse-card-close").addEventListener("click", function () { panel.hidden = true; });
+  network.on("click", function (p) {
+    if (p.nodes.length !== 1) return;
+    var id = p.nodes[0];
+    showCard(id);
+    if (window.parent !== window) window.parent.postMessage({ open: id }, "*");
+  });
+
+  setTimeout(refresh, 0);  // once the page is parsed
+})();
