@@ -410,15 +410,14 @@ def spread_positions(points: dict[str, tuple[float, float]]) -> dict[str, tuple[
 def annotate_cards(scene: Scene, store, labels: LabelIndex, lang: str) -> Scene:
     """Adds to each node what its card in the picture shows: kinds, level, and the
     source documents of the relations drawn (all stated by the graph)."""
-    from .queries import load_query
+    from .ego import _NOT_IRI, select_around
 
-    level = {r["node"]: labels.label(r["level"], lang) for r in store.select(load_query("node_levels").text).dicts()}
-    kinds = _kinds_by_node(store, labels) if lang == "en" else {}
-    if lang != "en":
-        q = """PREFIX sse: <https://w3id.org/sse-graph/ontology#>
-        SELECT ?x ?k WHERE { ?x a ?k . ?k a sse:Kind }"""
-        for r in store.select(q).dicts():
-            kinds.setdefault(r["x"], []).append(labels.label(r["k"], lang))
+    # only the nodes drawn, never the whole graph (and only what can be written as an IRI)
+    iris = [n["iri"] for n in scene.nodes if n["iri"] and not _NOT_IRI.search(n["iri"])]
+    level = {r["node"]: labels.label(r["level"], lang) for r in select_around(store, "node_levels", "node", iris)}
+    kinds: dict[str, list[str]] = {}
+    for r in select_around(store, "ego_node_kinds", "x", iris):
+        kinds.setdefault(r["x"], []).append(labels.label(r["kind"], lang))
     sources: dict[str, set[str]] = {}
     for e in scene.edges:
         if e.get("file"):
