@@ -138,16 +138,9 @@ def ego_graph(store, focus: str, depth: int, *, wanted: Callable[[dict], bool], 
 def attributes(store, labels, lang: str, iris: Iterable[str]) -> dict[str, dict]:
     """``{node: {kinds, rank, countries}}`` for ``iris``, as
     :func:`sse_graph.analysis.projections._attributes` gives for every node."""
-    attrs: dict[str, dict] = {}
-    for row in select_around(store, "ego_node_attributes", "node", iris):
-        a = attrs.setdefault(row["node"], {"kinds": set(), "rank": None, "countries": set()})
-        if row["kind"]:
-            a["kinds"].add(labels.label(row["kind"], lang))
-        if row["rank"] is not None:
-            a["rank"] = max(a["rank"] or 0, int(row["rank"]))
-        if row["country"]:
-            a["countries"].add(labels.label(row["country"], lang))
-    return attrs
+    from .analysis.projections import attribute_rows
+
+    return attribute_rows(select_around(store, "ego_node_attributes", "node", iris), labels, lang)
 
 
 def kinds(store, labels, iris: Iterable[str]) -> dict[str, list[str]]:

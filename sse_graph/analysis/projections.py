@@ -92,9 +92,11 @@ def edges_to_graph(edges: list[tuple[str, str]], *, directed: bool, bipartite: b
     return b, actors
 
 
-def _attributes(store, labels: LabelIndex, lang: str) -> dict[str, dict]:
+def attribute_rows(rows, labels: LabelIndex, lang: str) -> dict[str, dict]:
+    """``{node: {kinds, rank, countries}}`` from rows of ``node_attributes.rq`` (or its
+    per-node variant ``ego_node_attributes.rq``)."""
     attrs: dict[str, dict] = {}
-    for row in store.select(load_query("node_attributes").text).dicts():
+    for row in rows:
         a = attrs.setdefault(row["node"], {"kinds": set(), "rank": None, "countries": set()})
         if row["kind"]:
             a["kinds"].add(labels.label(row["kind"], lang))
@@ -103,6 +105,10 @@ def _attributes(store, labels: LabelIndex, lang: str) -> dict[str, dict]:
         if row["country"]:
             a["countries"].add(labels.label(row["country"], lang))
     return attrs
+
+
+def _attributes(store, labels: LabelIndex, lang: str) -> dict[str, dict]:
+    return attribute_rows(store.select(load_query("node_attributes").text).dicts(), labels, lang)
 
 
 # Above this many co-membership pairs, the one-mode projection (a clique per

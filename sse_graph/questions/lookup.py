@@ -121,13 +121,7 @@ def shortest_path(adj: Adjacency, a: str, b: str) -> list[tuple[str, tuple[str, 
                 queue.append(nxt)
     if b not in prev:
         return []
-    steps = []
-    node: str | None = b
-    while node is not None:
-        info = prev[node]
-        steps.append((node, info))
-        node = info[0] if info else None
-    return list(reversed(steps))
+    return _walk_back(prev, b)
 
 
 def relation_rows_around(store, nodes: list[str]) -> tuple[list[dict], list[dict]]:
@@ -228,6 +222,11 @@ def bounded_shortest_path(adjacency: AdjacencyReader, a: str, b: str):
                     prev[other] = (node, rel, role)
                     nxt.append(other)
         current = nxt
+    return _walk_back(prev, b)
+
+
+def _walk_back(prev: dict, b: str) -> list:
+    """The steps from the start to ``b``, read back through ``prev`` (node → (parent, relation, role))."""
     steps = []
     node: str | None = b
     while node is not None:
