@@ -50,7 +50,9 @@ def with_values(text: str, var: str, iris: Iterable[str]) -> str:
     out, n = re.subn(r"VALUES \?%s \{[^}]*\}" % re.escape(var), lambda _m: block, text)
     if not n:
         raise QueryError(f"the query has no VALUES ?{var} block")
-    return out
+    from .queries import Shipped
+
+    return Shipped(out) if isinstance(text, Shipped) else out  # plain IRIs only were written
 
 
 def select_around(store, name: str, var: str, iris: Iterable[str]) -> list[dict]:

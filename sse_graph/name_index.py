@@ -119,6 +119,6 @@ def open_labels(store) -> LabelIndex:
     """The name index of the build ``store`` reads, else one built from its labels."""
     path = getattr(store, "path", None)  # an external store (--store URL) has none
     index = Path(path).with_name(NAMES_FILE) if path is not None else None
-    if index is not None and Path(path).is_file() and index.is_file():
+    if index is not None and index.is_file():  # beside the build's store (a fast build keeps no N-Quads)
         return StoredLabelIndex(index)
     return LabelIndex.from_store(store)

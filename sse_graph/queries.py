@@ -17,6 +17,14 @@ __all__ = ["Query", "load_query", "competency_queries", "violation_queries", "QU
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 
 
+class Shipped(str):
+    """The text of a query shipped with the package (or made from one by binding IRIs that
+    were checked to be plain IRIs): the library runs it without the parser check that a
+    user's text gets (which would import rdflib's parser into every question)."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Query:
     name: str
@@ -31,7 +39,7 @@ def _read(path: Path) -> Query:
         line.lstrip("#").strip() for line in text.splitlines()
         if line.startswith("#") and not line.startswith("# param ")
     ).strip()
-    return Query(path.stem, question, text, path)
+    return Query(path.stem, question, Shipped(text), path)
 
 
 @lru_cache(maxsize=None)

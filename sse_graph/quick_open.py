@@ -60,7 +60,8 @@ def remembered_dataset(data=None) -> Path | None:
     except (OSError, ValueError):
         return None
     folder = cache_dir() / name
-    if "/" in name or not name or not ((folder / _REPORT).is_file() and (folder / _DATASET).is_file()):
+    if "/" in name or not name or not ((folder / _REPORT).is_file()
+                                       and ((folder / "store").is_dir() or (folder / _DATASET).is_file())):
         return None
     return folder / _DATASET
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .queries import load_query
+from .queries import Shipped, load_query
 
 __all__ = ["values_block", "bind_values"]
 
@@ -32,4 +32,4 @@ def bind_values(name: str, variables: tuple[str, ...], rows, *, rename: dict[str
     text, n = _MARKED.subn(lambda m: m.group(1) + block, load_query(name).text)
     if n == 0:
         raise ValueError(f"{name}.rq has no marked VALUES line")
-    return text
+    return Shipped(text)  # the shipped text with plain IRIs only (values_block leaves out the rest)

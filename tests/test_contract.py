@@ -15,7 +15,7 @@ NOTHING = "SELECT ?s WHERE { ?s <urn:sse-graph:no-such-property> ?o }"
 ANSWERS = [  # exit 0, an empty answer included; (arguments, a piece of stdout)
     (["members", "ConcertES"], "17 member(s)"),
     (["members", "FÉBISP"], "0 member(s)"),
-    (["members", "ConcertES", "--as-of", "1900"], "0 member(s)"),
+    (["members", "ConcertES", "--as-of", "1900", "--strict"], "0 member(s)"),
     (["search", "zzqqxx"], "no organisation matches 'zzqqxx'"),
     (["search", "zzqqxx", "--json"], "[]"),
     (["path", "ConcertES", "Avise"], "no chain of relations links"),

@@ -421,7 +421,7 @@ def test_explorer_picture_follows_the_window_and_a_click_opens_the_card(app, pag
     heights = []
     for width, height in [(1280, 1000), (1280, 760)]:
         page.set_viewport_size({"width": width, "height": height})
-        frame = explorer_picture(page, app + "/?lang=en")
+        frame = explorer_picture(page, app + "/explore?lang=en")
         box = page.query_selector("iframe.sse-picture").bounding_box()
         assert abs(box["y"] + box["height"] - (height - 16)) <= 2 or box["height"] == 420  # to the window's bottom
         heights.append(box["height"])
@@ -451,7 +451,7 @@ def test_explorer_picture_follows_the_window_and_a_click_opens_the_card(app, pag
 @pytest.mark.browser
 def test_a_forged_message_opens_nothing(app, page):
     """Only the picture's own frame, and only a node number it drew, can open a card."""
-    explorer_picture(page, app + "/?lang=en")
+    explorer_picture(page, app + "/explore?lang=en")
     page.evaluate("() => { window.postMessage({open: 0}, '*'); }")  # from the page itself, not the picture
     frame = next(f for f in page.frames if f.parent_frame == page.main_frame)
     frame.evaluate("() => parent.postMessage({open: 100000}, '*')")  # not a node of the picture

@@ -65,6 +65,8 @@ class _Lane:
     """The forwarding lane, shaped as a worker pool for ``/health``."""
 
     name = "store"
+    priority = None  # no worker process of ours: the store schedules its own queries
+    spare_ready = True  # nothing to start
 
     def __init__(self, size: int):
         self.size = size
