@@ -439,7 +439,8 @@ def test_explorer_picture_follows_the_window_and_a_click_opens_the_card(app, pag
     page.mouse.move(box["x"] + x, box["y"] + y)
     page.wait_for_timeout(300)
     page.mouse.click(box["x"] + x, box["y"] + y)
-    page.wait_for_function("() => location.pathname.endsWith('/organisation')", timeout=60000)
+    # the card is the first screen (served at "/", "/organisation" its alias): the deep link names the node
+    page.wait_for_function("() => new URLSearchParams(location.search).get('view') === 'card'", timeout=60000)
     page.wait_for_function("() => document.body.innerText.includes('Who it is')", timeout=60000)
     import urllib.parse
 
@@ -457,4 +458,6 @@ def test_a_forged_message_opens_nothing(app, page):
     frame.evaluate("() => parent.postMessage({open: 100000}, '*')")  # not a node of the picture
     frame.evaluate("() => parent.postMessage({open: 'https://evil.example/'}, '*')")
     page.wait_for_timeout(2500)
-    assert not page.evaluate("location.pathname").endswith("/organisation")
+    # still the explorer, and no organisation opened (a card would put ?org=… and view=card in the address)
+    assert page.evaluate("location.pathname").endswith("/explore")
+    assert page.evaluate("new URLSearchParams(location.search).get('view')") != "card"
