@@ -158,3 +158,19 @@ def offline(page, allowed=("127.0.0.1", "localhost")):
 
     page.route("**/*", route)
     return blocked
+
+
+def running_virtuoso(built, folder):
+    """A Virtuoso on loopback in ``folder`` holding the build ``built``: yields its
+    SPARQL URL, stops it afterwards (for module fixtures: ``yield from``)."""
+    from sse_graph import virtuoso
+
+    http_port, isql_port = free_port(), free_port()
+    while isql_port == http_port:
+        isql_port = free_port()
+    base = virtuoso.start(folder, http_port, isql_port)
+    try:
+        virtuoso.load(folder, built.nquads())
+        yield base + virtuoso.QUERY_PATH
+    finally:
+        virtuoso.stop(folder)

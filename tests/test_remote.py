@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from conftest import find_oxigraph, free_port
+from conftest import find_oxigraph, free_port, running_virtuoso
 
 ORACLE = "https://w3id.org/sse-graph/id/"
 
@@ -89,18 +89,7 @@ TIMEOUT = 5
 
 @pytest.fixture(scope="module")
 def virtuoso_sparql(built, tmp_path_factory):
-    from sse_graph import virtuoso
-
-    folder = tmp_path_factory.mktemp("virtuoso-serve")
-    http_port, isql_port = free_port(), free_port()
-    while isql_port == http_port:
-        isql_port = free_port()
-    base = virtuoso.start(folder, http_port, isql_port)
-    try:
-        virtuoso.load(folder, built.dataset_path)
-        yield base + virtuoso.QUERY_PATH
-    finally:
-        virtuoso.stop(folder)
+    yield from running_virtuoso(built, tmp_path_factory.mktemp("virtuoso-serve"))
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import find_oxigraph, free_port, wait_until_up
+from conftest import find_oxigraph, free_port, running_virtuoso, wait_until_up
 
 ID = "https://w3id.org/sse-graph/id/"
 # One organisation per question, chosen for a non-empty answer on the seed graph.
@@ -53,18 +53,7 @@ def oxigraph_url(built, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def virtuoso_url(built, tmp_path_factory):
-    from sse_graph import virtuoso
-
-    folder = tmp_path_factory.mktemp("virtuoso")
-    http_port, isql_port = free_port(), free_port()
-    while isql_port == http_port:
-        isql_port = free_port()
-    base = virtuoso.start(folder, http_port, isql_port)
-    try:
-        virtuoso.load(folder, built.dataset_path)
-        yield base + virtuoso.QUERY_PATH
-    finally:
-        virtuoso.stop(folder)
+    yield from running_virtuoso(built, tmp_path_factory.mktemp("virtuoso"))
 
 
 @pytest.fixture(scope="module", params=[pytest.param("oxigraph", marks=pytest.mark.oxigraph),
