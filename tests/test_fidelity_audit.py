@@ -108,3 +108,10 @@ def test_the_partners_of_guest_are_attested_at_the_kits_date(graph):
 def test_the_secretary_general_is_found_under_the_name_as_written(graph):
     labels = {str(x) for x in graph.objects(ID["sebastien-perea"], URIRef("http://www.w3.org/2004/02/skos/core#altLabel"))}
     assert {"Sébastien Perea-u", "Sébastien Perea"} <= labels
+
+
+def test_the_trade_unions_sit_on_the_brasero_committee(graph):
+    # "Le Comité d'accompagnement de la mission déléguée Brasero réunit diverses parties prenantes
+    # (représentants des syndicats, ...)"
+    bodies = {graph.value(s, SSE.body) for s in graph.subjects(SSE.holder, ID["trade-unions-be"])}
+    assert ID["brasero-committee"] in bodies
