@@ -163,7 +163,7 @@ class Timing:
                 "basis": self.basis, "span": span.as_dict() if span else None}
 
     def describe(self, lang: str = "en") -> str:
-        """The evidence in words: "since 2017", "attested 2018-12-31", "source dated 2023"."""
+        """The evidence in words: "since 2017", "attested 2018-12-31", "source dated 2024"."""
         fr = lang == "fr"
         parts = []
         if self.starts:

@@ -2,7 +2,7 @@
 "left" when a later date has no evidence; a declared count dated only by its source still
 counts as a count that moved; ``members --as-of`` keeps what is only last attested (marked),
 ``--strict`` drops it.  On the seed graph: ConcertES's 17 members attested at 31/12/2018
-(003) and the 21 members it declares in a text of about 2023 (000)."""
+(003) and the 21 members it declares in a text of about 2024-2025 (000)."""
 from __future__ import annotations
 
 import json
@@ -11,8 +11,8 @@ from datetime import date
 from test_time import ID, by_label, cli, folder  # noqa: F401 (the built time fixture)
 
 
-def test_a_member_attested_only_in_2018_has_not_left_by_2023(questions):
-    out = questions.changes(ID + "concertes", date(2018, 12, 31), date(2023, 12, 31))
+def test_a_member_attested_only_in_2018_has_not_left_by_2025(questions):
+    out = questions.changes(ID + "concertes", date(2018, 12, 31), date(2025, 12, 31))
     assert out["left"] == [] and out["joined"] == []
     gone = by_label(out["no_longer_attested"])
     assert "SAW-B" in gone and gone["SAW-B"]["status_after"] == "last attested 2018"
@@ -20,7 +20,7 @@ def test_a_member_attested_only_in_2018_has_not_left_by_2023(questions):
 
 
 def test_the_declared_member_count_moves_from_17_to_21(questions):
-    out = questions.changes(ID + "concertes", date(2018, 12, 31), date(2023, 12, 31))
+    out = questions.changes(ID + "concertes", date(2018, 12, 31), date(2025, 12, 31))
     members = [m for m in out["counts_moved"] if m["measure"] == "members"]
     assert len(members) == 1
     values = [(v["value"], v["dated_by"], v["sources"][0][:3]) for v in members[0]["values"]]
@@ -28,20 +28,20 @@ def test_the_declared_member_count_moves_from_17_to_21(questions):
 
 
 def test_members_as_of_a_later_date_are_kept_with_their_last_attestation(questions):
-    later = by_label(questions.members(ID + "concertes", as_of=date(2023, 12, 31)))
+    later = by_label(questions.members(ID + "concertes", as_of=date(2025, 12, 31)))
     assert len(later) == 17 and later["SAW-B"]["status"] == "last attested 2018"
-    assert questions.members(ID + "concertes", as_of=date(2023, 12, 31), strict=True) == []
+    assert questions.members(ID + "concertes", as_of=date(2025, 12, 31), strict=True) == []
     on = by_label(questions.members(ID + "concertes", as_of=date(2018, 12, 31), strict=True))
     assert len(on) == 17 and {e["status"] for e in on.values()} == {"attested"}
 
 
 def test_changes_on_the_command_line_says_no_leave_is_claimed():
-    r = cli("changes", "ConcertES", "--from", "2018", "--to", "2023")
+    r = cli("changes", "ConcertES", "--from", "2018", "--to", "2025")
     assert r.returncode == 0, r.stderr
     assert "left:" not in r.stdout and "attested on the first date only: SAW-B" in r.stdout
     assert "no join or leave is claimed" in r.stdout
-    assert "exactly 17 (as of 2018-12-31" in r.stdout and "exactly 21 (source of about 2023" in r.stdout
-    j = json.loads(cli("members", "ConcertES", "--as-of", "2023", "--strict", "--json").stdout)
+    assert "exactly 17 (as of 2018-12-31" in r.stdout and "exactly 21 (source of about 2024" in r.stdout
+    j = json.loads(cli("members", "ConcertES", "--as-of", "2025", "--strict", "--json").stdout)
     assert j == []
 
 
@@ -53,7 +53,7 @@ def test_the_fixture_join_and_leave_still_need_their_dates(folder):
 
 
 def test_changes_across_the_whole_graph_name_the_organisation_of_each_change(questions):
-    out = questions.changes(None, date(2012, 12, 31), date(2023, 12, 31))
+    out = questions.changes(None, date(2012, 12, 31), date(2025, 12, 31))
     joined = [(e["of"]["label"], e["label"]) for e in out["joined"]]
     assert ("Social Economy Europe", "ConcertES") in joined  # "depuis 2017": a dated start
     # a member of two organisations is judged in each separately

@@ -151,7 +151,7 @@ class Questions:
 
     def declared_vs_observed(self, org: str) -> list[str]:
         """Sentences setting each member count a source declares beside the members known by
-        name: "declares 21 members (000, about 2023); 17 known by name (003, 2018-12-31)"."""
+        name: "declares 21 members (000, about 2024); 17 known by name (003, 2018-12-31)"."""
         declared = self.declared_counts(org)
         if not declared:  # nothing to set beside: the members are not read
             return []
