@@ -35,6 +35,12 @@ from .validate import ValidationReport, validate_graph
 __all__ = ["BuildResult", "build", "open_store", "cache_key", "last_good_build", "DATASET_FILE", "REPORT_FILE", "STORE_DIR",
            "REJECTED_PREFIX"]
 
+# A process that ends with its build (``python -m sse_graph build``, see ``__main__``) sets
+# this to a list: the fast build's working store is then put there instead of being freed,
+# and the process leaves without tearing it down — the system takes its memory back at
+# once, where freeing it piece by piece costs 0.37 s of CPU at 100k asserted triples.
+KEEP_UNTIL_EXIT: list | None = None
+
 # Above this many asserted triples the measures are not computed at build time by
 # default: at 1M triples they took longer (135 s) and more memory than the build.
 MEASURES_MAX_TRIPLES = 250_000
@@ -511,6 +517,8 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
         result.graphs = {**_persist(st, asserted, done.graphs, extra, tmp / STORE_DIR), **result.graphs}
         _count_triples(result)
         _timed(result, "persist", t)
+        if KEEP_UNTIL_EXIT is not None:
+            KEEP_UNTIL_EXIT.append(holder["store"])
         holder.clear()
 
     return _Built(counts, timings, report, write, peak_mb=peaks)

@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover
 
 from ..errors import AmbiguousNameError, NotFoundError, SSEGraphError, ValidationFailed
 from .context import EXIT_BAD_INPUT, EXIT_FAILED_CHECK, _print_violations, app, err
+from .plain_params import plain_coercion
 
 # Each import registers a family of commands on `app` (help lists them in this order).
 from . import data, query, serve, questions, time, analysis, imports, evidence  # noqa: E402,F401,I001
@@ -30,6 +31,7 @@ __all__ = ["app", "main"]
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (never raise for a user's mistake)."""
     command = typer.main.get_command(app)
+    plain_coercion(command)  # no pydantic for plain values: ~0.1 s of every start
     try:
         rv = command.main(args=argv, prog_name="sse-graph", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
