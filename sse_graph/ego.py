@@ -29,7 +29,7 @@ from typing import Callable, Iterable
 from .errors import QueryError
 from .queries import load_query
 
-__all__ = ["WHOLE_GRAPH_LIMIT", "check_whole_graph_size", "ego_graph", "attributes", "kinds", "representation_ancestry", "reach", "chain_pairs", "with_values", "select_around"]
+__all__ = ["WHOLE_GRAPH_LIMIT", "check_whole_graph_size", "ego_graph", "attributes", "kinds", "representation_ancestry", "reach", "links_below", "count_below", "chain_pairs", "with_values", "select_around"]
 
 WHOLE_GRAPH_LIMIT = 10_000  # organisations: above, a picture of the whole graph is refused (a focus is asked for)
 CHUNK = 1000  # IRIs per VALUES block: one query per chunk keeps each query's text small
@@ -173,28 +173,36 @@ def representation_ancestry(store, iris: Iterable[str]):
     return R
 
 
-def links_below(store, iris: Iterable[str]):
+def links_below(store, iris: Iterable[str]) -> dict[str, set[str]]:
     """The build's materialised representation links (member → representative, every
     kind; the chains left out: their ends are joined by links) into ``iris`` and, step by
-    step, into every node that reaches them: a ``DiGraph`` whose ancestors of a node are
-    what ``ego_reach.rq`` counts for it (the organisations it represents).  One walk for
-    all the nodes of a picture, each node's links read once: the bodies of a picture
-    overlap (a world network represents what its national chambers do), and a
-    property-path count per body read them again for each (2 of the 4.7 CPU s of a
-    national chamber's picture at 1M triples)."""
-    import networkx as nx
-
-    G = nx.DiGraph()
+    step, into every node that reaches them, as ``{representative: {members}}``: what
+    ``ego_reach.rq`` walks for each of them (:func:`count_below`).  One walk for all the
+    nodes of a picture, each node's links read once: the bodies of a picture overlap (a
+    world network represents what its national chambers do), and a property-path count
+    per body read them again for each."""
+    below: dict[str, set[str]] = {}
     frontier, seen = set(iris), set(iris)
     while frontier:
         nxt = set()
         for r in select_around(store, "ego_link_ends_to", "to", frontier):
-            G.add_edge(r["from"], r["to"])
+            below.setdefault(r["to"], set()).add(r["from"])
             if r["from"] not in seen:
                 nxt.add(r["from"])
         seen |= nxt
         frontier = nxt
-    return G
+    return below
+
+
+def count_below(below: dict[str, set[str]], node: str) -> int:
+    """How many nodes reach ``node`` in ``below`` (:func:`links_below`), itself left out."""
+    seen, stack = {node}, [node]
+    while stack:
+        for member in below.get(stack.pop(), ()):
+            if member not in seen:
+                seen.add(member)
+                stack.append(member)
+    return len(seen) - 1
 
 
 def reach(store, iris: Iterable[str]) -> dict[str, int]:
@@ -214,7 +222,7 @@ def reach(store, iris: Iterable[str]) -> dict[str, int]:
     if has_representation_graph(store):
         apart = bodies & {r["above"] for r in store.select(load_query("ego_mandate_reach").text).dicts()}
         below = links_below(store, bodies - apart)
-        out.update({body: len(nx.ancestors(below, body)) if body in below else 0 for body in bodies - apart})
+        out.update({body: count_below(below, body) for body in bodies - apart})
     else:
         apart = bodies
     if apart:

@@ -188,9 +188,7 @@ def test_reach_walked_once_equals_the_count_per_body(store):
     """The picture's reach, from one walk down the representation links of all the bodies
     shown (ego.links_below), is the store's own property-path count (ego_reach.rq), body
     by body, for every representative body of the seed graph not above a seat holder."""
-    import networkx as nx
-
-    from sse_graph.ego import links_below
+    from sse_graph.ego import count_below, links_below
     from sse_graph.queries import load_query
 
     bodies = {r["x"] for r in store.select("PREFIX sse: <https://w3id.org/sse-graph/ontology#> "
@@ -198,7 +196,7 @@ def test_reach_walked_once_equals_the_count_per_body(store):
     apart = {r["above"] for r in store.select(load_query("ego_mandate_reach").text).dicts()}
     counted = sorted(bodies - apart)
     below = links_below(store, counted)
-    walked = {b: len(nx.ancestors(below, b)) if b in below else 0 for b in counted}
+    walked = {b: count_below(below, b) for b in counted}
     text = load_query("ego_reach").text
     by_store = {b: int(store.select(text, bindings={"org": b}).dicts()[0]["reach"] or 0) for b in counted}
     assert walked == by_store
