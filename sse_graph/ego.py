@@ -29,7 +29,7 @@ from typing import Callable, Iterable
 from .errors import QueryError
 from .queries import load_query
 
-__all__ = ["WHOLE_GRAPH_LIMIT", "check_whole_graph_size", "ego_graph", "attributes", "kinds", "representation_ancestry", "reach", "links_below", "count_below", "chain_pairs", "with_values", "select_around"]
+__all__ = ["WHOLE_GRAPH_LIMIT", "check_whole_graph_size", "ego_graph", "attributes", "kinds", "representation_ancestry", "reach", "link_targets", "links_below", "count_below", "chain_pairs", "with_values", "select_around"]
 
 WHOLE_GRAPH_LIMIT = 10_000  # organisations: above, a picture of the whole graph is refused (a focus is asked for)
 CHUNK = 1000  # IRIs per VALUES block: one query per chunk keeps each query's text small
@@ -173,19 +173,27 @@ def representation_ancestry(store, iris: Iterable[str]):
     return R
 
 
-def links_below(store, iris: Iterable[str]) -> dict[str, set[str]]:
+def link_targets(store) -> set[str]:
+    """The nodes a representation link can lead to (``link_targets.rq``): a few hundred
+    at 1M triples, read in one query."""
+    return {r["x"] for r in store.select(load_query("link_targets").text).dicts()}
+
+
+def links_below(store, iris: Iterable[str], targets: set[str] | None = None) -> dict[str, set[str]]:
     """The build's materialised representation links (member → representative, every
     kind; the chains left out: their ends are joined by links) into ``iris`` and, step by
     step, into every node that reaches them, as ``{representative: {members}}``: what
     ``ego_reach.rq`` walks for each of them (:func:`count_below`).  One walk for all the
     nodes of a picture, each node's links read once: the bodies of a picture overlap (a
     world network represents what its national chambers do), and a property-path count
-    per body read them again for each."""
+    per body read them again for each.  ``targets``: the only nodes links can lead to
+    (:func:`link_targets`); the others (a chamber's 14,000 enterprises) are not asked about."""
     below: dict[str, set[str]] = {}
     frontier, seen = set(iris), set(iris)
     while frontier:
         nxt = set()
-        for r in select_around(store, "ego_link_ends_to", "to", frontier):
+        asked = frontier if targets is None else frontier & targets
+        for r in select_around(store, "ego_link_ends_to", "to", asked) if asked else []:
             below.setdefault(r["to"], set()).add(r["from"])
             if r["from"] not in seen:
                 nxt.add(r["from"])
@@ -221,7 +229,7 @@ def reach(store, iris: Iterable[str]) -> dict[str, int]:
     bodies = {r["x"] for r in select_around(store, "ego_representative_bodies", "x", iris)}
     if has_representation_graph(store):
         apart = bodies & {r["above"] for r in store.select(load_query("ego_mandate_reach").text).dicts()}
-        below = links_below(store, bodies - apart)
+        below = links_below(store, bodies - apart, link_targets(store)) if bodies - apart else {}
         out.update({body: count_below(below, body) for body in bodies - apart})
     else:
         apart = bodies
