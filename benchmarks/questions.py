@@ -59,14 +59,14 @@ def draw_commands(out: Path) -> list[tuple[str, list[str]]]:
             for focus, depth in DRAWS]
 
 
-def timed(argv: list[str], env: dict, runs: int) -> list[tuple[float, float]]:
+def timed(argv: list[str], env: dict, runs: int, cwd: Path = ROOT) -> list[tuple[float, float]]:
     """(wall, CPU) seconds of each run of ``argv`` as a fresh process.  The CPU time (user + system,
     from wait4) hardly depends on what else the machine runs; the wall time does."""
     out = []
     for _ in range(runs):
         with tempfile.TemporaryFile() as err:
             t0 = time.perf_counter()
-            p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env)
+            p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd)  # -m looks in cwd first
             _pid, status, usage = os.wait4(p.pid, 0)
             wall = time.perf_counter() - t0
             if os.waitstatus_to_exitcode(status) != 0:
@@ -102,13 +102,14 @@ def main() -> int:
     pages = Path(tempfile.mkdtemp(prefix="sse-questions-draw-"))
     commands = [("sse-graph " + " ".join(cmd), cmd) for cmd in COMMANDS]
     commands += [] if args.no_draw else draw_commands(pages)
+    code = args.code.resolve()
     for _name, cmd in commands:  # warm: the OS cache, and the stat key each later run finds
-        timed(py + cmd + ["--data", str(data)], env, 1)
+        timed(py + cmd + ["--data", str(data)], env, 1, code)
     with open("/proc/loadavg") as fh:
         load = " ".join(fh.read().split()[:3])
     rows = [("(baseline) python -c pass", timed([sys.executable, "-c", "pass"], env, args.runs)),
             ("(baseline) python -c 'import rdflib'", timed([sys.executable, "-c", "import rdflib"], env, args.runs))]
-    rows += [(name, timed(py + cmd + ["--data", str(data)], env, args.runs)) for name, cmd in commands]
+    rows += [(name, timed(py + cmd + ["--data", str(data)], env, args.runs, code)) for name, cmd in commands]
     with open("/proc/loadavg") as fh:
         load += " → " + " ".join(fh.read().split()[:3])
     base = statistics.median(w for w, _c in rows[0][1])

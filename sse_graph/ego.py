@@ -239,6 +239,17 @@ def reach(store, iris: Iterable[str]) -> dict[str, int]:
     return out
 
 
+def _links_among(store, to: set[str], among: set[str]) -> list[dict]:
+    """The rows of ``ego_links_to.rq`` for the links into ``to`` from ``among`` (a chamber's
+    picture shows a few of the 14,000 organisations below it: the others are not read)."""
+    text = with_values(load_query("ego_links_among").text, "from", sorted(among))
+    to = sorted(to)
+    rows: list[dict] = []
+    for i in range(0, len(to), CHUNK):
+        rows += store.select(with_values(text, "to", to[i:i + CHUNK])).dicts()
+    return rows
+
+
 def _links_around(store, focus: str, *, up: bool, max_len: int, within: set[str] | None = None):
     """The representation links reachable from ``focus`` through memberships (up: towards
     its representatives), read one step at a time from the build's materialised
@@ -252,7 +263,10 @@ def _links_around(store, focus: str, *, up: bool, max_len: int, within: set[str]
     rows: list[dict] = []
     frontier, seen = {focus}, {focus}
     for _ in range(max_len):  # no chain is longer (chains.reachable_chains)
-        found = select_around(store, name, var, frontier)
+        if within is not None and not up:  # the store keeps only the links from the nodes shown
+            found = _links_among(store, frontier, within)
+        else:
+            found = select_around(store, name, var, frontier)
         if within is not None:
             found = [r for r in found if r[ahead] in within]
         rows += found
