@@ -203,7 +203,7 @@ def test_reach_walked_once_equals_the_count_per_body(store):
     assert walked == by_store
     # asking only about the nodes links can lead to changes nothing
     targets = link_targets(store)
-    assert bodies <= targets and len(targets) < len(below.keys() | {m for ms in below.values() for m in ms})
+    assert bodies <= targets and {m for ms in below.values() for m in ms} - targets  # some are not asked about
     below = links_below(store, counted, targets)
     assert {b: count_below(below, b) for b in counted} == by_store
     assert len(counted) > 20 and sum(1 for v in walked.values() if v > 0) >= 3 and max(walked.values()) > 5  # not vacuous
