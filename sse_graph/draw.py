@@ -19,13 +19,14 @@ from __future__ import annotations
 import html
 import math
 import re
+import threading
 from dataclasses import dataclass, field
 
 from .names import LabelIndex
 from .plaintext import isolate, shorten
 
 __all__ = ["draw_html", "build_scene", "scene_html", "annotate_cards", "spread_positions", "Scene", "Picture", "KIND_STYLE",
-           "safe_text"]
+           "safe_text", "pyvis_network"]
 
 # legend group -> (colour, shape, kinds (en labels) it covers); the first group that matches wins.
 KIND_GROUPS = [
@@ -468,6 +469,47 @@ def _card_panel(lang: str) -> str:
             f'aria-label="{html.escape(words["close"])}">×</button><h2></h2><dl></dl></aside>')
 
 
+_PYVIS_IMPORT = threading.Lock()
+
+
+class _NoNotebook:
+    """What ``IPython.display.IFrame`` is to pyvis when pyvis is imported without IPython:
+    pyvis uses it only to show a page inside a notebook (``Network.show`` with
+    ``notebook=True``), which this package never does."""
+
+    def __init__(self, *_args, **_kwargs):
+        raise RuntimeError("pyvis was imported without IPython: no notebook display")
+
+
+def pyvis_network():
+    """pyvis's ``Network`` class, imported without importing IPython when IPython is not
+    loaded yet: ``pyvis.network`` imports ``IPython.display.IFrame`` at its top for
+    notebooks only, and importing IPython (prompt_toolkit, jedi, …) cost ~0.35 s of
+    each ``draw``.  During that import only, ``IPython`` and ``IPython.display`` are
+    stand-in modules whose ``IFrame`` refuses to be used; they are removed right after,
+    so a later ``import IPython`` gets the real one.  The page pyvis writes is the same
+    byte for byte (tests/test_draw_fast.py)."""
+    import sys
+    import types
+
+    with _PYVIS_IMPORT:
+        if "pyvis.network" in sys.modules or "IPython" in sys.modules:
+            from pyvis.network import Network
+
+            return Network
+        package, display = types.ModuleType("IPython"), types.ModuleType("IPython.display")
+        display.IFrame = _NoNotebook
+        package.display = display
+        sys.modules.update({"IPython": package, "IPython.display": display})
+        try:
+            from pyvis.network import Network
+        finally:
+            for name, stand_in in (("IPython", package), ("IPython.display", display)):
+                if sys.modules.get(name) is stand_in:
+                    del sys.modules[name]
+        return Network
+
+
 def scene_html(scene: Scene, *, height: str = "100%", seed: int = 42) -> Picture:
     """The scene as a self-contained pyvis page (the only place that touches pyvis).
 
@@ -477,7 +519,7 @@ def scene_html(scene: Scene, *, height: str = "100%", seed: int = 42) -> Picture
     label that would overlap another being left to the tooltip (picture.js).
     The page fills its window (``height`` is the default of the drawing area
     when the page is not given one)."""
-    from pyvis.network import Network
+    Network = pyvis_network()
 
     layered = scene.focus_label is not None  # rows spaced for 16 px names (see layered_positions)
     pos = {n["iri"]: (n["x"], n["y"]) for n in scene.nodes}

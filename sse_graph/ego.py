@@ -29,7 +29,7 @@ from typing import Callable, Iterable
 from .errors import QueryError
 from .queries import load_query
 
-__all__ = ["WHOLE_GRAPH_LIMIT", "check_whole_graph_size", "ego_graph", "attributes", "kinds", "representation_ancestry", "reach", "chain_pairs", "with_values", "select_around"]
+__all__ = ["WHOLE_GRAPH_LIMIT", "check_whole_graph_size", "ego_graph", "attributes", "kinds", "representation_ancestry", "reach", "link_targets", "links_below", "count_below", "chain_pairs", "with_values", "select_around"]
 
 WHOLE_GRAPH_LIMIT = 10_000  # organisations: above, a picture of the whole graph is refused (a focus is asked for)
 CHUNK = 1000  # IRIs per VALUES block: one query per chunk keeps each query's text small
@@ -173,10 +173,51 @@ def representation_ancestry(store, iris: Iterable[str]):
     return R
 
 
+def link_targets(store) -> set[str]:
+    """The nodes a representation link can lead to (``link_targets.rq``): a few hundred
+    at 1M triples, read in one query."""
+    return {r["x"] for r in store.select(load_query("link_targets").text).dicts()}
+
+
+def links_below(store, iris: Iterable[str], targets: set[str] | None = None) -> dict[str, set[str]]:
+    """The build's materialised representation links (member → representative, every
+    kind; the chains left out: their ends are joined by links) into ``iris`` and, step by
+    step, into every node that reaches them, as ``{representative: {members}}``: what
+    ``ego_reach.rq`` walks for each of them (:func:`count_below`).  One walk for all the
+    nodes of a picture, each node's links read once: the bodies of a picture overlap (a
+    world network represents what its national chambers do), and a property-path count
+    per body read them again for each.  ``targets``: the only nodes links can lead to
+    (:func:`link_targets`); the others (a chamber's 14,000 enterprises) are not asked about."""
+    below: dict[str, set[str]] = {}
+    frontier, seen = set(iris), set(iris)
+    while frontier:
+        nxt = set()
+        asked = frontier if targets is None else frontier & targets
+        for r in select_around(store, "ego_link_ends_to", "to", asked) if asked else []:
+            below.setdefault(r["to"], set()).add(r["from"])
+            if r["from"] not in seen:
+                nxt.add(r["from"])
+        seen |= nxt
+        frontier = nxt
+    return below
+
+
+def count_below(below: dict[str, set[str]], node: str) -> int:
+    """How many nodes reach ``node`` in ``below`` (:func:`links_below`), itself left out."""
+    seen, stack = {node}, [node]
+    while stack:
+        for member in below.get(stack.pop(), ()):
+            if member not in seen:
+                seen.add(member)
+                stack.append(member)
+    return len(seen) - 1
+
+
 def reach(store, iris: Iterable[str]) -> dict[str, int]:
     """How many organisations each of ``iris`` represents (the ``reach`` measure of the
     representation projection): counted by the store along the materialised
-    representation links, one query per representative body; through the memberships
+    representation links (:func:`links_below`, exactly what ``ego_reach.rq`` counts for
+    one body); through the memberships
     read out (:func:`representation_ancestry`) for a body above a seat holder (whose
     mandate links the count would follow) or when the build wrote no such graph."""
     import networkx as nx
@@ -188,15 +229,25 @@ def reach(store, iris: Iterable[str]) -> dict[str, int]:
     bodies = {r["x"] for r in select_around(store, "ego_representative_bodies", "x", iris)}
     if has_representation_graph(store):
         apart = bodies & {r["above"] for r in store.select(load_query("ego_mandate_reach").text).dicts()}
-        text = load_query("ego_reach").text
-        for body in sorted(bodies - apart):
-            out[body] = int(store.select(text, bindings={"org": body}).dicts()[0]["reach"] or 0)
+        below = links_below(store, bodies - apart, link_targets(store)) if bodies - apart else {}
+        out.update({body: count_below(below, body) for body in bodies - apart})
     else:
         apart = bodies
     if apart:
         R = representation_ancestry(store, apart)
         out.update({n: len(nx.ancestors(R, n)) if n in R else 0 for n in apart})
     return out
+
+
+def _links_among(store, to: set[str], among: set[str]) -> list[dict]:
+    """The rows of ``ego_links_to.rq`` for the links into ``to`` from ``among`` (a chamber's
+    picture shows a few of the 14,000 organisations below it: the others are not read)."""
+    text = with_values(load_query("ego_links_among").text, "from", sorted(among))
+    to = sorted(to)
+    rows: list[dict] = []
+    for i in range(0, len(to), CHUNK):
+        rows += store.select(with_values(text, "to", to[i:i + CHUNK])).dicts()
+    return rows
 
 
 def _links_around(store, focus: str, *, up: bool, max_len: int, within: set[str] | None = None):
@@ -212,7 +263,10 @@ def _links_around(store, focus: str, *, up: bool, max_len: int, within: set[str]
     rows: list[dict] = []
     frontier, seen = {focus}, {focus}
     for _ in range(max_len):  # no chain is longer (chains.reachable_chains)
-        found = select_around(store, name, var, frontier)
+        if within is not None and not up:  # the store keeps only the links from the nodes shown
+            found = _links_among(store, frontier, within)
+        else:
+            found = select_around(store, name, var, frontier)
         if within is not None:
             found = [r for r in found if r[ahead] in within]
         rows += found

@@ -103,11 +103,12 @@ def test_the_ego_path_never_reads_the_whole_graph(store, questions):
     whole = {load_query(n).text for n in ("relations", "representation_edges", "node_attributes", "all_labels", "labels",
                                           "representation_graph_links", "representation_links")}
     assert not whole & set(rec.texts)
-    # every query is bound to the nodes reached, or to one of them (a reach counted by the
-    # store), or reads the seat holders' mandates (as many as there are seats)
-    bound = {load_query("ego_reach").text, load_query("ego_mandate_reach").text}
+    # every query is bound to the nodes reached (the reach too: the links below them), or
+    # reads the seat holders' mandates (as many as there are seats), or the representative
+    # bodies and seat holders (the nodes links lead to)
+    bound = {load_query("ego_mandate_reach").text, load_query("link_targets").text}
     assert all("VALUES ?" in t or t in bound for t in rec.texts), [t[:120] for t in rec.texts if t not in bound]
-    assert any(t == load_query("ego_reach").text for t in rec.texts)
+    assert any(t.startswith(load_query("ego_link_ends_to").text.split("VALUES")[0]) for t in rec.texts)
     # and the whole-graph path does read them (the comparison above is not vacuous)
     rec = Recording(store)
     _scene(rec, questions, True, focus=ID + "concertes", depth=2, projection="all")
@@ -182,3 +183,27 @@ def test_reach_counted_by_the_store_equals_the_projections(store):
     got = ego.reach(store, everyone)
     assert got == {n: want.get(n, 0) for n in everyone}
     assert sum(1 for v in got.values() if v > 1) >= 5
+
+
+def test_reach_walked_once_equals_the_count_per_body(store):
+    """The picture's reach, from one walk down the representation links of all the bodies
+    shown (ego.links_below), is the store's own property-path count (ego_reach.rq), body
+    by body, for every representative body of the seed graph not above a seat holder."""
+    from sse_graph.ego import count_below, link_targets, links_below
+    from sse_graph.queries import load_query
+
+    bodies = {r["x"] for r in store.select("PREFIX sse: <https://w3id.org/sse-graph/ontology#> "
+                                           "SELECT DISTINCT ?x WHERE { ?x a sse:RepresentativeBody }").dicts()}
+    apart = {r["above"] for r in store.select(load_query("ego_mandate_reach").text).dicts()}
+    counted = sorted(bodies - apart)
+    text = load_query("ego_reach").text
+    by_store = {b: int(store.select(text, bindings={"org": b}).dicts()[0]["reach"] or 0) for b in counted}
+    below = links_below(store, counted)
+    walked = {b: count_below(below, b) for b in counted}
+    assert walked == by_store
+    # asking only about the nodes links can lead to changes nothing
+    targets = link_targets(store)
+    assert bodies <= targets and {m for ms in below.values() for m in ms} - targets  # some are not asked about
+    below = links_below(store, counted, targets)
+    assert {b: count_below(below, b) for b in counted} == by_store
+    assert len(counted) > 20 and sum(1 for v in walked.values() if v > 0) >= 3 and max(walked.values()) > 5  # not vacuous

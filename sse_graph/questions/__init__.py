@@ -16,6 +16,7 @@ one query.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -41,6 +42,7 @@ class Questions:
 
     def __post_init__(self):
         self._links = None
+        self._link_memo: dict | None = None  # pair -> evidence rows, within one answer (card)
         if self.labels is None:
             self.labels = open_labels(self.store)  # the build's name index, read lazily
         self.format = Formatter(self.labels, self.lang)
@@ -60,11 +62,34 @@ class Questions:
         return out
 
     def link_evidence(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[dict]]:
-        """Evidence rows per pair ``(a, b)`` (the records and statements linking them), in one query."""
-        out: dict[tuple[str, str], list[dict]] = defaultdict(list)
-        for row in lookup.link_evidence_rows(self.store, pairs):
-            out[(row["a"], row["b"])].append(row)
+        """Evidence rows per pair ``(a, b)`` (the records and statements linking them), in one query.
+        Within one answer (:meth:`card`) the pairs already read are not read again."""
+        memo = self._link_memo
+        if memo is None:
+            out: dict[tuple[str, str], list[dict]] = defaultdict(list)
+            for row in lookup.link_evidence_rows(self.store, pairs):
+                out[(row["a"], row["b"])].append(row)
+            return out
+        todo = [p for p in dict.fromkeys(pairs) if p not in memo]
+        found: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for row in lookup.link_evidence_rows(self.store, todo) if todo else []:
+            found[(row["a"], row["b"])].append(row)
+        memo.update({p: found.pop(p, []) for p in todo})
+        out = defaultdict(list, found)  # rows of pairs not asked for, if a store gives any (as without the memo)
+        out.update({p: list(memo[p]) for p in dict.fromkeys(pairs) if memo[p]})
         return out
+
+    @contextmanager
+    def _sharing_link_evidence(self):
+        """Read each pair's evidence once while the block runs: a card asks for its relations'
+        evidence, then for its chains' (a federation's members: the same pairs again)."""
+        outer = self._link_memo
+        if outer is None:
+            self._link_memo = {}
+        try:
+            yield
+        finally:
+            self._link_memo = outer
 
     def _with_chain_evidence(self, answers: list[dict]) -> list[dict]:
         chains = [list(zip(a["chain_iris"], a["chain_iris"][1:])) for a in answers]
@@ -218,6 +243,10 @@ class Questions:
     # ------------------------------------------------------------------ card
     def card(self, org: str) -> dict:
         """Everything the graph says of ``org``, each fact with its sources."""
+        with self._sharing_link_evidence():
+            return self._card(org)
+
+    def _card(self, org: str) -> dict:
         attributes: dict[tuple, list[dict]] = defaultdict(list)
         for row in lookup.attribute_evidence_rows(self.store, org):
             attributes[(row["p"], row["o"])].append(row)
