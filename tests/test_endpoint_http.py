@@ -170,3 +170,29 @@ def test_the_asgi_application_still_serves_under_uvicorn(built, tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def test_silent_connections_are_closed_after_the_keep_alive_time(endpoint):
+    """Idle keep-alive connections and requests never finished do not hold the server's sockets."""
+    import time
+
+    from sse_graph.endpoint.http import KEEP_ALIVE
+
+    with _sock(endpoint) as idle, _sock(endpoint) as unfinished:
+        idle.sendall(_post(ASK))
+        assert _read_response(idle.makefile("rb"))[0] == 200
+        unfinished.sendall(b"GET /sparql?query=ASK HTTP/1.1\r\nHost: x\r\n")
+        t0 = time.perf_counter()
+        assert idle.recv(10) == b"" and unfinished.recv(10) == b""
+        assert KEEP_ALIVE - 0.5 < time.perf_counter() - t0 < KEEP_ALIVE + 3
+
+
+def test_an_upgrade_request_is_answered_as_http_1_1_and_closed(endpoint):
+    q = urllib.parse.urlencode({"query": ASK, "format": "json"})
+    with _sock(endpoint) as s:
+        s.sendall(f"GET /sparql?{q} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                  "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n".encode())
+        f = s.makefile("rb")
+        status, headers, body = _read_response(f)
+        assert status == 200 and json.loads(body)["boolean"] is True and headers.get("connection") == "close"
+        assert f.read() == b""

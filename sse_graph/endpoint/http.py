@@ -41,6 +41,7 @@ log = logging.getLogger("sse_graph.endpoint")
 
 MAX_HEADERS = 64 << 10  # bytes of header lines at most (else 431)
 MAX_PIPELINED = 16      # requests read ahead on one connection before reading pauses
+KEEP_ALIVE = 5.0        # seconds a connection may stay silent with nothing in flight (uvicorn's default)
 REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
            406: "Not Acceptable", 413: "Content Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
            429: "Too Many Requests", 431: "Request Header Fields Too Large", 499: "Client Closed Request",
@@ -143,13 +144,15 @@ class HttpProtocol(asyncio.Protocol):
         self.name = b""
         self.queue: deque[_Request] = deque()
         self.task: asyncio.Task | None = None
-        self.closed = self.paused = False
+        self.closed = self.paused = self.upgraded = False
+        self.last = 0.0  # loop time of the last bytes received or answer sent
 
     # ------------------------------------------------------------------ connection
     def connection_made(self, transport) -> None:
         self.transport = transport
         self.peer = transport.get_extra_info("peername")
         self.client = self.peer[0] if self.peer else "?"
+        self.last = self.server.loop.time()
         self.server.connections.add(self)
 
     def connection_lost(self, exc) -> None:
@@ -159,11 +162,27 @@ class HttpProtocol(asyncio.Protocol):
             self.task.cancel()  # the client is gone: its query's worker is killed and replaced (pool.py)
         self.server.gone(self)
 
+    def idle_since(self, when: float) -> bool:
+        """Whether nothing is in flight and nothing was received or sent since ``when``."""
+        return self.task is None and not self.queue and self.last < when
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.transport.close()
+
     def data_received(self, data: bytes) -> None:
+        self.last = self.server.loop.time()
+        if self.upgraded:  # bytes after an upgrade request: not HTTP/1.1 any more
+            return
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
-            self._refuse_now(400, "protocol upgrades are not supported")
+            # an upgrade (h2c, websocket) is not done: the request is answered as plain
+            # HTTP/1.1 (as uvicorn does), and the connection closed after it
+            self.upgraded = True
+            if not self.queue and self.task is None:
+                self._refuse_now(400, "the request is not valid HTTP/1.1")
         except httptools.HttpParserError:
             if self.current is not None and self.current.refused:
                 self._refuse_now(*self.current.refused)
@@ -222,6 +241,7 @@ class HttpProtocol(asyncio.Protocol):
 
     # ------------------------------------------------------------------ answering
     def _next(self) -> None:
+        self.last = self.server.loop.time()
         if self.closed or not self.queue:
             self.task = None
             return
@@ -269,7 +289,7 @@ class HttpProtocol(asyncio.Protocol):
     def _send(self, req: _Request, status: int, headers, body: bytes) -> None:
         if self.closed:
             return
-        close = not req.keep_alive
+        close = not req.keep_alive or self.upgraded
         head = _head(status, headers, len(body), close)
         self.transport.write(head if req.method == "HEAD" else head + body)
         if close:
@@ -325,7 +345,7 @@ class HttpProtocol(asyncio.Protocol):
                 if k.lower() == b"content-length" and not payload:
                     length = int(v)
         if not self.closed:
-            close = not req.keep_alive
+            close = not req.keep_alive or self.upgraded
             self.transport.write(_head(status, headers, length, close) + (b"" if req.method == "HEAD" else payload))
             if close:
                 self.transport.close()
@@ -339,6 +359,19 @@ class _Server:
         self.connections: set[HttpProtocol] = set()
         self.access = AccessLog.for_config(loop)
         self._waiting: dict[HttpProtocol, asyncio.Future] = {}
+        self._sweeper = loop.call_later(1.0, self._sweep)
+
+    def _sweep(self) -> None:
+        """Close connections silent for KEEP_ALIVE seconds with nothing in flight (idle
+        keep-alive connections, requests never finished): one timer for all of them,
+        none per request."""
+        limit = self.loop.time() - KEEP_ALIVE
+        for proto in [p for p in self.connections if p.idle_since(limit)]:
+            proto.close()
+        self._sweeper = self.loop.call_later(1.0, self._sweep)
+
+    def stop(self) -> None:
+        self._sweeper.cancel()
 
     async def disconnected(self, proto: HttpProtocol) -> None:
         if proto.closed:
@@ -355,7 +388,7 @@ class _Server:
 
 
 async def start_server(settings: EndpointSettings, host: str, port: int):
-    """Start the workers and listen; returns (asyncio server, endpoint)."""
+    """Start the workers and listen; returns (asyncio server, endpoint, connections' state)."""
     endpoint = Endpoint(settings)
     app = create_app(settings, endpoint).app  # the Starlette part: page, examples, health, static files
     await endpoint.start()
@@ -364,14 +397,15 @@ async def start_server(settings: EndpointSettings, host: str, port: int):
     try:
         server = await loop.create_server(lambda: HttpProtocol(state), host, port, backlog=1024)
     except OSError:
+        state.stop()
         await endpoint.close()
         raise
-    return server, endpoint
+    return server, endpoint, state
 
 
 async def serve(settings: EndpointSettings, host: str, port: int) -> None:
     """Serve until SIGINT or SIGTERM, then stop the workers."""
-    server, endpoint = await start_server(settings, host, port)
+    server, endpoint, state = await start_server(settings, host, port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -384,4 +418,5 @@ async def serve(settings: EndpointSettings, host: str, port: int) -> None:
         await stop.wait()
     finally:
         server.close()
+        state.stop()
         await endpoint.close()
