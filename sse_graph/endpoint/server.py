@@ -1,4 +1,6 @@
-"""The public, read-only SPARQL 1.1 endpoint (Starlette), with the YASGUI page.
+"""The public, read-only SPARQL 1.1 endpoint, with the YASGUI page: its handler
+(:class:`Endpoint`, called by the lean HTTP server of http.py that ``serve`` runs)
+and the same endpoint as an ASGI application (:func:`create_app`, Starlette).
 
 - SPARQL 1.1 Protocol: query by GET, POST form-encoded, POST application/sparql-query.
 - Results by content negotiation or ``format=``; XML when nothing asks otherwise
