@@ -196,3 +196,13 @@ def test_an_upgrade_request_is_answered_as_http_1_1_and_closed(endpoint):
         status, headers, body = _read_response(f)
         assert status == 200 and json.loads(body)["boolean"] is True and headers.get("connection") == "close"
         assert f.read() == b""
+
+
+def test_a_cors_preflight_is_answered(endpoint):
+    """OPTIONS goes to Starlette's CORS middleware through the bridge."""
+    status, headers, _b = http("OPTIONS", endpoint + "/sparql", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type"})
+    assert status == 200 and headers["access-control-allow-origin"] == "*"
+    assert "POST" in headers["access-control-allow-methods"]
+

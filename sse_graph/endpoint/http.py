@@ -253,7 +253,8 @@ class HttpProtocol(asyncio.Protocol):
     async def _answer(self, req: _Request) -> None:
         t0 = time.perf_counter()
         raw_path, _, query = req.url.partition(b"?")
-        path = unquote(raw_path.decode("latin-1"), encoding="latin-1") if b"%" in raw_path else raw_path.decode("latin-1")
+        # as uvicorn gives Starlette ``scope["path"]``: percent-escapes read as UTF-8
+        path = unquote(raw_path.decode("latin-1")) if b"%" in raw_path else raw_path.decode("latin-1")
         status, size = 500, 0
         try:
             if path == "/sparql" and req.method != "OPTIONS":
