@@ -68,7 +68,7 @@ def _read_exactly(fd: int, n: int, deadline: float) -> bytes:
 
 
 def _read_answer(fd: int, deadline: float) -> tuple[int, str, bytes, bool]:
-    status, kind, truncated, n = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
+    status, kind, truncated, n, _cpu = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
     return status, KINDS[kind], _read_exactly(fd, n, deadline), truncated
 
 

@@ -147,8 +147,8 @@ def _start(built, tmp_path_factory, *args, check=True):
     if check:
         cmd = [sys.executable, "-m", "sse_graph", "serve", "--port", str(port), *args]
     else:
-        code = ("import sys, uvicorn; from sse_graph.endpoint import EndpointSettings, create_app; "
-                "uvicorn.run(create_app(EndpointSettings(sys.argv[1], timeout=3, check_queries=False)), "
+        code = ("import sys; from sse_graph.endpoint import EndpointSettings, run_serve; "
+                "run_serve(EndpointSettings(sys.argv[1], timeout=3, check_queries=False), "
                 "host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')")
         cmd = [sys.executable, "-c", code, str(built.dataset_path), str(port)]
     proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, env=os.environ)

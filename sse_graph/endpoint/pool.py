@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import marshal
 import os
 import sys
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,8 +50,9 @@ class QueryJob:
     base: str | None = None
 
     def encode(self) -> bytes:
-        data = json.dumps({"query": self.query, "fmt": list(self.fmt), "max_rows": self.max_rows, "base": self.base,
-                           "default_graphs": self.default_graphs, "named_graphs": self.named_graphs}).encode()
+        """The job as the worker reads it (worker.decode_job): a length and a marshalled tuple."""
+        data = marshal.dumps((self.query, self.fmt[0], self.fmt[1], self.max_rows, self.base, self.default_graphs,
+                              self.named_graphs))
         return JOB.pack(len(data)) + data
 
 
@@ -83,6 +85,7 @@ class _Worker:
 
     def __init__(self, proc: asyncio.subprocess.Process, graphs: list[str], barriers: list[str]):
         self.proc, self.graphs, self.barriers = proc, graphs, barriers
+        self.cpu = 0.0  # CPU seconds the worker had used when it last answered (its own count)
 
     @classmethod
     async def start(cls, dataset_path: str, check_queries: bool, memory_limit: int | None, background: bool = False) -> "_Worker":
@@ -90,24 +93,25 @@ class _Worker:
             sys.executable, BOOT, dataset_path, "check" if check_queries else "no-check", str(memory_limit or 0),
             "background" if background else "normal",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
-        status, kind, body, _t = await cls._read(proc)
+        status, kind, body, _t, cpu = await cls._read(proc)
         if kind != "ready":
             raise RuntimeError("a query worker failed to start")
         info = json.loads(body)
         worker = cls(proc, info["graphs"], info["barriers"])
+        worker.cpu = cpu
         worker.priority = info["priority"]
         return worker
 
     @staticmethod
-    async def _read(proc) -> tuple[int, str, bytes, bool]:
+    async def _read(proc) -> tuple[int, str, bytes, bool, float]:
         head = await proc.stdout.readexactly(HEADER.size)
-        status, kind, truncated, n = HEADER.unpack(head)
-        return status, KINDS[kind], await proc.stdout.readexactly(n), truncated
+        status, kind, truncated, n, cpu = HEADER.unpack(head)
+        return status, KINDS[kind], await proc.stdout.readexactly(n) if n else b"", truncated, cpu
 
     async def ask(self, job: QueryJob) -> Answer:
         self.proc.stdin.write(job.encode())
         await self.proc.stdin.drain()
-        status, kind, body, truncated = await self._read(self.proc)
+        status, kind, body, truncated, self.cpu = await self._read(self.proc)
         return Answer(status, body, kind, truncated)
 
     def cpu_seconds(self) -> float | None:
@@ -137,6 +141,70 @@ class _Stats:
     durations: list = field(default_factory=list)
 
 
+def _expire(fut: asyncio.Future) -> None:
+    if not fut.done():
+        fut.set_exception(asyncio.TimeoutError())
+
+
+class _IdleWorkers:
+    """The idle workers, and the queries waiting for one, first come first served:
+    ``asyncio.Queue`` with a time limit on ``get`` but without ``wait_for``'s task
+    per waiting query (one future and one timer), and no barging: a worker freed
+    while queries wait is promised to the first of them."""
+
+    def __init__(self):
+        self._queue: deque[_Worker] = deque()
+        self._waiters: deque[asyncio.Future] = deque()
+        self._promised = 0
+
+    def qsize(self) -> int:
+        return len(self._queue)
+
+    def available(self) -> bool:
+        """Whether a worker is idle and promised to no waiting query."""
+        return len(self._queue) > self._promised
+
+    def get_nowait(self) -> "_Worker":
+        return self._queue.popleft()
+
+    def put_nowait(self, worker: "_Worker") -> None:
+        self._queue.append(worker)
+        self._wake()
+
+    def _wake(self) -> None:
+        while self._waiters and len(self._queue) > self._promised:
+            fut = self._waiters.popleft()
+            if not fut.done():
+                fut.set_result(None)
+                self._promised += 1
+
+    async def get(self, timeout: float | None) -> "_Worker":
+        """The next idle worker; :class:`asyncio.TimeoutError` after ``timeout`` s."""
+        if self.available():
+            return self._queue.popleft()
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        self._waiters.append(fut)
+        handle = loop.call_later(timeout, _expire, fut) if timeout is not None else None
+        try:
+            await fut
+        except BaseException:
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                self._promised -= 1  # woken, then cancelled: the worker goes to the next waiter
+                self._wake()
+            else:
+                try:
+                    self._waiters.remove(fut)
+                except ValueError:
+                    pass
+            raise
+        finally:
+            if handle is not None:
+                handle.cancel()
+        self._promised -= 1
+        return self._queue.popleft()
+
+
 class WorkerPool:
     """``size`` workers, a queue of at most ``max_queue`` waiting queries and a
     spare worker ready to replace a killed one; ``await pool.run(job, timeout)``."""
@@ -145,7 +213,7 @@ class WorkerPool:
                  check_queries: bool = True, name: str = "pool", background: bool = False):
         self.dataset_path, self.size, self.max_queue = str(dataset_path), size, max_queue
         self.memory_limit, self.check_queries, self.name, self.background = memory_limit, check_queries, name, background
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._idle: _IdleWorkers | None = None
         self._spare: asyncio.Future | None = None
         self._busy: set[_Worker] = set()
         self.waiting = 0
@@ -159,7 +227,7 @@ class WorkerPool:
         return asyncio.ensure_future(_Worker.start(self.dataset_path, self.check_queries, self.memory_limit, self.background))
 
     async def start(self) -> None:
-        self._idle = asyncio.Queue()
+        self._idle = _IdleWorkers()
         workers = await asyncio.gather(*(self._new() for _ in range(self.size)))
         self.graph_names, self.barriers = workers[0].graphs, workers[0].barriers
         self.priority = workers[0].priority
@@ -180,15 +248,15 @@ class WorkerPool:
         s of waiting."""
         if self._idle is None:
             raise PoolBusy()
-        if self._idle.empty() and self.waiting >= self.max_queue:
+        if not self._idle.available() and self.waiting >= self.max_queue:
             self.stats.refused_busy += 1
             raise PoolBusy()
-        if not self._idle.empty():
+        if self._idle.available():
             worker = self._idle.get_nowait()  # the common case: no task, no timer
         else:
             self.waiting += 1
             try:
-                worker = await asyncio.wait_for(self._idle.get(), timeout=wait)
+                worker = await self._idle.get(wait)
             except asyncio.TimeoutError:
                 self.stats.refused_busy += 1
                 raise PoolBusy() from None
@@ -285,7 +353,7 @@ class _Limit:
     def __init__(self, worker: _Worker, timeout: float, cpu_budget: float | None, stopped: list):
         self.loop, self.task, self.worker, self.stopped = asyncio.get_running_loop(), asyncio.current_task(), worker, stopped
         self.deadline, self.budget = self.loop.time() + timeout, cpu_budget
-        self.cpu0 = worker.cpu_seconds() if cpu_budget else None
+        self.cpu0 = worker.cpu if cpu_budget else None  # as of its last answer: it has idled since
         first = self.deadline if cpu_budget is None else min(self.deadline, self.loop.time() + cpu_budget)
         self.handle = self.loop.call_at(first, self._check)
 

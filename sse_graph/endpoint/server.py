@@ -1,4 +1,6 @@
-"""The public, read-only SPARQL 1.1 endpoint (Starlette), with the YASGUI page.
+"""The public, read-only SPARQL 1.1 endpoint, with the YASGUI page: its handler
+(:class:`Endpoint`, called by the lean HTTP server of http.py that ``serve`` runs)
+and the same endpoint as an ASGI application (:func:`create_app`, Starlette).
 
 - SPARQL 1.1 Protocol: query by GET, POST form-encoded, POST application/sparql-query.
 - Results by content negotiation or ``format=``; XML when nothing asks otherwise
@@ -15,7 +17,7 @@ import logging
 import time
 from contextlib import asynccontextmanager
 from importlib.resources import files
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote_plus
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -177,8 +179,13 @@ def _service_description(base: str, graphs: list[str]) -> str:
 """
 
 
+_PLAIN = frozenset(("GET", "POST", "HEAD", "/sparql"))
+
+
 def _printable(text: str) -> str:
     """A field safe in a log line: control characters, spaces and non-ASCII percent-encoded."""
+    if text in _PLAIN:
+        return text
     from urllib.parse import quote
 
     return quote(text, safe="/:@!$&'()*+,;=-._~%")
@@ -222,10 +229,40 @@ async def _until_disconnected(request: Request) -> None:
             return
 
 
-def _base_iri(request: Request) -> str | None:
+def _base_iri(req: "QueryRequest") -> str | None:
     """The endpoint's own URL, the base of relative IRIs in a query (if it is a valid IRI)."""
-    base = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
+    base = req.url()
     return None if any(c in base for c in '<>"{}|^`\\ \t\r\n') else base
+
+
+class QueryRequest:
+    """What the ``/sparql`` handler needs of a request, whichever server parsed it:
+    the lean HTTP server of http.py, or an ASGI server through :class:`SparqlFirst`.
+    ``headers`` has lower-case names (repeated headers joined by ", ")."""
+
+    __slots__ = ("method", "path", "query_string", "headers", "body", "client", "scheme")
+
+    def __init__(self, method: str, path: str, query_string: str, headers: dict[str, str], body: bytes, client: str,
+                 scheme: str = "http"):
+        self.method, self.path, self.query_string, self.headers = method, path, query_string, headers
+        self.body, self.client, self.scheme = body, client, scheme
+
+    def url(self) -> str:
+        """scheme://host/path, from the Host header as Starlette builds ``request.url``."""
+        return f"{self.scheme}://{self.headers.get('host', '')}{self.path}"
+
+
+class Reply:
+    """A response of the ``/sparql`` handler: status, body, media type, extra headers."""
+
+    __slots__ = ("status", "body", "media_type", "headers")
+
+    def __init__(self, status: int, body: bytes, media_type: str, headers: list[tuple[str, str]] | None = None):
+        self.status, self.body, self.media_type, self.headers = status, body, media_type, headers or []
+
+
+def _text(status: int, message: str, headers: list[tuple[str, str]] | None = None) -> Reply:
+    return Reply(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8", headers)
 
 
 class RequestLog:
@@ -266,122 +303,171 @@ def _backend(settings: EndpointSettings):
                  check_queries=settings.check_queries)
 
 
-def create_app(settings: EndpointSettings) -> Starlette:
-    pool = _backend(settings)
-    cache = ResultCache(settings.cache_size, settings.cache_bytes)
-    in_flight: dict[str, int] = {}
-    static = files("sse_graph.endpoint").joinpath("static")
+def _form(text: str) -> dict[str, list[str]]:
+    """A form-encoded body, as ``parse_qs(keep_blank_values=True)`` reads it; the
+    usual body, ``query=...`` alone, without its machinery."""
+    if text.startswith("query=") and "&" not in text:
+        return {"query": [unquote_plus(text[6:])]}
+    return parse_qs(text, keep_blank_values=True, strict_parsing=False)
 
-    @asynccontextmanager
-    async def lifespan(_app):
-        await pool.start()
-        if not pool.barriers and not settings.store_url:
+
+class Endpoint:
+    """The endpoint's state (worker lanes, answer cache, queries in flight per client)
+    and its ``/sparql`` handler, which both servers call thinly: the lean HTTP server
+    (http.py, what ``serve`` runs) and the ASGI application of :func:`create_app`."""
+
+    def __init__(self, settings: EndpointSettings):
+        self.settings = settings
+        self.pool = _backend(settings)
+        self.cache = ResultCache(settings.cache_size, settings.cache_bytes)
+        self.in_flight: dict[str, int] = {}
+        self._limit_headers = [("Vary", "Accept, Origin"), ("X-SSE-Row-Limit", str(settings.max_rows))]
+
+    async def start(self) -> None:
+        await self.pool.start()
+        if not self.pool.barriers and not self.settings.store_url:
             log.warning("query workers are NOT isolated from the network: no namespace, no seccomp filter here")
-        try:
-            yield
-        finally:
-            await pool.close()
 
-    def _busy(status: int, message: str, retry_after: int) -> Response:
-        resp = _error(status, message)
-        resp.headers["Retry-After"] = str(retry_after)
-        return resp
+    async def close(self) -> None:
+        await self.pool.close()
 
-    async def sparql(request: Request) -> Response:
-        params = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
-        if request.method in ("GET", "HEAD"):
+    def health(self) -> dict:
+        pool, cache = self.pool, self.cache
+        lanes = {p.name: {"workers": p.size, "idle": p.idle, "waiting": p.waiting, "pids": p.worker_pids(), "priority": p.priority,
+                          "spare_ready": p.spare_ready,
+                          **{k: v for k, v in vars(p.stats).items() if k != "durations"}} for p in (pool.fast, pool.slow)}
+        return {"status": "ok", "graphs": len(pool.graph_names), "isolation": pool.barriers,
+                "cache": {"entries": len(cache), "bytes": cache.bytes, "max_bytes": cache.max_bytes}, "lanes": lanes}
+
+    async def handle(self, req: QueryRequest) -> Reply:
+        """Answer a request to ``/sparql`` whose body the server has read (within
+        ``max_body``).  A client that goes away cancels the task awaiting this: the
+        query's worker is killed and replaced (pool.py)."""
+        settings, pool = self.settings, self.pool
+        params = parse_qs(req.query_string, keep_blank_values=True) if req.query_string else {}
+        if req.method in ("GET", "HEAD"):
             if "update" in params:
-                return _error(403, "SPARQL Update is not allowed: this endpoint is read-only")
+                return _text(403, "SPARQL Update is not allowed: this endpoint is read-only")
             if "query" not in params:
-                return _describe(request)
-        elif request.method == "POST":
-            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            try:
-                body = await _read_body(request, settings.max_body)
-            except BodyTooLarge:
-                return _error(413, f"the request body is larger than {settings.max_body} bytes")
+                return self._describe(req)
+        elif req.method == "POST":
+            ctype = req.headers.get("content-type", "").split(";")[0].strip().lower()
             if ctype == "application/sparql-update":
-                return _error(403, "SPARQL Update is not allowed: this endpoint is read-only")
+                return _text(403, "SPARQL Update is not allowed: this endpoint is read-only")
             if ctype == "application/x-www-form-urlencoded":
                 try:
-                    form = parse_qs(body.decode("utf-8", errors="strict"), keep_blank_values=True, strict_parsing=False)
+                    form = _form(req.body.decode("utf-8", errors="strict"))
                 except UnicodeDecodeError:
-                    return _error(400, "the form is not UTF-8")
+                    return _text(400, "the form is not UTF-8")
                 if "update" in form:
-                    return _error(403, "SPARQL Update is not allowed: this endpoint is read-only")
+                    return _text(403, "SPARQL Update is not allowed: this endpoint is read-only")
                 if "query" in form and "query" in params:
-                    return _error(400, "give the query once: in the form, not also in the URL")
+                    return _text(400, "give the query once: in the form, not also in the URL")
                 for k, v in form.items():
                     params.setdefault(k, []).extend(v)
             elif ctype == "application/sparql-query":
                 if "query" in params:
-                    return _error(400, "give the query once: in the body, not also in the URL")
+                    return _text(400, "give the query once: in the body, not also in the URL")
                 try:
-                    params["query"] = [body.decode("utf-8", errors="strict")]
+                    params["query"] = [req.body.decode("utf-8", errors="strict")]
                 except UnicodeDecodeError:
-                    return _error(400, "the query is not UTF-8")
+                    return _text(400, "the query is not UTF-8")
             else:
-                return _error(415, "POST a query as application/x-www-form-urlencoded or application/sparql-query")
+                return _text(415, "POST a query as application/x-www-form-urlencoded or application/sparql-query")
         else:
-            return _error(405, "use GET or POST")
+            return _text(405, "use GET or POST")
 
         queries = params.get("query", [])
         if len(queries) != 1:
-            return _error(400, "exactly one query parameter is needed")
+            return _text(400, "exactly one query parameter is needed")
         query = queries[0]
         # rdflib's SPARQLStore names the default graph urn:x-rdflib:default: that is ours
         default_graphs = [g for g in params.get("default-graph-uri", []) if g != RDFLIB_DEFAULT_GRAPH] or None
         named_graphs = params.get("named-graph-uri") or None
         for g in (default_graphs or []) + (named_graphs or []):
             if g not in pool.graph_names:
-                return _error(400, f"unknown graph <{g}>: only the dataset's own graphs can be named")
-        fmts = _formats(params, request.headers.get("accept", ""))
+                return _text(400, f"unknown graph <{g}>: only the dataset's own graphs can be named")
+        fmts = _formats(params, req.headers.get("accept", ""))
         if fmts is None:
-            return _error(406, "none of the accepted media types can be served; see the service description")
-        base = _base_iri(request)
+            return _text(406, "none of the accepted media types can be served; see the service description")
+        base = _base_iri(req)
         key = (query, fmts, tuple(default_graphs or ()), tuple(named_graphs or ()), base)
-        answer = cache.get(key)
+        answer = self.cache.get(key)
         if answer is None:
-            client = request.client.host if request.client else "?"
+            client, in_flight = req.client, self.in_flight
             if in_flight.get(client, 0) >= settings.per_client:
-                return _busy(429, f"at most {settings.per_client} queries at a time per client; try again shortly", 1)
+                return _text(429, f"at most {settings.per_client} queries at a time per client; try again shortly",
+                             [("Retry-After", "1")])
             in_flight[client] = in_flight.get(client, 0) + 1
             job = QueryJob(query, fmts, settings.max_rows, default_graphs, named_graphs, base)
             try:
-                answer = await _run_unless_gone(request, pool.run(job, settings.timeout, wait=settings.queue_wait))
-                if answer is None:
-                    return Response(status_code=499)  # nobody is listening
-                cache.put(key, answer)
+                answer = await pool.run(job, settings.timeout, wait=settings.queue_wait)
+                self.cache.put(key, answer)
             except QueryTimeout:
-                return _error(503, f"the query ran longer than the time limit of {settings.timeout:g} s and was stopped")
+                return _text(503, f"the query ran longer than the time limit of {settings.timeout:g} s and was stopped")
             except PoolBusy:
-                return _busy(503, "the endpoint is busy; try again shortly", 2)
+                return _text(503, "the endpoint is busy; try again shortly", [("Retry-After", "2")])
             except WorkerUnavailable:
-                return _error(503, "the query worker died (out of memory?); it has been replaced")
+                return _text(503, "the query worker died (out of memory?); it has been replaced")
             finally:
                 in_flight[client] -= 1
                 if not in_flight[client]:
                     del in_flight[client]
         if answer.status != 200:
-            return _error(answer.status, answer.body.decode("utf-8", errors="replace"))
+            return _text(answer.status, answer.body.decode("utf-8", errors="replace"))
         fmt = fmts[1] if answer.kind == "graph" else fmts[0]
         media = (GRAPH_TYPES if answer.kind == "graph" else RESULT_TYPES)[fmt]
-        headers = {"Vary": "Accept", "X-SSE-Row-Limit": str(settings.max_rows)}
+        headers = self._limit_headers
         if answer.truncated:
-            headers["X-SSE-Truncated"] = "true"
-        return Response(answer.body, media_type=media, headers=headers)
+            headers = [*headers, ("X-SSE-Truncated", "true")]
+        return Reply(200, answer.body, media, headers)
 
-    def _describe(request: Request) -> Response:
-        base = str(request.url.replace(query=""))
-        text = _service_description(base, pool.graph_names)
-        fmt = _negotiate(request.headers.get("accept", ""), GRAPH_FORMATS, "turtle")
+    def _describe(self, req: QueryRequest) -> Reply:
+        text = _service_description(req.url(), self.pool.graph_names)
+        fmt = _negotiate(req.headers.get("accept", ""), GRAPH_FORMATS, "turtle")
         if fmt in ("jsonld", "ntriples"):
             from rdflib import Graph
 
             g = Graph().parse(data=text, format="turtle")
             payload = g.serialize(format="json-ld" if fmt == "jsonld" else "nt", encoding="utf-8")
-            return Response(payload, media_type=GRAPH_TYPES[fmt])
-        return Response(text, media_type=GRAPH_TYPES["turtle"])
+            return Reply(200, payload, GRAPH_TYPES[fmt])
+        return Reply(200, text.encode("utf-8"), GRAPH_TYPES["turtle"])
+
+
+EXPOSED = "X-SSE-Truncated, X-SSE-Row-Limit"
+
+
+def reply_headers(reply: Reply, origin: bool) -> list[tuple[str, str]]:
+    """The headers of a ``/sparql`` reply but its length: its own, CORS's when the
+    request came with an Origin, and ``Vary`` naming Origin."""
+    headers = [("Content-Type", reply.media_type)]
+    vary = "Origin"
+    for k, v in reply.headers:
+        if k == "Vary":
+            vary = v
+        else:
+            headers.append((k, v))
+    if origin:
+        headers += [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED)]
+    headers.append(("Vary", vary))
+    return headers
+
+
+def create_app(settings: EndpointSettings, endpoint: Endpoint | None = None) -> "SparqlFirst":
+    """The endpoint as an ASGI application (any ASGI server): ``/sparql`` through
+    :class:`SparqlFirst`, the rest (YASGUI page, examples, health, static files, CORS
+    preflight) through Starlette.  ``serve`` runs the lean server of http.py instead,
+    which calls the same :class:`Endpoint` and this Starlette app for the rest."""
+    endpoint = endpoint or Endpoint(settings)
+    static = files("sse_graph.endpoint").joinpath("static")
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        await endpoint.start()
+        try:
+            yield
+        finally:
+            await endpoint.close()
 
     async def index(request: Request) -> Response:
         html = static.joinpath("index.html").read_text(encoding="utf-8")
@@ -393,12 +479,10 @@ def create_app(settings: EndpointSettings) -> Starlette:
         return JSONResponse(tabs)
 
     async def health(request: Request) -> Response:
-        lanes = {p.name: {"workers": p.size, "idle": p.idle, "waiting": p.waiting, "pids": p.worker_pids(), "priority": p.priority,
-                          "spare_ready": p.spare_ready,
-                          **{k: v for k, v in vars(p.stats).items() if k != "durations"}} for p in (pool.fast, pool.slow)}
-        return JSONResponse({"status": "ok", "graphs": len(pool.graph_names), "isolation": pool.barriers,
-                             "cache": {"entries": len(cache), "bytes": cache.bytes, "max_bytes": cache.max_bytes},
-                             "lanes": lanes})
+        return JSONResponse(endpoint.health())
+
+    async def sparql(request: Request) -> Response:  # only reached by a CORS preflight's neighbours
+        return await SparqlFirst.respond_via_starlette(endpoint, settings, request)
 
     app = Starlette(
         routes=[
@@ -413,23 +497,40 @@ def create_app(settings: EndpointSettings) -> Starlette:
                                allow_headers=["Accept", "Content-Type"], expose_headers=["X-SSE-Truncated", "X-SSE-Row-Limit"])],
         lifespan=lifespan,
     )
-    app.state.pool = pool
-    return SparqlFirst(app, sparql, max_url=settings.max_url, max_body=settings.max_body)
+    app.state.pool = endpoint.pool
+    app.state.endpoint = endpoint
+    return SparqlFirst(app, endpoint, max_url=settings.max_url, max_body=settings.max_body)
 
 
-EXPOSED = b"X-SSE-Truncated, X-SSE-Row-Limit"
+def _scope_request(scope, body: bytes) -> QueryRequest:
+    headers: dict[str, str] = {}
+    for k, v in scope["headers"]:
+        name, value = k.decode("latin-1").lower(), v.decode("latin-1")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    client = scope.get("client")
+    return QueryRequest(scope["method"], scope.get("root_path", "") + scope["path"],
+                        (scope.get("query_string") or b"").decode("latin-1"), headers, body,
+                        client[0] if client else "?", scope.get("scheme", "http"))
 
 
 class SparqlFirst:
     """The ASGI application.  Queries (``/sparql`` by any method but a CORS
-    preflight ``OPTIONS``) go straight to their handler, with the size limits,
-    CORS headers and log line of the middleware done inline: the Starlette stack
-    (six layers, each wrapping ``send``) cost about half of the server's time per
-    uncached query.  Every other request, and lifespan, goes through ``app``."""
+    preflight ``OPTIONS``) go straight to :meth:`Endpoint.handle`, with the size
+    limits, CORS headers and log line of the middleware done inline.  Every other
+    request, and lifespan, goes through ``app``."""
 
-    def __init__(self, app: Starlette, handler, *, max_url: int, max_body: int):
-        self.app, self.handler, self.max_url, self.max_body = app, handler, max_url, max_body
+    def __init__(self, app: Starlette, endpoint: Endpoint, *, max_url: int, max_body: int):
+        self.app, self.endpoint, self.max_url, self.max_body = app, endpoint, max_url, max_body
         self.state = app.state
+
+    @staticmethod
+    async def respond_via_starlette(endpoint: Endpoint, settings: EndpointSettings, request: Request) -> Response:
+        try:
+            body = await _read_body(request, settings.max_body)
+        except BodyTooLarge:
+            return _error(413, f"the request body is larger than {settings.max_body} bytes")
+        reply = await endpoint.handle(_scope_request(request.scope, body))
+        return Response(reply.body, status_code=reply.status, media_type=reply.media_type, headers=dict(reply.headers))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] == "OPTIONS":
@@ -437,19 +538,24 @@ class SparqlFirst:
         t0 = time.perf_counter()
         status, size, started = 500, 0, False
         try:
-            response = self._limits(scope)
-            if response is None:
-                response = await self.handler(Request(scope, receive))
-            headers = response.raw_headers
+            reply = self._limits(scope)
+            if reply is None:
+                request = Request(scope, receive)
+                try:
+                    body = await _read_body(request, self.max_body)
+                except BodyTooLarge:
+                    reply = _text(413, f"the request body is larger than {self.max_body} bytes")
+                else:
+                    reply = await _run_unless_gone(request, self.endpoint.handle(_scope_request(scope, body)))
+                    if reply is None:
+                        reply = Reply(499, b"", "text/plain")  # nobody is listening
             origin = any(k == b"origin" for k, _v in scope["headers"])
-            if origin:
-                headers = [*headers, (b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", EXPOSED)]
-            vary = [v for k, v in headers if k == b"vary"]
-            headers = [(k, v) for k, v in headers if k != b"vary"] + [(b"vary", b", ".join([*vary, b"Origin"]))]
-            status, started = response.status_code, True
+            headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply_headers(reply, origin)]
+            headers.append((b"content-length", str(len(reply.body)).encode()))
+            status, started = reply.status, True
             await send({"type": "http.response.start", "status": status, "headers": headers})
-            size = len(response.body)
-            await send({"type": "http.response.body", "body": response.body})
+            size = len(reply.body)
+            await send({"type": "http.response.body", "body": reply.body})
         except Exception:  # noqa: BLE001 - never a traceback to the client
             log.exception("internal error on %s %s", _printable(scope["method"]), _printable(scope["path"]))
             if not started:
@@ -460,13 +566,13 @@ class SparqlFirst:
             log.info("%s %s %d %.1fms %dB", _printable(scope["method"]), _printable(scope["path"]), status,
                      (time.perf_counter() - t0) * 1000, size)
 
-    def _limits(self, scope) -> Response | None:
+    def _limits(self, scope) -> Reply | None:
         """What :class:`Limits` answers, inline."""
         if len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") > self.max_url:
-            return _error(414, f"the URL is longer than {self.max_url} bytes; POST the query")
+            return _text(414, f"the URL is longer than {self.max_url} bytes; POST the query")
         for k, v in scope["headers"]:
             if k == b"content-length" and (not v.isdigit() or int(v) > self.max_body):
-                return _error(413, f"the request body is larger than {self.max_body} bytes")
+                return _text(413, f"the request body is larger than {self.max_body} bytes")
         return None
 
 
