@@ -169,17 +169,6 @@ def text_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def sandboxed(page: str, height: int) -> str:
-    """The picture inside an iframe sandboxed to scripts only: Streamlit's own
-    iframe allows scripts and same-origin together, so a script in the picture
-    could reach the app; in this inner frame it runs in an opaque origin."""
-    import html as _html
-
-    return ('<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0;overflow:hidden">'
-            f'<iframe sandbox="allow-scripts" title="picture" srcdoc="{_html.escape(page, quote=True)}" '
-            f'style="border:0;width:100%;height:{height - 8}px;display:block"></iframe></body></html>')
-
-
 def column_name(c: str, L: str) -> str:
     """A column's header in ``L`` (the library's keys are not something a person reads)."""
     from . import TEXT
