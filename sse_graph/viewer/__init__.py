@@ -67,6 +67,8 @@ TEXT = {
                   "fr": "« {name} » désigne plusieurs organisations ; choisissez-en une ci-dessous."},
     "did_you_mean": {"en": "Did you mean: ", "fr": "Vouliez-vous dire : "},
     "choose": {"en": "Choose an organisation", "fr": "Choisissez une organisation"},
+    "choose_one": {"en": "Choose", "fr": "Choisir"},
+    "search_hint": {"en": "A name or an acronym, then Enter", "fr": "Un nom ou un sigle, puis Entrée"},
     "full_name": {"en": "Full name", "fr": "Nom complet"},
     "as_of": {"en": "As of", "fr": "À la date du"},
     "any_date": {"en": "any date", "fr": "toute date"},
