@@ -70,6 +70,7 @@ TEXT = {
     "choose_one": {"en": "Choose", "fr": "Choisir"},
     "search_hint": {"en": "A name or an acronym, then Enter", "fr": "Un nom ou un sigle, puis Entrée"},
     "full_name": {"en": "Full name", "fr": "Nom complet"},
+    "picture_link": {"en": "Its neighbourhood in a picture", "fr": "Son voisinage en image"},
     "as_of": {"en": "As of", "fr": "À la date du"},
     "any_date": {"en": "any date", "fr": "toute date"},
     "loading": {"en": "Loading the graph…", "fr": "Chargement du graphe…"},

@@ -436,6 +436,9 @@ def page_organisation():
     st.subheader(md_text(card["label"], 160), anchor=False)
     if len(card["label"]) > 160:
         st.text(tr("full_name", L) + ": " + isolate(card["label"]))
+    # the sidebar's link to Explore carries no ?org=: this one opens the picture around this organisation
+    st.page_link("sse_graph/viewer/views/explore.py", label=tr("picture_link", L),
+                 query_params={"org": iri, "lang": L, **({"as_of": as_of_param()} if as_of_param() != "any" else {})})
     if view == "changes":
         change_view(iri)
         return
