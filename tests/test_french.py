@@ -196,3 +196,11 @@ def test_the_french_journey_shows_none_of_streamlits_english_that_we_can_turn_of
     finally:
         context.close()
     assert not during_run, during_run
+
+
+def test_the_french_explore_page_names_its_relations_in_french(built):
+    """The picture's "Relations affichées" offered the library's keys ("representation", "all")."""
+    at = open_fr("explore")
+    options = [str(o) for w in at.selectbox if w.key == "ex_proj" for o in w.options]
+    assert options == ["Représentation (membre → organe qui le représente)", "Gouvernance (sièges dans des organes)",
+                       "Affiliation (adhésions et sièges partagés)", "Toutes les relations sourcées"]

@@ -148,6 +148,7 @@ TEXT = {
     'proj_representation': {'en': 'Representation (member → body that represents it)', 'fr': 'Représentation (membre → organe qui le représente)'},
     'proj_affiliation': {'en': 'Affiliation (shared memberships and seats)', 'fr': 'Affiliation (adhésions et sièges partagés)'},
     'proj_governance': {'en': 'Governance (seats on bodies)', 'fr': 'Gouvernance (sièges dans des organes)'},
+    'proj_all': {'en': 'Every sourced relation', 'fr': 'Toutes les relations sourcées'},
     'proj_coparticipation': {'en': 'Co-participation (events, projects: not representation)', 'fr': 'Co-participation (événements, projets : pas de représentation)'},
     'col_label': {'en': 'Organisation', 'fr': 'Organisation'},
     'col_roles': {'en': 'Roles', 'fr': 'Rôles'},

@@ -224,7 +224,7 @@ def page_explore():
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         projection = st.selectbox(tr("projection", L), ["representation", "governance", "affiliation", "all"], key="ex_proj",
-                                  placeholder=tr("choose_one", L))
+                                  format_func=lambda p: tr(f"proj_{p}", L), placeholder=tr("choose_one", L))
     with c2:
         countries = sorted({c for cs in attrs["countries"] for c in cs})
         country = st.selectbox(tr("country", L), [tr("all", L), *countries], key="ex_country", placeholder=tr("choose_one", L))
