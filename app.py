@@ -12,6 +12,11 @@ from sse_graph.viewer import LANGS, tr
 from sse_graph.viewer.state import bound, follow
 
 st.set_page_config(page_title="sse-graph", layout="wide")
+# Streamlit's own English "Press Enter to apply" under a text box, hidden (our own constant CSS,
+# nothing from the data): the search box's placeholder says it in the reader's language.  The
+# running indicator ("Running...", "Stop") is not drawn with client.toolbarMode = "minimal"
+# (.streamlit/config.toml); what cannot be changed is listed in README.md (the explorer in French).
+st.html("<style>[data-testid='InputInstructions']{display:none!important}</style>")
 
 
 def lang() -> str:
@@ -33,8 +38,9 @@ def first_language(asked: str | None = None) -> str:
 
 follow("lang", "lang", first_language)  # the address's language (Back included), else the browser's
 with st.sidebar:
-    st.title(tr("title", lang()))
-    st.selectbox(tr("language", lang()), list(LANGS), format_func=LANGS.get, **bound("lang", "lang"))
+    st.title(tr("title", lang()), anchor=False)
+    st.selectbox(tr("language", lang()), list(LANGS), format_func=LANGS.get, placeholder=tr("language", lang()),
+                 **bound("lang", "lang"))
 
 VIEWS = "sse_graph/viewer/views/"
 # The organisation card is the first screen ("/"); every page also answers at its own

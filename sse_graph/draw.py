@@ -263,8 +263,9 @@ def build_scene(store, *, focus: str | None = None, depth: int = 2, projection: 
 
             check_whole_graph_size(store, nodes)
         G, chain_edges = _whole_then_cut(q, focus, depth, projection, wanted, nodes, as_of, strict)
-    if focus is not None:
-        G = _canonical(G)
+    # the seeded layout follows the graph's node order: a fixed order (not the order of a
+    # set of strings, which changes with PYTHONHASHSEED) gives the same picture in every process
+    G = _canonical(G)
     if G.number_of_nodes() == 0:
         raise InputError("nothing to draw: no relation of this projection in the graph")
 

@@ -114,3 +114,94 @@ def test_a_french_browser_gets_every_page_in_french(seed_app, browser):
     finally:
         context.close()
     assert not [u for u in blocked if "127.0.0.1" in u]
+
+
+# Streamlit's own English that the explorer turns off or replaces (.streamlit/config.toml, app.py,
+# the widgets' placeholders); what Streamlit does not let us change is listed in README.md.
+STREAMLIT_ENGLISH_TEXT = ["Press Enter to apply", "Running...", "Stop", "Rerun", "Source file changed", "Always rerun",
+                          "Choose an option", "Choose options", "Ask Google", "Ask ChatGPT", "Deploy"]
+STREAMLIT_ENGLISH_ATTRS = ["Choose an option", "Choose options", "Link to heading", "Download as CSV", "Running..."]
+VISIBLE_ATTRS = """names => {
+  const seen = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const out = [];
+  for (const el of document.querySelectorAll('[placeholder],[aria-label],[title]')) {
+    if (!seen(el)) continue;
+    for (const a of ['placeholder', 'aria-label', 'title']) {
+      const v = el.getAttribute(a);
+      if (v && names.includes(v)) out.push(a + '=' + v);
+    }
+  }
+  return out;
+}"""
+
+
+def visible_streamlit_english(page) -> list[str]:
+    body = page.inner_text("body")  # what is rendered (display:none left out)
+    found = [t for t in STREAMLIT_ENGLISH_TEXT if re.search(r"(?<![\w.])" + re.escape(t) + r"(?![\w])", body)]
+    return found + page.evaluate(VISIBLE_ATTRS, STREAMLIT_ENGLISH_ATTRS)
+
+
+@pytest.mark.browser
+def test_the_french_journey_shows_none_of_streamlits_english_that_we_can_turn_off(seed_app, browser):
+    """Every page, the search box typed into, a long SPARQL run (sampled while it runs): the
+    running indicator ("Running...", "Stop"), "Press Enter to apply", the "Choose an option"
+    placeholders, the headings' "Link to heading" and the tables' "Download as CSV" are not shown."""
+    from conftest import offline
+    from test_browser import wait_app
+
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    offline(page)
+    during_run: list[str] = []
+    try:
+        for name in PAGES:
+            page.goto(f"{seed_app}/{name}?org=ConcertES&as_of=2018")
+            wait_app(page)
+            time.sleep(0.5)
+            assert not visible_streamlit_english(page), name
+        # the search box, typed into and not yet applied: Streamlit would say "Press Enter to apply"
+        page.goto(f"{seed_app}/organisation?org=ConcertES")
+        wait_app(page)
+        search = page.get_by_label("Chercher une organisation")
+        assert search.get_attribute("placeholder") == "Un nom ou un sigle, puis Entrée"
+        search.click()
+        search.type("SAW")
+        time.sleep(0.5)
+        assert page.query_selector('[data-testid="InputInstructions"]'), "Streamlit's instructions are there"
+        assert not visible_streamlit_english(page)
+        search.press("Enter")
+        wait_app(page, "SAW-B")
+        assert not visible_streamlit_english(page)
+        # a run long enough for Streamlit to show its running indicator: a cross join on the
+        # SPARQL page, stopped by its 2 s time limit
+        page.goto(f"{seed_app}/sparql")
+        wait_app(page)
+        limit = page.get_by_label("Durée maximale (secondes)")
+        limit.fill("2")
+        limit.press("Enter")
+        wait_app(page)
+        editor = page.get_by_label("Requête", exact=True)
+        editor.fill("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        assert not visible_streamlit_english(page)
+        stopped = "arrêtée au bout de 2 s"
+        assert stopped not in page.inner_text("body")
+        page.get_by_role("button", name="Exécuter").click()
+        samples, deadline = 0, time.time() + 90
+        while stopped not in page.inner_text("body"):  # sampled until the time limit stops the run
+            assert time.time() < deadline, "the cross join was not stopped at its time limit"
+            during_run += visible_streamlit_english(page)
+            samples += 1
+            time.sleep(0.1)
+        assert samples >= 5, "the run was sampled while it ran"
+        assert not visible_streamlit_english(page)
+    finally:
+        context.close()
+    assert not during_run, during_run
+
+
+def test_the_french_explore_page_names_its_relations_in_french(built):
+    """The picture's "Relations affichées" offered the library's keys ("representation", "all")."""
+    at = open_fr("explore")
+    options = [str(o) for w in at.selectbox if w.key == "ex_proj" for o in w.options]
+    assert options == ["Représentation (membre → organe qui le représente)", "Gouvernance (sièges dans des organes)",
+                       "Affiliation (adhésions et sièges partagés)", "Toutes les relations sourcées"]

@@ -19,13 +19,30 @@ from .state import bound, follow, push
 # ------------------------------------------------------------------ loading (once)
 @st.cache_resource(show_spinner=False)  # the pages say "loading" in the reader's language
 def load(data_dir: str | None):
-    from sse_graph import Store, build
-    from sse_graph.questions import Questions
+    """The built dataset's path, its store and the questions in each language.
 
-    result = build(data_dir)
-    store = Store(result.dataset_path)
+    Cold start: the current build is found by its stat key (``sse_graph.quick_open``,
+    as the question commands do: no input re-read, no rdflib import); only when none is
+    recorded is the build checked (and made) by :func:`built`, then remembered."""
+    from sse_graph.questions import Questions
+    from sse_graph.quick_open import remember_dataset, remembered_dataset
+    from sse_graph.store import Store
+
+    dataset = remembered_dataset(data_dir)
+    if dataset is None:
+        dataset = built(data_dir).dataset_path
+        remember_dataset(data_dir, dataset)
+    store = Store(dataset)
     en = Questions(store, lang="en")
-    return result, store, {"en": en, "fr": Questions(store, lang="fr", labels=en.labels)}
+    return dataset, store, {"en": en, "fr": Questions(store, lang="fr", labels=en.labels)}
+
+
+@st.cache_resource(show_spinner=False)
+def built(data_dir: str | None):
+    """The build's report (counts, validation) for the About page: checks the inputs' hashes."""
+    from sse_graph import build
+
+    return build(data_dir)
 
 
 def _data_dir() -> str | None:
@@ -34,15 +51,19 @@ def _data_dir() -> str | None:
 
 
 def _result():
-    return load(os.environ.get("SSE_GRAPH_DATA"))[0]
+    return built(_data_dir())
+
+
+def _dataset_path():
+    return load(_data_dir())[0]
 
 
 def _store():
-    return load(os.environ.get("SSE_GRAPH_DATA"))[1]
+    return load(_data_dir())[1]
 
 
 def _q(lang: str):
-    return load(os.environ.get("SSE_GRAPH_DATA"))[2][lang]
+    return load(_data_dir())[2][lang]
 
 
 @st.cache_data(show_spinner=False)
@@ -169,17 +190,6 @@ def text_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def sandboxed(page: str, height: int) -> str:
-    """The picture inside an iframe sandboxed to scripts only: Streamlit's own
-    iframe allows scripts and same-origin together, so a script in the picture
-    could reach the app; in this inner frame it runs in an opaque origin."""
-    import html as _html
-
-    return ('<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0;overflow:hidden">'
-            f'<iframe sandbox="allow-scripts" title="picture" srcdoc="{_html.escape(page, quote=True)}" '
-            f'style="border:0;width:100%;height:{height - 8}px;display:block"></iframe></body></html>')
-
-
 def column_name(c: str, L: str) -> str:
     """A column's header in ``L`` (the library's keys are not something a person reads)."""
     from . import TEXT
@@ -209,19 +219,20 @@ def text_table(rows: list[dict], columns: list[str]) -> None:
 # ------------------------------------------------------------------ pages
 def page_explore():
     L = lang()
-    st.header(tr("explore", L))
+    st.header(tr("explore", L), anchor=False)
     attrs = attributes(L, _data_dir())
     c1, c2, c3, c4 = st.columns(4)
     with c1:
-        projection = st.selectbox(tr("projection", L), ["representation", "governance", "affiliation", "all"], key="ex_proj")
+        projection = st.selectbox(tr("projection", L), ["representation", "governance", "affiliation", "all"], key="ex_proj",
+                                  format_func=lambda p: tr(f"proj_{p}", L), placeholder=tr("choose_one", L))
     with c2:
         countries = sorted({c for cs in attrs["countries"] for c in cs})
-        country = st.selectbox(tr("country", L), [tr("all", L), *countries], key="ex_country")
+        country = st.selectbox(tr("country", L), [tr("all", L), *countries], key="ex_country", placeholder=tr("choose_one", L))
     with c3:
         kinds = sorted({k for ks in attrs["kinds"] for k in ks})
-        kind = st.selectbox(tr("kind", L), [tr("all", L), *kinds], key="ex_kind")
+        kind = st.selectbox(tr("kind", L), [tr("all", L), *kinds], key="ex_kind", placeholder=tr("choose_one", L))
     with c4:
-        level = st.selectbox(tr("level", L), [tr("all", L), 1, 2, 3, 4, 5], key="ex_level")
+        level = st.selectbox(tr("level", L), [tr("all", L), 1, 2, 3, 4, 5], key="ex_level", placeholder=tr("choose_one", L))
     focus_on = st.toggle(tr("search", L), value=bool(st.query_params.get("org")), key="ex_focus_on")
     focus, depth = None, 2
     if focus_on:
@@ -403,9 +414,10 @@ def page_organisation():
     from sse_graph.timeline import counts as counted
 
     L = lang()
-    st.header(tr("organisation", L))
+    st.header(tr("organisation", L), anchor=False)
     # cold start: the header and the search box show at once; the graph is opened (once, cached) after
-    term = st.text_input(tr("search", L), key="org_search", on_change=searched, args=("org_search",))
+    term = st.text_input(tr("search", L), key="org_search", on_change=searched, args=("org_search",),
+                         placeholder=tr("search_hint", L))  # in place of Streamlit's "Press Enter to apply"
     with st.spinner(tr("loading", L)):
         _q(L)
     if term.strip():
@@ -424,6 +436,9 @@ def page_organisation():
     st.subheader(md_text(card["label"], 160), anchor=False)
     if len(card["label"]) > 160:
         st.text(tr("full_name", L) + ": " + isolate(card["label"]))
+    # the sidebar's link to Explore carries no ?org=: this one opens the picture around this organisation
+    st.page_link("sse_graph/viewer/views/explore.py", label=tr("picture_link", L),
+                 query_params={"org": iri, "lang": L, **({"as_of": as_of_param()} if as_of_param() != "any" else {})})
     if view == "changes":
         change_view(iri)
         return
@@ -528,9 +543,9 @@ def change_view(iri: str) -> None:
     L = lang()
     c1, c2 = st.columns(2)
     with c1:
-        y1 = st.selectbox(tr("from_year", L), YEARS, index=YEARS.index(2012), key="ch_from")
+        y1 = st.selectbox(tr("from_year", L), YEARS, index=YEARS.index(2012), key="ch_from", placeholder=tr("choose_one", L))
     with c2:
-        y2 = st.selectbox(tr("to_year", L), YEARS, index=YEARS.index(2018), key="ch_to")
+        y2 = st.selectbox(tr("to_year", L), YEARS, index=YEARS.index(2018), key="ch_to", placeholder=tr("choose_one", L))
     out = _q(L).changes(iri, date(y1, 12, 31), date(y2, 12, 31))
     for k in ("joined", "left", "role_changed", "first_attested", "no_longer_attested"):
         _section(k)
@@ -547,7 +562,7 @@ def change_view(iri: str) -> None:
 
 def page_represent():
     L = lang()
-    st.header(tr("represent", L))
+    st.header(tr("represent", L), anchor=False)
     left, right = st.columns(2)
     q = _q(L)
     with left:
@@ -565,7 +580,8 @@ def page_represent():
             SELECT DISTINCT ?b WHERE { ?s a sse:Seat ; sse:body ?b }""").dicts()
         opts = {r["b"]: q.labels.label(r["b"], L) for r in bodies}
         opts = dict(sorted(opts.items(), key=lambda kv: kv[1].casefold()))
-        body = st.selectbox(tr("body", L), list(opts), format_func=lambda i: isolate(opts[i], 120), key="rep_body")
+        body = st.selectbox(tr("body", L), list(opts), format_func=lambda i: isolate(opts[i], 120), key="rep_body",
+                            placeholder=tr("choose", L))
         st.markdown("**" + md_escape(tr("sitting", L)) + "**")
         text_table(q.sitting(body) if body else [], ["label", "roles", "on_behalf_of", "nominated_by", "attested", "during", "start", "sources"])
 
@@ -574,7 +590,7 @@ def page_about():
     import pandas as pd
 
     L = lang()
-    st.header(tr("about", L))
+    st.header(tr("about", L), anchor=False)
     st.text(tr("tagline", L))
     sources = _store().select("""PREFIX sse: <https://w3id.org/sse-graph/ontology#>
         PREFIX dcterms: <http://purl.org/dc/terms/>

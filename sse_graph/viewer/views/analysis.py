@@ -31,13 +31,15 @@ def page_analysis() -> None:
     from sse_graph.analysis import DEFAULT_METRICS, METRICS
 
     L = lang()
-    st.header(tr("analysis", L))
+    st.header(tr("analysis", L), anchor=False)
     c1, c2, c3 = st.columns([1, 2, 1])
     with c1:
-        projection = st.selectbox(tr("projection", L), PROJECTIONS, format_func=lambda p: tr(f"proj_{p}", L), key="an_proj")
+        projection = st.selectbox(tr("projection", L), PROJECTIONS, format_func=lambda p: tr(f"proj_{p}", L), key="an_proj",
+                                  placeholder=tr("choose_one", L))
     with c2:
         metrics = st.multiselect(tr("metric", L), list(METRICS), default=DEFAULT_METRICS[projection],
-                                 format_func=lambda m: measure(m, L), key=f"an_metrics_{projection}")
+                                 format_func=lambda m: measure(m, L), key=f"an_metrics_{projection}",
+                                 placeholder=tr("choose_one", L))
     with c3:
         top = st.number_input(tr("top", L), 5, 500, 20, key="an_top")
     st.info(tr(f"ties_{projection}", L))

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from sse_graph.viewer import isolate, md_text, tr
-from sse_graph.viewer.pages import _q, _result, csv_download, lang, text_frame
+from sse_graph.viewer.pages import _dataset_path, _q, csv_download, lang, text_frame
 
 # The example queries offered, each with its question in both languages.
 EXAMPLES = {
@@ -80,10 +80,11 @@ def page_sparql() -> None:
     from sse_graph.sandbox import run_query
 
     L = lang()
-    st.header(tr("sparql", L))
+    st.header(tr("sparql", L), anchor=False)
     queries = {q.name: q for q in competency_queries()}
     names = [n for n in EXAMPLES if n in queries]
-    name = st.selectbox(tr("example", L), names, format_func=lambda n: EXAMPLES[n][L], key="sq_example")
+    name = st.selectbox(tr("example", L), names, format_func=lambda n: EXAMPLES[n][L], key="sq_example",
+                        placeholder=tr("choose_one", L))
     c1, c2 = st.columns(2)
     with c1:
         limit = st.number_input(tr("sq_limit", L), 1, 60, TIME_LIMIT, key="sq_limit")
@@ -94,7 +95,7 @@ def page_sparql() -> None:
         text = st.text_area(tr("query", L), _example(queries[name].text), height=260, key=f"sq_text_{name}")
         st.form_submit_button(tr("run", L), type="primary")
     with st.spinner(tr("sq_running", L)):
-        outcome = run_query(_result().dataset_path, text, timeout=float(limit), max_rows=int(cap))
+        outcome = run_query(_dataset_path(), text, timeout=float(limit), max_rows=int(cap))
     if outcome.kind in ("error", "timeout", "unavailable"):
         _error(outcome, L, float(limit))
         return
