@@ -1,11 +1,12 @@
-"""A fast OWL 2 RL materialiser for this ontology, running as SPARQL updates in pyoxigraph.
+"""A fast OWL 2 RL materialiser for this ontology, running as SPARQL queries in pyoxigraph.
 
 owlrl is the reference (``reason.py``): it is exact but grows faster than
 linearly (480 s for 200k triples here).  This engine compiles the rules that
 the ontology's axioms actually exercise into a few rules — one per rule family,
 with the TBox closure precomputed and passed as ``VALUES`` — and runs them as
-``INSERT … WHERE`` updates in a pyoxigraph store, to a fixpoint, by semi-naive
-evaluation (:func:`materialise`):
+``CONSTRUCT`` queries over the union of a pyoxigraph store's named graphs, each
+writing what it derives to a graph of its own (every triple is held once), to a
+fixpoint, by semi-naive evaluation (:func:`materialise`):
 
 =============  =====================================================
 cax-sco        instance of a subclass → instance of its superclasses
