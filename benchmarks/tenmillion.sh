@@ -10,8 +10,8 @@
 # about 10.0 million asserted triples (generate.py writes ~15 per organisation).
 #
 # Expected (benchmarks/README.md, "Where a build's memory goes", extrapolated from
-# 100k and 1M on a 2-core machine): peak ≈ 15 GB resident (≈ 1.5 KB per asserted
-# triple), about 20 to 25 minutes; the generator alone holds its lines in memory
+# 100k and 1M on a 2-core machine): peak ≈ 12 GB resident (≈ 1.2 KB per asserted
+# triple), about half an hour; the generator alone holds its lines in memory
 # (≈ 2.5 GB, before the build starts).  Run it on a machine with 24 GB free and
 # nothing else large running.
 set -euo pipefail
@@ -45,5 +45,5 @@ python - "$asserted" "$peak_kb" "$wall" <<'EOF'
 import sys
 asserted, peak_kb, wall = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 print(f"asserted triples {asserted:,}; whole process peak {peak_kb / 1024:,.0f} MB "
-      f"= {peak_kb * 1024 / asserted / 1000:.2f} KB per asserted triple; wall {wall}")
+      f"= {peak_kb / 1024 * 1000 / asserted:.2f} KB per asserted triple (MB x 1000 / triples); wall {wall}")
 EOF
