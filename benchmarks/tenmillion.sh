@@ -12,7 +12,7 @@
 # Expected (benchmarks/README.md, "Where a build's memory goes", extrapolated from
 # 100k and 1M on a 2-core machine): peak ≈ 12 GB resident (≈ 1.2 KB per asserted
 # triple), about half an hour; the generator alone holds its lines in memory
-# (≈ 2.5 GB, before the build starts).  Run it on a machine with 24 GB free and
+# (≈ 3.5 GB estimated, before the build starts).  Run it on a machine with 24 GB free and
 # nothing else large running.
 set -euo pipefail
 
