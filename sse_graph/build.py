@@ -492,10 +492,10 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
 
     t = time.perf_counter()
     say("validating (shapes as SPARQL and violation queries)")
-    report = validate_store(store, paths.shapes, checks=checks)  # the default graph: everything, reasoned
+    report = validate_store(store, paths.shapes, checks=checks, union=True)  # the union: everything, reasoned
     timings["validate"] = time.perf_counter() - t
     peaks["validate"] = _peak_mb()
-    counts = {str(r["label"].value): int(r["n"].value) for r in store.query(_COUNT_QUERY)}
+    counts = {str(r["label"].value): int(r["n"].value) for r in store.query(_COUNT_QUERY, use_default_graph_as_union=True)}
     holder = {"store": store}
     del store
 
@@ -506,6 +506,7 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
         when asked: ``sse-graph analyse`` computes them on demand."""
         st = holder["store"]
         view = Store.of(st, asserted + [str(INFERRED_GRAPH)])
+        view._union_is_default = False  # the reasoned graph is the union of the named graphs (fastreason.UNION)
         result.measures = bool(measures)
         if not result.measures:
             say("network measures not computed at build time (sse-graph analyse computes them)")

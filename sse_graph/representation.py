@@ -60,8 +60,19 @@ def _span_quads(node: str, span) -> list[str]:
 
 def representation_nquads(store, max_len: int = 8) -> bytes:
     """The representation graph of the built ``store``, as N-Quads."""
-    up, _down = links_from_rows(store.select(load_query("representation_links").text).dicts())
+    up, _down = links_from_rows(_solutions(store, load_query("representation_links").text))
     return representation_lines(up, list(up), list(up), max_len=max_len)
+
+
+def _solutions(store, text):
+    """The rows of a SELECT one at a time, as ``Results.dicts`` gives them, without
+    holding them all (at 1M triples, every link's row of 14 terms at once)."""
+    from .store import term_value
+
+    result = store.raw_query(text)
+    names = [v.value for v in result.variables]
+    for solution in result:
+        yield {name: term_value(solution[name]) for name in names}
 
 
 def representation_lines(up, froms, origins, max_len: int = 8) -> bytes:
@@ -69,7 +80,7 @@ def representation_lines(up, froms, origins, max_len: int = 8) -> bytes:
     ``origins``, from the links ``up`` (which must hold every link reachable from
     ``origins``): the whole graph when both are every organisation, the part to
     rewrite after a change (``incremental.py``)."""
-    lines: list[str] = []
+    out = bytearray()
     link_node = {}
     wanted = set(froms)
     for frm, tos in up.items():
@@ -78,23 +89,31 @@ def representation_lines(up, froms, origins, max_len: int = 8) -> bytes:
                 n = link_node[id(link)] = _node("link", frm, to, link.kind)
                 if frm not in wanted:
                     continue
-                lines += [_quad(n, RDF_TYPE, _iri(SSE + "RepresentationLink")), _quad(n, SSE + "linkFrom", _iri(frm)),
-                          _quad(n, SSE + "linkTo", _iri(to)), _quad(n, SSE + "linkKind", f'"{link.kind}"')]
+                lines = [_quad(n, RDF_TYPE, _iri(SSE + "RepresentationLink")), _quad(n, SSE + "linkFrom", _iri(frm)),
+                         _quad(n, SSE + "linkTo", _iri(to)), _quad(n, SSE + "linkKind", f'"{link.kind}"')]
                 for rec in link.records:
                     if rec["record"]:
                         lines.append(_quad(n, SSE + "viaRecord", _iri(rec["record"])))
                     if rec.get("src"):  # the record's own dcterms:source (never an IRI made from a file name)
                         lines.append(_quad(n, SOURCE, _iri(rec["src"])))
                 lines += _span_quads(n, link.timing.span())
-    for org in [o for o in origins if o in up]:
+                _put(out, lines)
+    for org in dict.fromkeys(o for o in origins if o in up):
         for target, chains in reachable_chains(up, org, up=True, max_len=max_len).items():
             best, _never = pick(chains, None, True)  # strict: only chains whose evidence overlaps
             if best is None or len(best.links) < 2:
                 continue
             n = _node("chain", *best.nodes)
-            lines += [_quad(n, RDF_TYPE, _iri(SSE + "RepresentationChain")), _quad(n, SSE + "linkFrom", _iri(org)),
-                      _quad(n, SSE + "linkTo", _iri(target)),
-                      _quad(n, SSE + "chainLength", f'"{len(best.links)}"^^<{XSD_INT}>')]
+            lines = [_quad(n, RDF_TYPE, _iri(SSE + "RepresentationChain")), _quad(n, SSE + "linkFrom", _iri(org)),
+                     _quad(n, SSE + "linkTo", _iri(target)),
+                     _quad(n, SSE + "chainLength", f'"{len(best.links)}"^^<{XSD_INT}>')]
             lines += [_quad(n, SSE + "hasLink", _iri(link_node[id(l)])) for l in best.links]
             lines += _span_quads(n, best.interval())
-    return "".join(dict.fromkeys(lines)).encode()
+            _put(out, lines)
+    return bytes(out)
+
+
+def _put(out: bytearray, lines: list[str]) -> None:
+    """Append the lines of one node, each once (every line names its node: no line of
+    one node can repeat another's), in their first order."""
+    out += "".join(dict.fromkeys(lines)).encode()
