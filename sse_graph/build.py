@@ -11,7 +11,6 @@ remembered (:func:`last_good_build`).
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -443,17 +442,6 @@ def _reference_pipeline(paths: DataPaths, say: Progress) -> _Built:
     return _Built(_counts(union), timings, report, write, peak_mb=peaks)
 
 
-_AXIOMATIC_STARTS = tuple(f"<{ns}".encode() for ns in AXIOMATIC)
-
-
-def _without_axiomatic(ntriples: bytes) -> bytes:
-    """The normalisation of ``reason._keep`` on N-Triples: no inferred triple about
-    the RDF/RDFS/OWL/XSD vocabularies themselves (a byte search first: usually none)."""
-    if not any(ntriples.startswith(s) or b"\n" + s in ntriples for s in _AXIOMATIC_STARTS):
-        return ntriples
-    return b"".join(line for line in ntriples.splitlines(keepends=True) if not line.startswith(_AXIOMATIC_STARTS))
-
-
 def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     """pyoxigraph throughout: bulk load, the compiled rules (``fastreason``), the
     compiled shapes (``shapes``) and the violation queries, then N-Triples dumps
@@ -525,72 +513,51 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     return _Built(counts, timings, report, write, peak_mb=peaks)
 
 
-# One bulk load reads at most this many bytes of N-Quads (about 100,000 quads): the
-# loader keeps a batch in memory, so this bounds what persisting adds to the peak.
-PERSIST_BATCH_BYTES = 16 << 20
-_PIECE_BYTES = 4 << 20
-
-
-def _pieces(data: bytes, graph: str | None = None):
-    """``data`` (N-Triples, or N-Quads when ``graph`` is None) in pieces of whole lines,
-    each made N-Quads of ``graph``; one piece is copied at a time."""
-    view, start, tail = memoryview(data), 0, None if graph is None else f" <{graph}> .\n".encode()
-    while start < len(data):
-        end = data.find(b"\n", min(start + _PIECE_BYTES, len(data)) - 1) + 1 or len(data)
-        piece = bytes(view[start:end])
-        yield piece if tail is None else piece.replace(b" .\n", tail)
-        start = end
-
-
-class _Reader(io.RawIOBase):
-    """A binary stream over pieces of N-Quads that ends after ``limit`` bytes (at the
-    end of a piece, so of a line): one bulk load per batch."""
-
-    def __init__(self, first: bytes, rest, limit: int):
-        self._buf, self._rest, self._left = memoryview(first), rest, limit - len(first)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b) -> int:
-        while not self._buf:
-            nxt = next(self._rest, None) if self._left > 0 else None
-            if nxt is None:
-                return 0
-            self._buf, self._left = memoryview(nxt), self._left - len(nxt)
-        n = min(len(b), len(self._buf))
-        b[:n] = self._buf[:n]
-        self._buf = self._buf[n:]
-        return n
+# One bulk load takes at most this many quads: the loader keeps a batch in memory, so
+# this bounds what persisting adds to the peak.
+PERSIST_BATCH_QUADS = 100_000
 
 
 def _persist(store, asserted: list[str], steps: list[str], extra: list[tuple[str, bytes]], directory: Path) -> dict[str, int]:
     """Every graph of the working ``store`` — the asserted ones, the inferred triples of
     every rule step as one graph (without axiomatic triples) — and the ``extra``
     N-Quads, bulk-loaded into a new on-disk store at ``directory`` in batches of
-    :data:`PERSIST_BATCH_BYTES`; returns the triples per graph."""
+    :data:`PERSIST_BATCH_QUADS`; returns the triples per graph.
+
+    The quads go over as terms, not as text: a blank node keeps its identity across
+    graphs and batches (each parse of N-Quads text gives its blank nodes new ones, so
+    a blank node split by a batch, or described in both an asserted and the inferred
+    graph, would become two)."""
+    from itertools import islice
+
     import pyoxigraph as ox
 
     graphs: dict[str, int] = {}
     inferred = str(INFERRED_GRAPH)
+    to_inferred = ox.NamedNode(inferred)
+    axiomatic = tuple(AXIOMATIC)
+
+    def counted(name, quads):
+        n = 0
+        for n, q in enumerate(quads, 1):
+            yield q
+        graphs[name] = graphs.get(name, 0) + n
 
     def quads():
-        for name, sources in [(g, [g]) for g in asserted] + [(inferred, steps)]:
-            for g in sources:
-                # one triple per line, each ending " .\n" (literals escape their newlines)
-                data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
-                if name == inferred:
-                    data = _without_axiomatic(data)
-                graphs[name] = graphs.get(name, 0) + data.count(b"\n")
-                yield from _pieces(data, name)
-                del data
-        for _name, data in extra:
-            yield from _pieces(data)
+        for g in asserted:
+            yield from counted(g, store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        for g in steps:
+            yield from counted(inferred, (ox.Quad(q.subject, q.predicate, q.object, to_inferred)
+                                          for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+                                          if not (isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(axiomatic))))
+        for _name, data in extra:  # one parse per document: its own blank nodes stay one each
+            yield from ox.parse(data, format=ox.RdfFormat.N_QUADS)
 
     disk = ox.Store(str(directory))
-    pieces = quads()
-    for first in pieces:
-        disk.bulk_load(input=io.BufferedReader(_Reader(first, pieces, PERSIST_BATCH_BYTES)), format=ox.RdfFormat.N_QUADS)
+    stream = quads()
+    while batch := list(islice(stream, PERSIST_BATCH_QUADS)):
+        disk.bulk_extend(batch)
     disk.flush()
     del disk
+    graphs.setdefault(inferred, 0)
     return {g: n for g, n in graphs.items() if n or g == inferred}

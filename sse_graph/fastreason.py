@@ -567,7 +567,7 @@ def _drop(store: ox.Store, triples, graph: str) -> None:
 
 
 def _axiomatic(triple) -> bool:
-    """Left out of the written inferred graph (``build._without_axiomatic``)."""
+    """Left out of the written inferred graph (``build._persist``)."""
     s = triple[0]
     return isinstance(s, ox.NamedNode) and s.value.startswith(_AXIOMATIC_NS)
 
