@@ -10,7 +10,7 @@ Nothing from the data runs as code: node ids are integers; labels and
 tooltips reach the page only through Jinja's ``tojson`` (``<``, ``>``, ``&``
 and quotes escaped) and are shown by vis-network as text; the substring
 ``href`` is broken with a zero-width joiner so that pyvis never switches its
-tooltips to ``innerHTML`` (shared/RELIABILITY.md); ``heading`` and
+tooltips to ``innerHTML`` (``Network.write_html`` sets its popup mode when a title contains "href"); ``heading`` and
 ``select_menu`` (rendered raw by pyvis) are never used; a Content-Security-Policy
 forbids loading or sending anything.
 """

@@ -1,7 +1,7 @@
 """The OS barrier: a query worker cannot open a network connection at all.
 
 Called first thing in a fresh worker interpreter, while it is still
-single-threaded and before pyoxigraph is imported (shared/RELIABILITY.md):
+single-threaded and before pyoxigraph is imported (it starts threads; unshare needs one):
 
 1. ``unshare(CLONE_NEWUSER | CLONE_NEWNET)`` — a new network namespace with
    no interface but a downed loopback: every connect fails with "Network is

@@ -1,7 +1,7 @@
 """Queries run in isolated worker processes with a deadline, in two lanes.
 
 Neither rdflib nor pyoxigraph can interrupt a running query in-process
-(shared/RELIABILITY.md).  Each worker (worker.py, started by worker_boot.py
+(oxigraph/oxigraph#1926).  Each worker (worker.py, started by worker_boot.py
 behind the OS barrier of isolation.py) opens the built dataset and answers one
 query at a time over its stdin/stdout pipes, read here with asyncio: no thread
 hop, no pickling, the answer's bytes copied once.
