@@ -30,6 +30,8 @@ from .reason import AXIOMATIC, reason
 from .name_index import NAMES_FILE, write_name_index
 from .store import STORE_DIR, Store
 from .validate import ValidationReport, validate_graph
+from .build_output import (_BUILD_MODULES, BUILD_FORMAT, COUNT_QUERY, DATASET_FILE, REJECTED_PREFIX,  # noqa: F401
+                           REPORT_FILE, BuildResult)
 
 __all__ = ["BuildResult", "build", "open_store", "cache_key", "last_good_build", "DATASET_FILE", "REPORT_FILE", "STORE_DIR",
            "REJECTED_PREFIX"]
@@ -44,72 +46,9 @@ KEEP_UNTIL_EXIT: list | None = None
 # default: at 1M triples they took longer (135 s) and more memory than the build.
 MEASURES_MAX_TRIPLES = 250_000
 
-DATASET_FILE = "dataset.nq"
-REPORT_FILE = "report.json"
-REJECTED_PREFIX = "rejected-"  # a build whose data violates the shapes: readable, never served as good
-# Bump when the build's output changes for the same inputs.
-BUILD_FORMAT = "2"
-
-# The modules whose code shapes the build output (part of the cache key).
-_BUILD_MODULES = ("name_index.py", "names.py", "load.py", "reason.py", "fastreason.py", "validate.py", "shapes.py", "build.py", "namespaces.py",
-                  "analysis/__init__.py", "analysis/measures.py", "analysis/projections.py",
-                  "representation.py", "chains.py", "timeline.py", "dates.py")
-
 Progress = Callable[[str], None]
 
 
-@dataclass
-class BuildResult:
-    """What a build produced: where, how much, how long."""
-
-    directory: Path
-    key: str
-    asserted_triples: int
-    inferred_triples: int
-    counts: dict[str, int]
-    graphs: dict[str, int]
-    timings: dict[str, float]
-    validation: dict = field(default_factory=dict)
-    cached: bool = False
-    engine: str = "owlrl"
-    measures: bool = True
-    peak_mb: dict[str, float] = field(default_factory=dict)  # peak resident memory after each step
-    root: str = ""  # the dataset folder it was built from
-
-    @property
-    def rejected(self) -> bool:
-        """Built from data with violations: readable, never served as good."""
-        return not self.validation.get("conforms", True)
-
-    @property
-    def dataset_path(self) -> Path:
-        """Where the build's N-Quads are or would be: the name every reader of the build
-        is given (:class:`Store` opens the on-disk store beside it).  A fast build does not
-        write the file; :meth:`nquads` writes it on first need."""
-        return self.directory / DATASET_FILE
-
-    def nquads(self) -> Path:
-        """The build's N-Quads file, written from its on-disk store on first need."""
-        from .export import nquads_file
-
-        return nquads_file(self.dataset_path)
-
-    def as_dict(self) -> dict:
-        return {
-            "key": self.key,
-            "directory": str(self.directory),
-            "asserted_triples": self.asserted_triples,
-            "inferred_triples": self.inferred_triples,
-            "counts": self.counts,
-            "graphs": self.graphs,
-            "timings": self.timings,
-            "validation": self.validation,
-            "engine": self.engine,
-            "measures": self.measures,
-            "peak_mb": self.peak_mb,
-            "root": self.root,
-            "cached": self.cached,
-        }
 
 
 def cache_key(paths: DataPaths) -> str:
@@ -130,24 +69,10 @@ def cache_key(paths: DataPaths) -> str:
     return h.hexdigest()[:24]
 
 
-_COUNT_QUERY = """
-PREFIX sse: <https://w3id.org/sse-graph/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?label (COUNT(DISTINCT ?x) AS ?n) WHERE {
-  { ?kind a sse:Kind . ?x a ?kind . ?kind skos:prefLabel|<http://www.w3.org/2000/01/rdf-schema#label> ?l . FILTER(lang(?l) = "en") BIND(STR(?l) AS ?label) }
-  UNION { VALUES (?cls ?label) {
-      (sse:Organisation "organisations (all kinds)") (sse:Person "people") (org:Membership "memberships")
-      (org:Post "posts") (sse:Seat "seats and mandates") (sse:Partnership "partnerships and participations")
-      (sse:Count "dated counts") (sse:Project "projects and programmes") (sse:Event "events") (sse:Place "places")
-      (sse:SourceDocument "sources") }
-    ?x a ?cls }
-} GROUP BY ?label ORDER BY ?label
-"""
 
 
 def _counts(closure: Graph) -> dict[str, int]:
-    return {str(r[0]): int(r[1]) for r in closure.query(_COUNT_QUERY)}
+    return {str(r[0]): int(r[1]) for r in closure.query(COUNT_QUERY)}
 
 
 def _atomic_publish(target: Path, writer: Callable[[Path], None]) -> None:
@@ -483,7 +408,7 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     report = validate_store(store, paths.shapes, checks=checks, union=True)  # the union: everything, reasoned
     timings["validate"] = time.perf_counter() - t
     peaks["validate"] = _peak_mb()
-    counts = {str(r["label"].value): int(r["n"].value) for r in store.query(_COUNT_QUERY, use_default_graph_as_union=True)}
+    counts = {str(r["label"].value): int(r["n"].value) for r in store.query(COUNT_QUERY, use_default_graph_as_union=True)}
     holder = {"store": store}
     del store
 

@@ -77,9 +77,9 @@ def _record_order(rec: dict) -> tuple:
 
 
 def has_representation_graph(store) -> bool:
-    from .representation import REPRESENTATION_GRAPH
+    from .namespaces import REPRESENTATION_GRAPH_IRI
 
-    return REPRESENTATION_GRAPH in (getattr(store, "graph_names", None) or [])
+    return REPRESENTATION_GRAPH_IRI in (getattr(store, "graph_names", None) or [])
 
 
 def load_links_around(store, org: str, *, up: bool) -> tuple[Links, Links] | None:

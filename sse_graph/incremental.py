@@ -52,6 +52,7 @@ import pyoxigraph as ox
 
 from .config import DataPaths, cache_dir
 from .namespaces import GRAPH_BASE, INFERRED_GRAPH, METRICS_GRAPH, ONTOLOGY_GRAPH, graph_for_file
+from .build_output import _BUILD_MODULES, BUILD_FORMAT, COUNT_QUERY, DATASET_FILE, REJECTED_PREFIX, REPORT_FILE, BuildResult
 
 __all__ = ["MANIFEST_FILE", "write_manifest", "try_update", "Change"]
 
@@ -68,7 +69,6 @@ def _frame(paths: DataPaths) -> str:
     code (as in ``build.cache_key``) and the owlrl version."""
     from importlib.metadata import version
 
-    from .build import _BUILD_MODULES, BUILD_FORMAT
 
     h = hashlib.sha256(f"format={BUILD_FORMAT};owlrl={version('owlrl')};".encode())
     for f in sorted(paths.ontology.glob("*.ttl")):
@@ -254,7 +254,6 @@ class _Updater:
 
     # -------------------------------------------------------------- run
     def run(self, changed: list[str]):
-        from .build import REJECTED_PREFIX, REPORT_FILE, BuildResult
         from .errors import InconsistencyError, ValidationFailed
 
         t0 = time.perf_counter()
@@ -603,7 +602,6 @@ class _Updater:
         """The previous N-Quads without the removed quads, plus the added ones; from the
         store when a changed quad holds a blank node of the previous build (the two
         name blank nodes differently)."""
-        from .build import DATASET_FILE
 
         if not (self.previous.directory / DATASET_FILE).is_file():
             return  # a fast build keeps no N-Quads: `export` writes them from the store on need
@@ -638,7 +636,6 @@ class _Updater:
     def _counts(self) -> dict[str, int]:
         """The counts per kind of the previous report, moved by the type triples that
         came or went (one class per label: else counted again in full)."""
-        from .build import _COUNT_QUERY
 
         labels: dict[str, set] = defaultdict(set)
         for r in self._query("PREFIX sse: <https://w3id.org/sse-graph/ontology#> "
@@ -646,15 +643,15 @@ class _Updater:
                              "?kind a sse:Kind . ?kind skos:prefLabel|<http://www.w3.org/2000/01/rdf-schema#label> ?l . "
                              "FILTER(lang(?l) = \"en\") BIND(STR(?l) AS ?label) }"):
             labels[r["label"].value].add(r["kind"].value)
-        i = _COUNT_QUERY.index("VALUES (?cls ?label) {") + len("VALUES (?cls ?label) {")
-        block = _COUNT_QUERY[i:_COUNT_QUERY.index("}", i)]
+        i = COUNT_QUERY.index("VALUES (?cls ?label) {") + len("VALUES (?cls ?label) {")
+        block = COUNT_QUERY[i:COUNT_QUERY.index("}", i)]
         import re
 
         for prefix, local, label in re.findall(r'\((\w+):(\w+) "([^"]+)"\)', block):
             ns = {"sse": "https://w3id.org/sse-graph/ontology#", "org": "http://www.w3.org/ns/org#"}[prefix]
             labels[label].add(ns + local)
         if any(len(c) > 1 for c in labels.values()) or len({c for cs in labels.values() for c in cs}) < len(labels):
-            return {str(r["label"].value): int(r["n"].value) for r in self._query(_COUNT_QUERY)}
+            return {str(r["label"].value): int(r["n"].value) for r in self._query(COUNT_QUERY)}
         label_of = {next(iter(cs)): lab for lab, cs in labels.items()}
         counts = dict(self.previous.counts)
         for sign, triples in ((1, self.change.added), (-1, self.change.removed)):

@@ -21,6 +21,7 @@ GRAPH_BASE = "https://w3id.org/sse-graph/graph/"
 ONTOLOGY_GRAPH_IRI = GRAPH_BASE + "ontology"
 INFERRED_GRAPH_IRI = GRAPH_BASE + "inferred"
 METRICS_GRAPH_IRI = GRAPH_BASE + "metrics"
+REPRESENTATION_GRAPH_IRI = GRAPH_BASE + "representation"  # written by representation.py, read by chains.py
 _GRAPHS = {"ONTOLOGY_GRAPH": ONTOLOGY_GRAPH_IRI, "INFERRED_GRAPH": INFERRED_GRAPH_IRI, "METRICS_GRAPH": METRICS_GRAPH_IRI}
 
 

@@ -23,12 +23,12 @@ from __future__ import annotations
 import hashlib
 
 from .chains import links_from_rows, pick, reachable_chains
-from .namespaces import GRAPH_BASE
+from .namespaces import REPRESENTATION_GRAPH_IRI
 from .queries import load_query
 
 __all__ = ["REPRESENTATION_GRAPH", "representation_nquads", "representation_lines"]
 
-REPRESENTATION_GRAPH = GRAPH_BASE + "representation"
+REPRESENTATION_GRAPH = REPRESENTATION_GRAPH_IRI
 SSE = "https://w3id.org/sse-graph/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
