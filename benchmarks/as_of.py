@@ -1,6 +1,6 @@
 """`represented-by --as-of` and `why` end to end (fresh processes) on a generated graph.
 
-    python benchmarks/time.py --triples 100000
+    python benchmarks/as_of.py --triples 100000
 
 Builds the generated graph with `sse-graph build --engine fast` (which writes the
 materialised representation graph), then times, as fresh processes, p50 of 5:
