@@ -16,13 +16,13 @@ ARTEFACTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 def test_yasgui_runs_a_query_offline(endpoint, page):  # noqa: F811
     blocked = offline(page)
     page.goto(endpoint + "/")
-    page.wait_for_selector("body[data-tabs-ready]", timeout=20000)
+    page.wait_for_selector("body[data-tabs-ready]", timeout=60000)
     tabs = page.locator(".tabsList .tab")
     assert tabs.count() >= 8
     assert page.locator(".tabsList").inner_text().count("members") >= 1
     # Run the first tab's query (members of ConcertES) and wait for the results table.
     page.locator(".yasqe_queryButton").first.click()
-    page.wait_for_selector(".yasr table tbody tr", timeout=20000)
+    page.wait_for_selector(".yasr table tbody tr", timeout=60000)
     rows = page.locator(".yasr table tbody tr").count()
     assert rows >= 17
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
