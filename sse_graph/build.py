@@ -371,8 +371,6 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     """pyoxigraph throughout: bulk load, the compiled rules (``fastreason``), the
     compiled shapes (``shapes``) and the violation queries, then N-Triples dumps
     of each graph — no rdflib term is made for the instance data."""
-    import pyoxigraph as ox
-
     from .errors import InconsistencyError, InputError
     from .fastreason import compile_rules, inconsistencies, materialise
     from .load import load_store

@@ -360,7 +360,6 @@ class _Updater:
     def _apply_files(self, changed: list[str]) -> tuple[set, set]:
         """Put each changed file's triples into its graph; returns the triples gone from
         the union of the asserted graphs and those new to the union."""
-        from .load import _vocabulary_triples  # noqa: F401 (the full build's audit, same rules)
         from .fastreason import audit_data
         from .load import to_rdflib
 
@@ -547,7 +546,6 @@ class _Updater:
     def _update_names(self, tmp: Path) -> None:
         """Rewrite the rows of ``names.sqlite`` of every subject whose triples changed."""
         from .name_index import NAMES_FILE
-        from .queries import load_query
         from .shapes import focus_pattern
 
         shutil.copyfile(self.previous.directory / NAMES_FILE, tmp / NAMES_FILE)
