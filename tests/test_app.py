@@ -57,6 +57,9 @@ def test_card_shows_members_with_sources_in_french(built):
     body = texts(at)
     assert "FÉBISP" in body and "membre du conseil d'administration" in body
     assert "Membres" in body
+    # French typography: a no-break space before the colon of each heading, none in English
+    assert "Sources\u00a0: " in body and "Sources: " not in body
+    assert "Sources: " in texts(open_page("organisation", org="ConcertES", lang="en"))
 
 
 def test_who_represents_whom_page(built):

@@ -273,6 +273,15 @@ def tr(key: str, lang: str, **kw) -> str:
     return text.format(**kw) if kw else text
 
 
+def colon(lang: str) -> str:
+    """The colon after a heading: French typography puts a no-break space before it.
+
+    >>> "Libellés" + colon("fr"), "Labels" + colon("en")
+    ('Libellés\xa0: ', 'Labels: ')
+    """
+    return "\u00a0: " if lang == "fr" else ": "
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^])")
 
 

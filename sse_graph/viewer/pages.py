@@ -13,7 +13,7 @@ import os
 import streamlit as st
 
 from ..spreadsheet import csv_text
-from . import isolate, md_escape, md_text, sentence, tr, word
+from . import colon, isolate, md_escape, md_text, sentence, tr, word
 from .state import bound, follow, push
 
 # ------------------------------------------------------------------ loading (once)
@@ -336,7 +336,7 @@ def _section(key: str) -> None:
 
 
 def _status_text(status: str | None) -> str:
-    return f"   [{tr('status', lang())}: {word(status, lang(), status=True)}]" if status else ""
+    return f"   [{tr('status', lang())}{colon(lang())}{word(status, lang(), status=True)}]" if status else ""
 
 
 def relation_text(r: dict, L: str) -> str:
@@ -360,7 +360,7 @@ def _chain_rows(answers: list[dict], title: str, key: str, level_of: dict[str, s
 
         def leveled(label, node):
             level = level_of.get(node)
-            return label + (f" ({tr('level', L).lower()}: {level})" if level else "")
+            return label + (f" ({tr('level', L).lower()}{colon(L)}{level})" if level else "")
 
         for link in a.get("links") or []:
             st.caption(md_text(f"{leveled(link['from_label'], link['from'])} {link['relation']} {leveled(link['to_label'], link['to'])}"
@@ -435,7 +435,7 @@ def page_organisation():
     card, (up, up_apart), (down, down_apart), members = card_answers(iri, L, on, _data_dir())
     st.subheader(md_text(card["label"], 160), anchor=False)
     if len(card["label"]) > 160:
-        st.text(tr("full_name", L) + ": " + isolate(card["label"]))
+        st.text(tr("full_name", L) + colon(L) + isolate(card["label"]))
     # the sidebar's link to Explore carries no ?org=: this one opens the picture around this organisation
     st.page_link("sse_graph/viewer/views/explore.py", label=tr("picture_link", L),
                  query_params={"org": iri, "lang": L, **({"as_of": as_of_param()} if as_of_param() != "any" else {})})
@@ -447,22 +447,22 @@ def page_organisation():
     # 1. who it is: kind (public body marked), level, place; each with its passages on demand
     _section("who")
     if card["alt_labels"]:
-        st.text(tr("labels", L) + ": " + " · ".join(isolate(a) for a in card["alt_labels"]))
+        st.text(tr("labels", L) + colon(L) + " · ".join(isolate(a) for a in card["alt_labels"]))
     evidence_block(card.get("evidence"), "ev_org")
     kinds = [isolate(t["label"]) + (f" ({tr('public_body', L)})" if t["iri"] in public else "") for t in card["types"]]
-    _fact_line(tr("kinds", L) + ": " + ", ".join(kinds), _merged(t.get("evidence") for t in card["types"]), "ev_kinds")
+    _fact_line(tr("kinds", L) + colon(L) + ", ".join(kinds), _merged(t.get("evidence") for t in card["types"]), "ev_kinds")
     facts = card["facts"]
     level_values = list(dict.fromkeys(v["value"] for v in facts.get("level") or []))
     if level_values:  # one line, however many sources say it
-        _fact_line(f"{tr('level', L)}: " + ", ".join(isolate(v) for v in level_values),
+        _fact_line(tr("level", L) + colon(L) + ", ".join(isolate(v) for v in level_values),
                    _merged(v.get("evidence") for v in facts["level"]), "ev_level")
     if card["places"]:
-        _fact_line(tr("places", L) + ": " + ", ".join(f"{isolate(p['label'])} ({word(p['relation'], L)})" for p in card["places"]),
+        _fact_line(tr("places", L) + colon(L) + ", ".join(f"{isolate(p['label'])} ({word(p['relation'], L)})" for p in card["places"]),
                    _merged(p.get("evidence") for p in card["places"]), "ev_places")
     # 2. who represents it, as of the date
     _chain_rows(up, "chain_up", "ev_up", level_of)
     if up_apart:
-        st.caption(md_escape(tr("not_counted", L)) + ": " + " · ".join(
+        st.caption(md_escape(tr("not_counted", L)) + colon(L) + " · ".join(
             md_text(" → ".join(a["chain"]) + (f" [{word(a['status'], L, status=True)}]" if a.get("status") else "")) for a in up_apart))
     # 3. where it sits
     _section("seats")
@@ -494,7 +494,7 @@ def page_organisation():
     # 4. whom it represents
     _chain_rows(down, "chain_down", "ev_down", level_of)
     if down_apart:
-        st.caption(md_escape(tr("not_counted", L)) + ": " + " · ".join(
+        st.caption(md_escape(tr("not_counted", L)) + colon(L) + " · ".join(
             md_text(" → ".join(a["chain"]) + (f" [{word(a['status'], L, status=True)}]" if a.get("status") else "")) for a in down_apart))
     # what else the sources say of it
     other = {name: values for name, values in facts.items() if name != "level"}
@@ -508,7 +508,7 @@ def page_organisation():
     # members, declared vs observed
     _section("members")
     if card["declared_vs_observed"]:
-        st.text(tr("declared_observed", L) + ": " + " | ".join(isolate(sentence(x, L)) for x in card["declared_vs_observed"]))
+        st.text(tr("declared_observed", L) + colon(L) + " | ".join(isolate(sentence(x, L)) for x in card["declared_vs_observed"]))
     text_table(members, ["label", "roles", "start", "end", "attested", *(["status"] if on else []), "sources"])
     _section("relations")
     for i, r in enumerate(card["relations"]):
@@ -519,7 +519,7 @@ def page_organisation():
             _fact_line(" · ".join(isolate(str(c.get(k))) for k in ("measure", "qualifier", "value", "as_of", "wording") if c.get(k)),
                        c.get("evidence"), f"ev_count_{i}")
     if card["sources"]:
-        st.text(tr("sources", L) + ": " + ", ".join(isolate(s) for s in card["sources"]))
+        st.text(tr("sources", L) + colon(L) + ", ".join(isolate(s) for s in card["sources"]))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
