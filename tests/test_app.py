@@ -254,7 +254,7 @@ def test_the_search_box_comes_first_and_finds_the_card(built):
 @pytest.mark.parametrize("lang,mark", [("en", "(public body)"), ("fr", "(organisme public)")])
 def test_a_public_body_is_marked_on_top_of_its_card(built, lang, mark):
     at = open_card("gouvernement-wallon", lang=lang)
-    kinds = [t.value for t in at.text if t.value.startswith(("Kinds:", "Types:"))]
+    kinds = [t.value for t in at.text if t.value.startswith(("Kinds: ", "Types\u00a0: "))]
     assert kinds and mark in kinds[0], kinds
     at = open_card("saw-b", lang=lang)
     assert mark not in texts(at)

@@ -445,8 +445,14 @@ def test_explorer_picture_follows_the_window_and_a_click_opens_the_card(app, pag
     import urllib.parse
 
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
-    assert query["org"] == [ID + "ripess"] and query["view"] == ["card"]
+    assert query["org"] == [ID + "ripess"] and query["view"] == ["card"] and query["lang"] == ["en"]
     assert "RIPESS" in page.inner_text('[data-testid="stMainBlockContainer"]')
+    # the click made one history entry: one Back shows the picture again, at the explorer's own address
+    page.go_back()
+    page.wait_for_function("() => location.pathname.endsWith('/explore') && !location.search.includes('view=card')",
+                           timeout=60000)
+    page.wait_for_selector("iframe.sse-picture", timeout=60000)
+    assert "Who it is" not in page.inner_text('[data-testid="stMainBlockContainer"]')
 
 
 @pytest.mark.browser

@@ -261,9 +261,8 @@ def page_explore():
     from .picture import picture_frame
 
     # the frame follows the window; a click on a node opens that organisation's card (a deep link)
-    opened = picture_frame(html, iris, key="ex_picture")
-    if opened:
-        st.switch_page("sse_graph/viewer/views/organisation.py", query_params={"org": opened, "view": "card", "lang": L})
+    kept = {"lang": L, **({"as_of": as_of_param()} if as_of_param() != "any" else {})}
+    picture_frame(html, iris, key="ex_picture", query=kept)
     d1, d2, _rest = st.columns([1, 1, 4])
     args = (focus, depth, projection, L, nodes, _data_dir())
     with d1:
