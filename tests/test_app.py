@@ -260,6 +260,27 @@ def test_a_public_body_is_marked_on_top_of_its_card(built, lang, mark):
     assert mark not in texts(at)
 
 
+def test_the_card_answers_in_one_line_first(built):
+    """Above the details, one line: kind, level, who represents it (nearest first), its
+    seats, how many it represents, the date — the same answers as the sections below."""
+    at = open_card("saw-b", as_of="2018")
+    body = texts(at)
+    short = [t.value for t in at.text if t.value.startswith("In short: ")]
+    assert len(short) == 1 and body.index(short[0]) < body.index("Who it is")
+    assert "regional" in short[0] and "represented by ConcertES, Social Economy Europe" in short[0]
+    assert short[0].endswith("as of 2018") and "seat(s) or mandate(s)" in short[0]
+    at = open_card("concertes", lang="fr")
+    short = [t.value for t in at.text if t.value.startswith("En bref\u00a0: ")]
+    assert len(short) == 1 and "représentée par Social Economy Europe" in short[0] and "au " not in short[0]
+    import re
+
+    assert int(re.search(r"représente (\d+) organisation", short[0]).group(1)) >= 17
+    assert ", organisation," not in short[0]  # the generic kind says nothing
+    # a group the source names only collectively ("the 17 regional SSE Chambers") is no organisation known by name
+    short = [t.value for t in open_card("ess-france").text if t.value.startswith("In short: ")][0]
+    assert "group(s) named only collectively" in short
+
+
 def test_a_deep_link_restores_organisation_date_view_and_language(built):
     from streamlit.testing.v1 import AppTest
 

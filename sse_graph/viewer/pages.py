@@ -369,6 +369,54 @@ def _chain_rows(answers: list[dict], title: str, key: str, level_of: dict[str, s
         evidence_block(a.get("evidence"), f"{key}_{i}")
 
 
+SSE = "https://w3id.org/sse-graph/ontology#"
+_GENERIC_KINDS = {SSE + "Organisation", "http://www.w3.org/ns/org#Organization", "http://www.w3.org/ns/org#FormalOrganization"}
+
+
+@st.cache_data(show_spinner=False)
+def collective_groups(data_dir: str | None = None) -> frozenset[str]:
+    """The groups a source names only collectively ("the 17 regional SSE Chambers"):
+    counted apart from the organisations known by name."""
+    rows = _store().select(f"SELECT ?g WHERE {{ ?g a <{SSE}UnidentifiedGroup> }}").dicts()
+    return frozenset(r["g"] for r in rows)
+
+
+def in_short(card: dict, up: list[dict], down: list[dict], seats: int, L: str, year: int | None,
+             groups: frozenset[str] = frozenset()) -> str:
+    """The card's answer in one line, above the details: "In short: federation · regional ·
+    represented by ConcertES, Social Economy Europe · 1 seat(s) or mandate(s) · represents 12
+    organisation(s) · as of 2018" — its kinds (but the generic "organisation"), level, the
+    organisations above it in the chains that count on the date (nearest first, at most four
+    named), how many seats count, how many organisations it represents (``groups``, named
+    only collectively, counted apart).  Plain text: every name goes through ``isolate``."""
+    parts = []
+    kinds = [t["label"] for t in card["types"] if t["iri"] not in _GENERIC_KINDS]
+    if kinds:
+        parts.append(", ".join(isolate(k) for k in kinds))
+    levels = list(dict.fromkeys(v["value"] for v in card["facts"].get("level") or []))
+    if levels:
+        parts.append(", ".join(isolate(v) for v in levels))
+    above: dict[str, str] = {}  # nearest first: shorter chains first, each chain from its second step up
+    for a in sorted(up, key=lambda a: len(a["chain_iris"])):
+        for node, label in zip(a["chain_iris"][1:], a["chain"][1:]):
+            above.setdefault(node, label)
+    if above:
+        names = list(above.values())
+        more = f" ({tr('short_more', L, n=len(names) - 4)})" if len(names) > 4 else ""
+        parts.append(tr("short_speaks_through", L, names=", ".join(isolate(n, 60) for n in names[:4]) + more))
+    if seats:
+        parts.append(tr("short_seats", L, n=seats))
+    below = {node for a in down for node in a["chain_iris"][1:]}
+    named, collective = len(below - groups), len(below & groups)
+    if named:
+        parts.append(tr("short_speaks_for", L, n=named))
+    if collective:
+        parts.append(tr("short_groups", L, n=collective))
+    if parts and year is not None:
+        parts.append(tr("short_as_of", L, year=year))
+    return tr("in_short", L) + colon(L) + " · ".join(parts) if parts else ""
+
+
 def _merged(evidences) -> list[dict]:
     """The passages of several facts, each passage once."""
     out, seen = [], set()
@@ -443,6 +491,10 @@ def page_organisation():
         return
     level_of = levels(L, _data_dir())
     public = public_kinds(_data_dir())
+    counted_seats = sum(1 for x in card["seats"] if (st_ := _timed_status(x, on)) is None or counted(st_))
+    short = in_short(card, up, down, counted_seats, L, on.year if on else None, collective_groups(_data_dir()))
+    if short:
+        st.text(short)
     # 1. who it is: kind (public body marked), level, place; each with its passages on demand
     _section("who")
     if card["alt_labels"]:
