@@ -29,7 +29,7 @@ from typing import Callable, Iterable
 from .errors import QueryError
 from .queries import load_query
 
-__all__ = ["WHOLE_GRAPH_LIMIT", "check_whole_graph_size", "ego_graph", "attributes", "kinds", "representation_ancestry", "reach", "link_targets", "links_below", "count_below", "chain_pairs", "with_values", "select_around"]
+__all__ = ["WHOLE_GRAPH_LIMIT", "check_whole_graph_size", "ego_graph", "attributes", "kinds", "representation_ancestry", "reach", "walked_reach", "link_targets", "links_below", "count_below", "chain_pairs", "with_values", "select_around"]
 
 WHOLE_GRAPH_LIMIT = 10_000  # organisations: above, a picture of the whole graph is refused (a focus is asked for)
 CHUNK = 1000  # IRIs per VALUES block: one query per chunk keeps each query's text small
@@ -215,7 +215,16 @@ def count_below(below: dict[str, set[str]], node: str) -> int:
 
 def reach(store, iris: Iterable[str]) -> dict[str, int]:
     """How many organisations each of ``iris`` represents (the ``reach`` measure of the
-    representation projection): counted by the store along the materialised
+    representation projection): read from the build's table (``reach.sqlite``, counted
+    by the build as below: :mod:`sse_graph.reach_index`), else :func:`walked_reach`."""
+    from .reach_index import stored_reach
+
+    stored = stored_reach(store, iris)
+    return stored if stored is not None else walked_reach(store, iris)
+
+
+def walked_reach(store, iris: Iterable[str]) -> dict[str, int]:
+    """How many organisations each of ``iris`` represents, counted by the store along the materialised
     representation links (:func:`links_below`, exactly what ``ego_reach.rq`` counts for
     one body); through the memberships
     read out (:func:`representation_ancestry`) for a body above a seat holder (whose

@@ -24,7 +24,8 @@ the new build from it instead of rebuilding everything (``build.build`` calls it
    the representation graph's links of the organisations whose records changed, and
    the chains of every organisation that reaches one of them, are rewritten.  The
    network measures (a whole-graph computation) are recomputed when the previous
-   build had them.  A new index plugs in as one more ``_update_*`` step given the
+   build had them.  ``reach.sqlite`` (the reach of every representative body) is
+   counted again from the updated store (a whole-graph count, in memory).  A new index plugs in as one more ``_update_*`` step given the
    :class:`Change` (the changed triples, their subjects, the touched nodes).
 6. **write** — ``dataset.nq`` is the previous file without the removed quads plus
    the added ones (rewritten from the store when a changed quad holds a blank node
@@ -299,6 +300,10 @@ class _Updater:
             self.say("updating the name index")
             self._update_names(tmp)
             self._clock("names", t)
+            t = time.perf_counter()
+            self.say("counting the reach of every representative body")
+            self._update_reach(tmp)
+            self._clock("reach", t)
             self.store.remove_graph(ox.NamedNode(_FOCUS()))  # the scoped queries' marks: not data
             self.store.flush()
             t = time.perf_counter()
@@ -594,6 +599,19 @@ class _Updater:
             db.commit()
         finally:
             db.close()
+
+    def _update_reach(self, tmp: Path) -> None:
+        """``reach.sqlite`` counted again from the updated store, as the full build counts
+        it: a change below the world network changes its reach, and whether a body stands
+        above a seat holder (which way it is counted) depends on links anywhere above."""
+        from .reach_index import REACH_FILE, reach_from_store, write_reach
+        from .store import Store
+
+        rep = [REPRESENTATION_GRAPH] if self.graph_counts.get(REPRESENTATION_GRAPH) else []
+        view = Store.of(self.store, self.asserted + [INF] + rep)
+        view._union_is_default = False
+        view.raw_query = _with_graphs(view.raw_query, self.asserted + [INF])
+        write_reach(reach_from_store(view), tmp / REACH_FILE)
 
     # -------------------------------------------------------------- output
     def _write_nquads(self, tmp: Path) -> None:
