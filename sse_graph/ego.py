@@ -248,15 +248,16 @@ def walked_reach(store, iris: Iterable[str]) -> dict[str, int]:
     return out
 
 
-def _links_among(store, to: set[str], among: set[str]) -> list[dict]:
-    """The rows of ``ego_links_to.rq`` for the links into ``to`` from ``among`` (a chamber's
-    picture shows a few of the 14,000 organisations below it: the others are not read)."""
-    text = with_values(load_query("ego_links_among").text, "from", sorted(among))
-    to = sorted(to)
-    rows: list[dict] = []
-    for i in range(0, len(to), CHUNK):
-        rows += store.select(with_values(text, "to", to[i:i + CHUNK])).dicts()
-    return rows
+def _links_out_of(store, among: set[str]) -> dict[str, list[dict]]:
+    """The rows of ``ego_links_from.rq`` for the links out of ``among`` (the nodes a picture
+    shows), by the node they lead to: a chain down from the focus among them is walked
+    in memory.  Asking the store, step by step, for the links into the nodes reached
+    from those shown read every link into them first — at 1M triples the 14,000
+    enterprises below a chamber's federations, none of them shown (0.7-1 s)."""
+    into: dict[str, list[dict]] = {}
+    for r in select_around(store, "ego_links_from", "from", among):
+        into.setdefault(r["to"], []).append(r)
+    return into
 
 
 def _links_around(store, focus: str, *, up: bool, max_len: int, within: set[str] | None = None):
@@ -271,9 +272,10 @@ def _links_around(store, focus: str, *, up: bool, max_len: int, within: set[str]
     name, var, ahead = ("ego_links_from", "from", "to") if up else ("ego_links_to", "to", "from")
     rows: list[dict] = []
     frontier, seen = {focus}, {focus}
+    out_of_shown = _links_out_of(store, within) if within is not None and not up else None
     for _ in range(max_len):  # no chain is longer (chains.reachable_chains)
-        if within is not None and not up:  # the store keeps only the links from the nodes shown
-            found = _links_among(store, frontier, within)
+        if out_of_shown is not None:  # only the links from the nodes shown
+            found = [r for to in sorted(frontier) for r in out_of_shown.get(to, [])]
         else:
             found = select_around(store, name, var, frontier)
         if within is not None:
