@@ -68,3 +68,42 @@ def test_a_build_without_the_table_draws_the_same_page(built, store, questions, 
     with_table, walked = draw_html(store, **kw), draw_html(older, **kw)
     assert with_table.html == walked.html
     assert "reach: 0" in walked.html and any(f"reach: {n}" in walked.html for n in range(5, 500))
+
+
+class _WithoutRepresentationGraph:
+    """The seed build's store as a build that wrote no representation links: the reach of
+    every body is then counted along memberships (the ``representation`` projection)."""
+
+    path = None
+
+    def __init__(self, store):
+        from sse_graph.namespaces import REPRESENTATION_GRAPH_IRI
+
+        self._store = store
+        self.graph_names = [g for g in store.graph_names if g != REPRESENTATION_GRAPH_IRI]
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+def test_the_count_along_memberships_equals_the_walk(store):
+    """The way a body above a seat holder is counted (none is, in the seed graph or the 1M
+    generated one), taken here for every body: along memberships, as the walk counts it."""
+    bare = _WithoutRepresentationGraph(store)
+    bodies = _bodies(store)
+    counted = reach_from_store(bare)
+    assert counted == ego.walked_reach(bare, bodies)
+    assert any(counted.values())
+
+
+def test_a_body_above_a_seat_holder_is_counted_along_memberships():
+    """A mandate makes its holder stand below the body it sits for; above the holder, the
+    links would count through the mandate: the memberships count there (ego_mandate_reach.rq)."""
+    from sse_graph.reach_index import count_reach
+
+    ends = [("a", "fed", "membership"), ("b", "fed", "membership"), ("fed", "world", "membership"),
+            ("x", "holder", "mandate"), ("holder", "world", "membership")]
+    memberships = [("a", "fed"), ("b", "fed"), ("fed", "world"), ("holder", "world")]
+    assert count_reach({"fed", "world"}, ends, lambda: memberships) == {"fed": 2, "world": 4}
+    assert count_reach({"fed", "world"}, ends[:3], lambda: memberships) == {"fed": 2, "world": 3}
+    assert count_reach({"fed", "world"}, None, lambda: memberships) == {"fed": 2, "world": 4}
