@@ -262,7 +262,7 @@ def _derived_graphs(view: Store, result: "BuildResult", say: Progress, tmp: Path
     measures (only if ``result.measures``) and the representation links and chains
     with their intervals (``sse_graph/representation.py``); and, from the same links,
     the reach of every representative body (``reach.sqlite`` in ``tmp``)."""
-    from .reach_index import REACH_FILE, reach_from_links, write_reach
+    from .reach_index import REACH_FILE, link_ends, reach_from_links, write_reach
     from .representation import REPRESENTATION_GRAPH, representation_links, representation_nquads
 
     out = []
@@ -286,8 +286,9 @@ def _derived_graphs(view: Store, result: "BuildResult", say: Progress, tmp: Path
     _timed(result, "representation", t)
     t = time.perf_counter()
     say("counting the reach of every representative body")
-    write_reach(reach_from_links(view, up), tmp / REACH_FILE)
+    ends = link_ends(up)
     del up
+    write_reach(reach_from_links(view, ends), tmp / REACH_FILE, ends)
     _timed(result, "reach", t)
     return out
 

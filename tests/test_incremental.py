@@ -71,11 +71,13 @@ def _snapshot(result) -> dict:
     reach_db = sqlite3.connect(d / "reach.sqlite")
     try:
         reach = dict(reach_db.execute("SELECT body, n FROM reach").fetchall())
+        links = sorted(reach_db.execute("SELECT * FROM link").fetchall())
     finally:
         reach_db.close()
     report = json.loads((d / "report.json").read_text(encoding="utf-8"))
     return {
         "reach": reach,
+        "reach_links": links,
         "nquads": _canonical(result.nquads().read_bytes()),  # the file a build or export writes
         "store": _canonical(store.dump(format=ox.RdfFormat.N_QUADS)),
         "names": index,
@@ -135,7 +137,7 @@ def _assert_same(inc, full) -> None:
             continue
         assert a["nquads"][g] == b["nquads"][g], (g, sorted(a["nquads"][g] ^ b["nquads"][g])[:10])
         assert a["store"][g] == b["store"][g], (g, sorted(a["store"][g] ^ b["store"][g])[:10])
-    for key in ("names", "reach", "validation", "counts", "graphs", "triples"):
+    for key in ("names", "reach", "reach_links", "validation", "counts", "graphs", "triples"):
         assert a[key] == b[key], key
     assert any(a["reach"].values()), "some representative body represents someone"
     return a["reach"]
