@@ -257,11 +257,13 @@ def _timed(result: "BuildResult", step: str, t: float) -> None:
     result.peak_mb[step] = _peak_mb()
 
 
-def _derived_graphs(view: Store, result: "BuildResult", say: Progress) -> list[tuple[str, bytes]]:
+def _derived_graphs(view: Store, result: "BuildResult", say: Progress, tmp: Path) -> list[tuple[str, bytes]]:
     """The graphs the build derives from the reasoned data, as N-Quads: the network
     measures (only if ``result.measures``) and the representation links and chains
-    with their intervals (``sse_graph/representation.py``)."""
-    from .representation import REPRESENTATION_GRAPH, representation_nquads
+    with their intervals (``sse_graph/representation.py``); and, from the same links,
+    the reach of every representative body (``reach.sqlite`` in ``tmp``)."""
+    from .reach_index import REACH_FILE, link_ends, reach_from_links, write_reach
+    from .representation import REPRESENTATION_GRAPH, representation_links, representation_nquads
 
     out = []
     if result.measures:
@@ -277,10 +279,17 @@ def _derived_graphs(view: Store, result: "BuildResult", say: Progress) -> list[t
         _timed(result, "measures", t)
     t = time.perf_counter()
     say("deriving the representation graph")
-    rep = representation_nquads(view)
+    up = representation_links(view)
+    rep = representation_nquads(view, up=up)
     out.append((REPRESENTATION_GRAPH, rep))
     result.graphs[REPRESENTATION_GRAPH] = rep.count(b"\n")
     _timed(result, "representation", t)
+    t = time.perf_counter()
+    say("counting the reach of every representative body")
+    ends = link_ends(up)
+    del up
+    write_reach(reach_from_links(view, ends), tmp / REACH_FILE, ends)
+    _timed(result, "reach", t)
     return out
 
 
@@ -350,7 +359,7 @@ def _reference_pipeline(paths: DataPaths, say: Progress) -> _Built:
         _timed(result, "write", t)
         result.measures = measures if measures is not None else result.asserted_triples <= MEASURES_MAX_TRIPLES
         view = Store(nq, memory=True)
-        extra = _derived_graphs(view, result, say)
+        extra = _derived_graphs(view, result, say, tmp)
         _write_names(view, tmp, result, say)
         del view
         with open(nq, "ab") as fh:
@@ -421,7 +430,7 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
         result.measures = bool(measures)
         if not result.measures:
             say("network measures not computed at build time (sse-graph analyse computes them)")
-        extra = _derived_graphs(view, result, say)
+        extra = _derived_graphs(view, result, say, tmp)
         _write_names(view, tmp, result, say)
         del view
         t = time.perf_counter()

@@ -11,14 +11,18 @@ from .queries import load_query
 
 __all__ = ["BuildResult", "BUILD_FORMAT", "COUNT_QUERY", "DATASET_FILE", "REJECTED_PREFIX", "REPORT_FILE"]
 
+# A build's folder holds: store/ (the on-disk pyoxigraph store: every graph, reasoned, and the
+# derived representation graph), names.sqlite (every label and acronym: name_index.py),
+# reach.sqlite (the reach of every representative body: reach_index.py), report.json,
+# and dataset.nq once asked for (the fast build writes it on demand).
 DATASET_FILE = "dataset.nq"
 REPORT_FILE = "report.json"
 REJECTED_PREFIX = "rejected-"  # a build whose data violates the shapes: readable, never served as good
 # Bump when the build's output changes for the same inputs.
-BUILD_FORMAT = "2"
+BUILD_FORMAT = "3"  # 3: reach.sqlite, the reach of every representative body
 
 # The modules whose code shapes the build output (part of the cache key).
-_BUILD_MODULES = ("name_index.py", "names.py", "load.py", "reason.py", "fastreason.py", "validate.py", "shapes.py", "build.py", "build_output.py", "namespaces.py",
+_BUILD_MODULES = ("name_index.py", "reach_index.py", "names.py", "load.py", "reason.py", "fastreason.py", "validate.py", "shapes.py", "build.py", "build_output.py", "namespaces.py",
                   "analysis/__init__.py", "analysis/measures.py", "analysis/projections.py",
                   "representation.py", "chains.py", "timeline.py", "dates.py")
 

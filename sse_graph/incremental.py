@@ -24,7 +24,9 @@ the new build from it instead of rebuilding everything (``build.build`` calls it
    the representation graph's links of the organisations whose records changed, and
    the chains of every organisation that reaches one of them, are rewritten.  The
    network measures (a whole-graph computation) are recomputed when the previous
-   build had them.  A new index plugs in as one more ``_update_*`` step given the
+   build had them.  ``reach.sqlite`` (the reach of every representative body): the link
+   ends of the organisations whose links were rewritten are replaced, and every reach is
+   counted again from them (a whole-graph count, in memory).  A new index plugs in as one more ``_update_*`` step given the
    :class:`Change` (the changed triples, their subjects, the touched nodes).
 6. **write** — ``dataset.nq`` is the previous file without the removed quads plus
    the added ones (rewritten from the store when a changed quad holds a blank node
@@ -248,6 +250,7 @@ class _Updater:
         self.minted: set = set()  # blank nodes of the newly parsed triples
         self.graph_counts = dict(previous.graphs)
         self.metrics_nquads: bytes | None = None  # the recomputed measures, as written
+        self.relinked: tuple[set, list] = (set(), [])  # organisations whose links were rewritten, their new link ends
 
     def _clock(self, name: str, t: float) -> None:
         self.timings[name] = round(time.perf_counter() - t, 4)
@@ -299,6 +302,10 @@ class _Updater:
             self.say("updating the name index")
             self._update_names(tmp)
             self._clock("names", t)
+            t = time.perf_counter()
+            self.say("counting the reach of every representative body")
+            self._update_reach(tmp)
+            self._clock("reach", t)
             self.store.remove_graph(ox.NamedNode(_FOCUS()))  # the scoped queries' marks: not data
             self.store.flush()
             t = time.perf_counter()
@@ -486,6 +493,7 @@ class _Updater:
             return
         # the new links of the changed organisations, then everyone who reaches them
         new_rows = self._links("from", {ox.NamedNode(f) for f in changed})
+        self.relinked = (changed, [(r["from"], r["to"], r["kind"]) for r in new_rows])  # for reach.sqlite
         up, _ = links_from_rows(new_rows)
         origins, frontier = set(changed), set(changed)
         while frontier:
@@ -594,6 +602,26 @@ class _Updater:
             db.commit()
         finally:
             db.close()
+
+    def _update_reach(self, tmp: Path) -> None:
+        """``reach.sqlite`` as the full build writes it: the previous one's link ends, those of
+        the organisations whose links were rewritten replaced, and every reach counted again
+        (a change below the world network changes its reach, and whether a body stands above
+        a seat holder — which way it is counted — depends on links anywhere above)."""
+        from .reach_index import REACH_FILE, reach_from_store, store_link_ends, update_reach, write_reach
+        from .store import Store
+
+        rep = [REPRESENTATION_GRAPH] if self.graph_counts.get(REPRESENTATION_GRAPH) else []
+        view = Store.of(self.store, self.asserted + [INF] + rep)
+        view._union_is_default = False
+        view.raw_query = _with_graphs(view.raw_query, self.asserted + [INF])
+        previous = self.previous.directory / REACH_FILE
+        if previous.is_file():  # its link ends, those of the organisations relinked replaced
+            shutil.copyfile(previous, tmp / REACH_FILE)
+            changed, new_ends = self.relinked
+            update_reach(view, tmp / REACH_FILE, changed, new_ends)
+        else:  # a build from before the table: read every link from the store
+            write_reach(reach_from_store(view), tmp / REACH_FILE, store_link_ends(view) or [])
 
     # -------------------------------------------------------------- output
     def _write_nquads(self, tmp: Path) -> None:

@@ -26,7 +26,7 @@ from .chains import links_from_rows, pick, reachable_chains
 from .namespaces import REPRESENTATION_GRAPH_IRI
 from .queries import load_query
 
-__all__ = ["REPRESENTATION_GRAPH", "representation_nquads", "representation_lines"]
+__all__ = ["REPRESENTATION_GRAPH", "representation_links", "representation_nquads", "representation_lines"]
 
 REPRESENTATION_GRAPH = REPRESENTATION_GRAPH_IRI
 SSE = "https://w3id.org/sse-graph/ontology#"
@@ -58,9 +58,16 @@ def _span_quads(node: str, span) -> list[str]:
     return out
 
 
-def representation_nquads(store, max_len: int = 8) -> bytes:
-    """The representation graph of the built ``store``, as N-Quads."""
-    up, _down = links_from_rows(_solutions(store, load_query("representation_links").text))
+def representation_links(store):
+    """The representation links of the built ``store``: ``{from: {to: [Link]}}``."""
+    return links_from_rows(_solutions(store, load_query("representation_links").text))[0]
+
+
+def representation_nquads(store, max_len: int = 8, up=None) -> bytes:
+    """The representation graph of the built ``store`` (of its links ``up``, when read
+    already: :func:`representation_links`), as N-Quads."""
+    if up is None:
+        up = representation_links(store)
     return representation_lines(up, list(up), list(up), max_len=max_len)
 
 

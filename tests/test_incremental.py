@@ -4,8 +4,9 @@ On the seed graph and on a generated graph of about 10k triples: (a) import a
 spreadsheet, (b) edit a data file (one membership moved to another organisation,
 another membership removed), (c) remove a data file.  After each, the incremental
 build's quads (every named graph, asserted and inferred, in the N-Quads and in the
-on-disk store), its name index, representation graph, validation report and counts
-equal those of a full rebuild of the same inputs.
+on-disk store), its name index, reach table (reach.sqlite), representation graph,
+validation report and counts equal those of a full rebuild of the same inputs; and the
+reach table changes with the change (an edit below a body changes its reach).
 """
 from __future__ import annotations
 
@@ -67,8 +68,16 @@ def _snapshot(result) -> dict:
         index = {t: sorted(names.execute(f"SELECT * FROM {t}").fetchall()) for t in ("label", "name", "collective")}
     finally:
         names.close()
+    reach_db = sqlite3.connect(d / "reach.sqlite")
+    try:
+        reach = dict(reach_db.execute("SELECT body, n FROM reach").fetchall())
+        links = sorted(reach_db.execute("SELECT * FROM link").fetchall())
+    finally:
+        reach_db.close()
     report = json.loads((d / "report.json").read_text(encoding="utf-8"))
     return {
+        "reach": reach,
+        "reach_links": links,
         "nquads": _canonical(result.nquads().read_bytes()),  # the file a build or export writes
         "store": _canonical(store.dump(format=ox.RdfFormat.N_QUADS)),
         "names": index,
@@ -128,8 +137,10 @@ def _assert_same(inc, full) -> None:
             continue
         assert a["nquads"][g] == b["nquads"][g], (g, sorted(a["nquads"][g] ^ b["nquads"][g])[:10])
         assert a["store"][g] == b["store"][g], (g, sorted(a["store"][g] ^ b["store"][g])[:10])
-    for key in ("names", "validation", "counts", "graphs", "triples"):
+    for key in ("names", "reach", "reach_links", "validation", "counts", "graphs", "triples"):
         assert a[key] == b[key], key
+    assert any(a["reach"].values()), "some representative body represents someone"
+    return a["reach"]
 
 
 def _edit_memberships(path: Path) -> None:
@@ -155,17 +166,18 @@ def _scenarios(data: Path, tmp: Path, monkeypatch, edited: str, spreadsheets: li
                measures: bool | None = None):
     cache = tmp / "cache"
     monkeypatch.setenv("SSE_GRAPH_CACHE", str(cache))
-    build(data, engine="fast", measures=measures)
+    reaches = [_snapshot(build(data, engine="fast", measures=measures))["reach"]]
     # (a) import spreadsheets
     for name, kind in spreadsheets:
         import_table(IMPORTS / name, kind, data=data, engine="fast")
-    _assert_same(*_both(data, tmp, monkeypatch, cache, measures))
+    reaches.append(_assert_same(*_both(data, tmp, monkeypatch, cache, measures)))
     # (b) edit a file: a membership changes organisation, another is removed
     _edit_memberships(data / "graph" / edited)
-    _assert_same(*_both(data, tmp, monkeypatch, cache, measures))
+    reaches.append(_assert_same(*_both(data, tmp, monkeypatch, cache, measures)))
     # (c) remove a file
     (data / "graph" / removed).unlink()
-    _assert_same(*_both(data, tmp, monkeypatch, cache, measures))
+    reaches.append(_assert_same(*_both(data, tmp, monkeypatch, cache, measures)))
+    assert reaches[1] != reaches[0] or reaches[2] != reaches[1], "the changes moved no reach: the test proves nothing"
 
 
 def test_seed_graph_incremental_equals_full(tmp_path, monkeypatch):

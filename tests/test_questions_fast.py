@@ -163,3 +163,22 @@ def test_a_chain_that_does_not_count_is_printed_alike_by_why_and_represented_by(
     b = _cli("why", "SAW-B", "Social Economy Europe", "--as-of", "2012")
     line = "not counted (it does not count on 2012-12-31): SAW-B → ConcertES → Social Economy Europe"
     assert line in a.stdout and line in b.stdout
+
+
+def _evidence_emptied(value):
+    """``value`` with every ``evidence`` list emptied, at any depth."""
+    if isinstance(value, dict):
+        return {k: [] if k == "evidence" else _evidence_emptied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_evidence_emptied(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("org", ["saw-b", "concertes", "ripess", "febisp", "cress", "ess-france"])
+def test_a_card_without_its_evidence_is_the_card_less_its_passages(questions, org):
+    """`show` without --evidence prints no passage and asks for none: its card is the full
+    card with every evidence list empty (so the text it prints is the same)."""
+    full = questions.card(ID + org)
+    assert _evidence_emptied(full) != full, "the full card carries evidence"
+    assert questions.card(ID + org, evidence=False) == _evidence_emptied(full)
+    assert questions.card(ID + org) == full  # the next card has its evidence again

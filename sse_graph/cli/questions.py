@@ -188,7 +188,7 @@ def show(
 ):
     """The organisation's card: labels, kinds, places, relations both ways, seats, counts, sources."""
     q = _questions(data, lang)
-    card = q.card(q.resolve(org))
+    card = q.card(q.resolve(org), evidence=as_json or evidence)  # the text card prints no passage without --evidence
     if as_json:
         _emit_json(card)
         return

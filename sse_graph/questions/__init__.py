@@ -43,6 +43,7 @@ class Questions:
     def __post_init__(self):
         self._links = None
         self._link_memo: dict | None = None  # pair -> evidence rows, within one answer (card)
+        self._no_evidence = False  # within a card asked without its evidence
         if self.labels is None:
             self.labels = open_labels(self.store)  # the build's name index, read lazily
         self.format = Formatter(self.labels, self.lang)
@@ -57,6 +58,8 @@ class Questions:
     def fact_evidence(self, facts: list[str]) -> dict[str, list[dict]]:
         """Evidence rows per fact IRI (records, entities), for all of them in one query."""
         out: dict[str, list[dict]] = defaultdict(list)
+        if self._no_evidence:
+            return out
         for row in lookup.fact_evidence_rows(self.store, facts):
             out[row["fact"]].append(row)
         return out
@@ -64,6 +67,8 @@ class Questions:
     def link_evidence(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[dict]]:
         """Evidence rows per pair ``(a, b)`` (the records and statements linking them), in one query.
         Within one answer (:meth:`card`) the pairs already read are not read again."""
+        if self._no_evidence:
+            return defaultdict(list)
         memo = self._link_memo
         if memo is None:
             out: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -241,14 +246,21 @@ class Questions:
         return self.format.search(lookup.search_scores(self.labels, text), limit)
 
     # ------------------------------------------------------------------ card
-    def card(self, org: str) -> dict:
-        """Everything the graph says of ``org``, each fact with its sources."""
-        with self._sharing_link_evidence():
-            return self._card(org)
+    def card(self, org: str, *, evidence: bool = True) -> dict:
+        """Everything the graph says of ``org``, each fact with its sources and, unless
+        ``evidence`` is false, its evidence (the passages: what the text card does not print
+        without ``--evidence``; without, every ``evidence`` list is empty and the rest the same)."""
+        outer = self._no_evidence
+        self._no_evidence = not evidence
+        try:
+            with self._sharing_link_evidence():
+                return self._card(org)
+        finally:
+            self._no_evidence = outer
 
     def _card(self, org: str) -> dict:
         attributes: dict[tuple, list[dict]] = defaultdict(list)
-        for row in lookup.attribute_evidence_rows(self.store, org):
+        for row in [] if self._no_evidence else lookup.attribute_evidence_rows(self.store, org):
             attributes[(row["p"], row["o"])].append(row)
         types, places, facts, sources = self.format.card_facts(self._select("card", org).dicts(), attributes)
         count_rows = self._select("counts", org).dicts()
