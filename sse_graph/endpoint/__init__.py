@@ -25,6 +25,9 @@ def run_serve(settings: EndpointSettings, *, host: str = "127.0.0.1", port: int 
 
     from .http import LOG_FORMAT, serve
 
+    if settings.front == "direct":
+        from .direct import serve
+
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO), format=LOG_FORMAT)
     # what the log line (one per request) need not cost: the caller's frame, thread and
     # process names, none of which the format prints (the logging module's documented
