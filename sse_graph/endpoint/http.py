@@ -291,10 +291,12 @@ class HttpProtocol(asyncio.Protocol):
         self.last = self.server.loop.time()
 
     def _query_request(self, req: _Request, path: str, query: str) -> QueryRequest:
-        headers: dict[str, str] = {}
-        for k, v in req.headers:
-            name, value = k.decode("latin-1"), v.decode("latin-1")
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in req.headers}
+        if len(headers) != len(req.headers):  # a repeated header: its values joined, in order
+            headers = {}
+            for k, v in req.headers:
+                name, value = k.decode("latin-1"), v.decode("latin-1")
+                headers[name] = f"{headers[name]}, {value}" if name in headers else value
         return QueryRequest(req.method, path, query, headers, b"".join(req.body) if req.body else b"", self.client)
 
     async def _answer(self, req: _Request) -> None:
