@@ -228,3 +228,27 @@ def test_the_barrier_alone_blocks_service_in_front_workers(direct_barrier_only):
         assert answered >= 40 and lst.connections == 0
     finally:
         lst.close()
+
+
+@pytest.fixture(scope="module")
+def one_front(built, tmp_path_factory):
+    """A single front worker: every connection waits behind its runaway."""
+    proc, port, log_file = _start([sys.executable, "-m", "sse_graph", "serve", "--front", "direct", "--port", "PORT",
+                                   "--workers", "1", "--fast-budget", "1", "--timeout", "3", "--cache-size", "0"],
+                                  tmp_path_factory)
+    yield port
+    _stop(proc, log_file)
+
+
+def test_connections_waiting_behind_a_runaway_are_answered_never_reset(one_front):
+    _front_ready(one_front)
+    runaway, out = _in_thread(Client(one_front).post, RUNAWAY + " # one front")
+    time.sleep(0.3)
+    # accepted (or still in the backlog) while the only front worker is stuck in the runaway
+    waiting = [_in_thread(Client(one_front).post, q) for q in (ORG_MEMBERS, "ASK { ?s ?p ?o }", ORG_MEMBERS + " ")]
+    for t, result in waiting:
+        t.join(30)
+        status, body, took = result["r"]
+        assert status == 200 and body and took < 1 + 3, (status, body, took)
+    runaway.join(30)
+    assert out["r"][0] == 503

@@ -214,6 +214,11 @@ class Front:
                 payload = self._pending_bytes(conn, None)
                 if payload is not None:
                     self._send_connection(conn, payload, None)
+            known = {self._fileno(c) for c in (self.state.connections if self.state else ())}
+            for fd in _unannounced_connections(known - {None}):
+                # accepted by the event loop, but their connection_made was still queued behind
+                # the stuck query: nothing read from them yet, the supervisor reads it all
+                control.send(self.up, {"op": "connection", "fd": True, "heavy": None}, b"", fd)
         except OSError:
             pass
         finally:
@@ -231,11 +236,38 @@ class Front:
             return None
         return b"".join(reserialize(r) for r in ([first] if first is not None else []) + list(conn.queue))
 
+    @staticmethod
+    def _fileno(conn) -> int | None:
+        sock = conn.transport.get_extra_info("socket") if conn.transport is not None else None
+        return sock.fileno() if sock is not None else None
+
     def _send_connection(self, conn, payload: bytes, text: str | None) -> None:
         sock = conn.transport.get_extra_info("socket")
         if sock is None:
             return
         control.send(self.up, {"op": "connection", "fd": True, "heavy": text}, payload, sock.fileno())
+
+
+def _unannounced_connections(known: set[int]) -> list[int]:
+    """This process's connected TCP sockets that no protocol holds (see ``_leave``)."""
+    found = []
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd in known:
+            continue
+        try:
+            probe = socket.socket(fileno=os.dup(fd))
+        except OSError:
+            continue  # not a socket
+        try:
+            if probe.type == socket.SOCK_STREAM and probe.family in (socket.AF_INET, socket.AF_INET6):
+                probe.getpeername()  # a listening socket has no peer: OSError
+                found.append(fd)
+        except OSError:
+            pass
+        finally:
+            probe.close()
+    return found
 
 
 def _gone(conn) -> bool:

@@ -225,6 +225,8 @@ class HttpProtocol(asyncio.Protocol):
         req.method = parser.get_method().decode("ascii", "replace")
         req.version = parser.get_http_version()
         req.keep_alive = parser.should_keep_alive()
+        if parser.should_upgrade():  # answered as HTTP/1.1 and closed (an inline answer comes before the parser's
+            self.upgraded = True     # HttpParserUpgrade: it must know now)
         for name, value in req.headers:
             if name == b"expect" and value.lower() == b"100-continue" and not self.queue and self.task is None:
                 self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
