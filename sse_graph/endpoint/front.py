@@ -222,6 +222,8 @@ class Front:
         except OSError:
             pass
         finally:
+            if self.state is not None and self.state.access is not None:
+                self.state.access.flush()
             os._exit(0)
 
     def _pending_bytes(self, conn, first) -> bytes | None:
