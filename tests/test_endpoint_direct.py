@@ -159,8 +159,8 @@ def test_a_runaway_does_not_stall_other_clients_and_is_stopped_in_the_slow_lane(
     assert worst < 2.0, worst
     runaway.join(30)
     status, body, took = out["r"]
-    assert status == 503 and b"time limit" in body  # re-run in the slow lane, stopped at its deadline
-    assert took < 1 + 4 + 3
+    assert status == 503 and b"time limit" in body  # re-run in the slow lane, stopped at its deadline:
+    assert 3.5 < took < 4 + 2                        # 4 s in all, the fast budget spent inline included
     after = health(direct)["front"]
     assert after["runaways"] == before["runaways"] + 1 and after["replaced"] == before["replaced"] + 1
     for c in clients:  # the connections of the worker that left keep working (handed over)

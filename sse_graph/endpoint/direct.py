@@ -13,7 +13,7 @@ for the connections a front worker hands over (control.py):
 - when a front worker's watchdog sees a runaway, every connection it holds comes
   here, the stuck request's bytes with it; the text is marked heavy (here and in
   every front worker, so that it is handed over on arrival next time) and re-run
-  in the slow lane at once, under the deadline, with 503/429/Retry-After and
+  in the slow lane at once, within what is left of its deadline, with 503/429/Retry-After and
   cancellation on disconnect as in the hop mode;
 - the leaving worker ends itself; the spare is told to accept at once (no dip in
   accept capacity) and a new spare starts.
@@ -137,9 +137,9 @@ class Supervisor:
                 self._replace(worker)
             elif op == "connection" and fd is not None:
                 self.stats["handed_over"] += 1
-                self._adopt(fd, payload, header.get("heavy"))
+                self._adopt(fd, payload, header.get("heavy"), float(header.get("spent") or 0.0))
 
-    def _adopt(self, fd: int, payload: bytes, heavy: str | None) -> None:
+    def _adopt(self, fd: int, payload: bytes, heavy: str | None, spent: float = 0.0) -> None:
         from .http import HttpProtocol
 
         if heavy is not None:
@@ -157,6 +157,7 @@ class Supervisor:
             except OSError:
                 sock.close()
                 return
+            proto.spent = spent  # the re-run keeps the request's deadline: --timeout in all
             if payload:
                 proto.data_received(payload)
 

@@ -209,7 +209,7 @@ class Front:
                         continue
                     payload = self._pending_bytes(conn, stuck_req)
                     if payload is not None:
-                        self._send_connection(conn, payload, text)
+                        self._send_connection(conn, payload, text, time.monotonic() - running[3])
                     continue
                 payload = self._pending_bytes(conn, None)
                 if payload is not None:
@@ -243,11 +243,12 @@ class Front:
         sock = conn.transport.get_extra_info("socket") if conn.transport is not None else None
         return sock.fileno() if sock is not None else None
 
-    def _send_connection(self, conn, payload: bytes, text: str | None) -> None:
+    def _send_connection(self, conn, payload: bytes, text: str | None, spent: float = 0.0) -> None:
         sock = conn.transport.get_extra_info("socket")
         if sock is None:
             return
-        control.send(self.up, {"op": "connection", "fd": True, "heavy": text}, payload, sock.fileno())
+        control.send(self.up, {"op": "connection", "fd": True, "heavy": text, "spent": spent}, payload,
+                     sock.fileno())
 
 
 def _unannounced_connections(known: set[int]) -> list[int]:

@@ -152,6 +152,7 @@ class HttpProtocol(asyncio.Protocol):
         self.queue: deque[_Request] = deque()
         self.task: asyncio.Task | None = None
         self.inflight: _Request | None = None  # a request being answered inline
+        self.spent = 0.0  # seconds its first request ran in the front worker that handed it over
         self.closed = self.paused = self.upgraded = False
         self.last = 0.0  # loop time of the last bytes received or answer sent
 
@@ -331,7 +332,8 @@ class HttpProtocol(asyncio.Protocol):
 
     async def _sparql(self, req: _Request, path: str, query: str) -> tuple[int, int]:
         request = self._query_request(req, path, query)
-        reply: Reply = await self.endpoint.handle(request)
+        spent, self.spent = self.spent, 0.0  # the first request of a connection handed over (direct.py)
+        reply: Reply = await self.endpoint.handle(request, spent)
         self._send(req, reply.status, reply_headers(reply, "origin" in request.headers), reply.body)
         return reply.status, len(reply.body)
 

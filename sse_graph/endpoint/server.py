@@ -398,14 +398,15 @@ class Endpoint:
         return {"status": "ok", "mode": self.mode, "graphs": len(pool.graph_names), "isolation": pool.barriers,
                 "cache": {"entries": len(cache), "bytes": cache.bytes, "max_bytes": cache.max_bytes}, "lanes": lanes}
 
-    async def handle(self, req: QueryRequest) -> Reply:
+    async def handle(self, req: QueryRequest, spent: float = 0.0) -> Reply:
         """Answer a request to ``/sparql`` whose body the server has read (within
         ``max_body``).  A client that goes away cancels the task awaiting this: the
-        query's worker is killed and replaced (pool.py)."""
+        query's worker is killed and replaced (pool.py).  ``spent``: seconds of its
+        deadline the query already ran elsewhere (a front worker that handed it over)."""
         pending = self.prepare(req)
         if type(pending) is Reply:
             return pending
-        return await self.run(req.client, pending)
+        return await self.run(req.client, pending, spent)
 
     def prepare(self, req: QueryRequest) -> "Reply | Pending":
         """All of a ``/sparql`` request that needs no worker: its reply if it is an
@@ -477,7 +478,7 @@ class Endpoint:
         self.cache.put(pending.key, answer)
         return self.reply(pending.job.fmt, answer)
 
-    async def run(self, client: str, pending: "Pending") -> Reply:
+    async def run(self, client: str, pending: "Pending", spent: float = 0.0) -> Reply:
         """Run a prepared query in the backend, within the per-client budget."""
         settings, in_flight, job = self.settings, self.in_flight, pending.job
         if in_flight.get(client, 0) >= settings.per_client:
@@ -485,7 +486,10 @@ class Endpoint:
                          [("Retry-After", "1")])
         in_flight[client] = in_flight.get(client, 0) + 1
         try:
-            answer = await self.pool.run(job, settings.timeout, wait=settings.queue_wait)
+            timeout = settings.timeout - spent
+            if timeout <= 0:
+                raise QueryTimeout()
+            answer = await self.pool.run(job, timeout, wait=settings.queue_wait)
             self.cache.put(pending.key, answer)
         except QueryTimeout:
             return _text(503, f"the query ran longer than the time limit of {settings.timeout:g} s and was stopped")
