@@ -252,3 +252,18 @@ def test_connections_waiting_behind_a_runaway_are_answered_never_reset(one_front
         assert status == 200 and body and took < 1 + 3, (status, body, took)
     runaway.join(30)
     assert out["r"][0] == 503
+
+
+def test_a_front_worker_that_dies_is_replaced_by_the_spare(direct):
+    before = _front_ready(direct)["front"]
+    victim, spare = before["pids"][0], before["spare_pid"]
+    os.kill(victim, 9)  # as the kernel's OOM killer would
+    deadline = time.perf_counter() + 10
+    while time.perf_counter() < deadline:
+        now = health(direct)["front"]
+        if victim not in now["pids"]:
+            break
+        time.sleep(0.1)
+    assert victim not in now["pids"] and spare in now["pids"] and len(now["pids"]) == 2
+    assert now["replaced"] == before["replaced"] + 1
+    assert all(Client(direct).post("ASK {}")[0] == 200 for _ in range(6))

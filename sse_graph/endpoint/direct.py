@@ -197,17 +197,17 @@ class Supervisor:
             self.fronts.remove(worker)
             self.stats["replaced"] += 1
             spare, self.spare = self.spare, None
-            if spare is not None and spare.ready.done():
+            if spare is not None and spare.ready.done() and spare.ready.exception() is None:
                 self._activate(spare)
-            elif spare is not None:
-                spare.ready.add_done_callback(lambda _f, s=spare: self._activate(s))
+            elif spare is not None and not spare.ready.done():
+                spare.ready.add_done_callback(lambda f, s=spare: None if f.exception() else self._activate(s))
             self._new_spare()
         elif worker is self.spare:
             self.spare = None
             self._new_spare()
 
     def _new_spare(self) -> None:
-        if self.closing:
+        if self.closing or self.spare is not None:
             return
         self.spare = self._start_front()
 
@@ -216,6 +216,13 @@ class Supervisor:
             self.loop.remove_reader(worker.up.fileno())
         except (ValueError, OSError):
             pass
+        if not worker.ready.done():  # died before it was ready (at start: serve fails, as a hop worker's would)
+            worker.ready.set_exception(RuntimeError("a front worker failed to start"))
+            worker.ready.exception()  # retrieved: no "never retrieved" warning for a spare's
+            if worker is self.spare and not self.closing:
+                self.spare = None
+                self.loop.call_later(1.0, self._new_spare)  # not in a tight loop if every start fails
+            worker.leaving = True
         self._replace(worker)
         worker.up.close()
         worker.down.close()
