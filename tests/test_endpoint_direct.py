@@ -267,3 +267,17 @@ def test_a_front_worker_that_dies_is_replaced_by_the_spare(direct):
     assert victim not in now["pids"] and spare in now["pids"] and len(now["pids"]) == 2
     assert now["replaced"] == before["replaced"] + 1
     assert all(Client(direct).post("ASK {}")[0] == 200 for _ in range(6))
+
+
+def test_front_is_checked_and_a_port_in_use_exits_3_in_the_direct_mode(built, capsys):
+    from sse_graph.cli import main
+
+    assert main(["serve", "--front", "bogus"]) == 2
+    err = capsys.readouterr().err
+    assert "--front bogus" in err and "Traceback" not in err
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        assert main(["serve", "--front", "direct", "--port", str(port)]) == 3
+    assert f"127.0.0.1:{port}" in capsys.readouterr().err
