@@ -85,7 +85,8 @@ def loop(port: int, path: str, queries: list[tuple[str, str]], seconds: float, c
     return latencies, errors, time.perf_counter() - t0
 
 
-def start_sse(*, cache_size: int, workers: int, clients: int, timeout: float | None = None, env=None):
+def start_sse(*, cache_size: int, workers: int, clients: int, timeout: float | None = None, env=None,
+              front: str | None = None):
     """``sse-graph serve`` on a free port, per-client budget and queue lifted (every
     client here is 127.0.0.1); returns (process, port, query path)."""
     port = free_port()
@@ -93,6 +94,8 @@ def start_sse(*, cache_size: int, workers: int, clients: int, timeout: float | N
            "--cache-size", str(cache_size), "--per-client", str(4 * clients + 8), "--max-queue", str(4 * clients + 8)]
     if timeout is not None:
         cmd += ["--timeout", str(timeout)]
+    if front is not None:
+        cmd += ["--front", front]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or os.environ)
     wait_up(port, "/health")
     return proc, port, "/sparql"

@@ -375,9 +375,11 @@ def _from(source_ip, base, query, timeout=30):
 
 @pytest.fixture(scope="module")
 def small(built, tmp_path_factory):
-    """One fast-lane worker, room for two waiting queries, two queries per client."""
+    """One fast-lane worker, room for two waiting queries, two queries per client.  The hop
+    mode's lanes whatever the default (these tests read its fast lane's queue and pids;
+    the direct mode's runaways and gone clients: tests/test_endpoint_direct.py)."""
     proc, base, log_file, _ = _start(built, tmp_path_factory, "--timeout", "4", "--fast-budget", "4", "--workers", "1",
-                                     "--max-queue", "1", "--per-client", "2", "--cache-size", "0")
+                                     "--max-queue", "1", "--per-client", "2", "--cache-size", "0", "--front", "hop")
     yield base
     _stop(proc, log_file)
 

@@ -30,6 +30,9 @@ def serve(
     store_url: Optional[str] = typer.Option(None, "--store", help="Serve from this external SPARQL store (an Oxigraph "
                                             "server, or Virtuoso's http://127.0.0.1:PORT/sparql) instead of the build; "
                                             "--workers is then the number of queries forwarded at once."),
+    front: str = typer.Option("hop", "--front", envvar="SSE_GRAPH_FRONT", help="direct: front workers accept HTTP and answer queries "
+                              "themselves, behind the OS barrier; hop: this process serves HTTP and queries hop to "
+                              "worker processes (always with --store)."),
     data: Optional[Path] = DataOpt,
 ):
     """Serve the reasoned dataset read-only over the SPARQL 1.1 protocol at /sparql (YASGUI at /)."""
@@ -41,6 +44,8 @@ def serve(
             or cache_size < 0:
         raise InputError("--timeout, --max-rows, --workers, --slow-workers, --fast-budget, --cache-mb, --max-body, "
                          "--max-url, --max-queue and --per-client must be positive")
+    if front not in ("direct", "hop"):
+        raise InputError(f"--front {front}: choose direct or hop")
     limits = dict(timeout=timeout, max_rows=max_rows, workers=workers, slow_workers=slow_workers, fast_budget=fast_budget,
                   cache_size=cache_size, cache_bytes=cache_mb << 20, max_body=max_body, max_url=max_url,
                   max_queue=max_queue, per_client=per_client)
@@ -58,7 +63,7 @@ def serve(
                              "or --allow-unisolated")
     _check_port_free(host, port)
     result = _build(data)
-    settings = EndpointSettings(result.dataset_path, **limits)
+    settings = EndpointSettings(result.dataset_path, front=front, **limits)
     err.print(f"serving {result.dataset_path} on http://{host}:{port}/ (SPARQL at /sparql)")
     run_serve(settings, host=host, port=port)
 

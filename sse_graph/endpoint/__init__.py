@@ -18,12 +18,18 @@ def is_loopback(host: str) -> bool:
 
 
 def run_serve(settings: EndpointSettings, *, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:
-    """Serve the built dataset until interrupted (the lean HTTP server of http.py, on
-    uvloop where it is installed)."""
+    """Serve the built dataset until interrupted (``settings.front``: the lean HTTP server
+    of http.py with worker processes, or direct.py's front workers; on uvloop where it is
+    installed)."""
     import asyncio
     import logging
 
-    from .http import LOG_FORMAT, serve
+    from .http import LOG_FORMAT
+
+    if settings.front == "direct":  # front workers answer queries themselves (direct.py)
+        from .direct import serve
+    else:  # this process serves HTTP, queries hop to worker processes (http.py, pool.py)
+        from .http import serve
 
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO), format=LOG_FORMAT)
     # what the log line (one per request) need not cost: the caller's frame, thread and

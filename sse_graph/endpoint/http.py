@@ -41,6 +41,7 @@ log = logging.getLogger("sse_graph.endpoint")
 
 MAX_HEADERS = 64 << 10  # bytes of header lines at most (else 431)
 MAX_PIPELINED = 16      # requests read ahead on one connection before reading pauses
+FLUSH_EVERY = 0.05      # seconds the access log's lines wait to be written together
 KEEP_ALIVE = 5.0        # seconds a connection may stay silent with nothing in flight (uvicorn's default)
 REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
            406: "Not Acceptable", 413: "Content Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
@@ -64,16 +65,22 @@ class _Date:
 _DATE = _Date()
 
 
+_HEADS: dict[tuple, bytes] = {}  # (status, headers) -> the head's first lines: a few kinds of answer, again and again
+
+
 def _head(status: int, headers, length: int, close: bool) -> bytes:
-    lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}\r\n".encode()]
-    for k, v in headers:
-        lines.append(f"{k}: {v}\r\n".encode("latin-1"))
-    lines.append(b"content-length: %d\r\n" % length)
-    lines.append(_DATE.header())
-    if close:
-        lines.append(b"connection: close\r\n")
-    lines.append(b"\r\n")
-    return b"".join(lines)
+    key = (status, tuple(headers))
+    try:
+        start = _HEADS[key]
+    except KeyError:
+        lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}\r\n".encode()]
+        for k, v in headers:
+            lines.append(f"{k}: {v}\r\n".encode("latin-1"))
+        start = b"".join(lines)
+        if len(_HEADS) >= 512:
+            _HEADS.clear()
+        _HEADS[key] = start
+    return b"%scontent-length: %d\r\n%s%s\r\n" % (start, length, _DATE.header(), b"connection: close\r\n" if close else b"")
 
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"  # run_serve's
@@ -83,7 +90,7 @@ class AccessLog:
     """The one line per request, as the logging module would write it with
     ``LOG_FORMAT`` to ``stream``, at a quarter of its cost (the logging module spends
     about 20 us per call building a record and a time stamp): the time is formatted
-    once a second and the lines of one loop iteration are written together.  Used
+    once a second and the lines of FLUSH_EVERY seconds are written together.  Used
     only where logging is configured as :func:`run_serve` does; else ``log.info``."""
 
     def __init__(self, stream, loop):
@@ -108,8 +115,8 @@ class AccessLog:
         second = int(now)
         if second != self.second:
             self.second, self.stamp = second, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
-        if not self.lines:
-            self.loop.call_soon(self.flush)
+        if not self.lines:  # written every FLUSH_EVERY s: not one write (a system call) per request
+            self.loop.call_later(FLUSH_EVERY, self.flush)
         self.lines.append(f"{self.stamp},{int((now - second) * 1000):03d} INFO sse_graph.endpoint "
                           f"{_printable(method)} {_printable(path)} {status} {ms:.1f}ms {size}B\n")
 
@@ -144,6 +151,8 @@ class HttpProtocol(asyncio.Protocol):
         self.name = b""
         self.queue: deque[_Request] = deque()
         self.task: asyncio.Task | None = None
+        self.inflight: _Request | None = None  # a request being answered inline
+        self.spent = 0.0  # seconds its first request ran in the front worker that handed it over
         self.closed = self.paused = self.upgraded = False
         self.last = 0.0  # loop time of the last bytes received or answer sent
 
@@ -218,6 +227,8 @@ class HttpProtocol(asyncio.Protocol):
         req.method = parser.get_method().decode("ascii", "replace")
         req.version = parser.get_http_version()
         req.keep_alive = parser.should_keep_alive()
+        if parser.should_upgrade():  # answered as HTTP/1.1 and closed (an inline answer comes before the parser's
+            self.upgraded = True     # HttpParserUpgrade: it must know now)
         for name, value in req.headers:
             if name == b"expect" and value.lower() == b"100-continue" and not self.queue and self.task is None:
                 self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
@@ -242,13 +253,55 @@ class HttpProtocol(asyncio.Protocol):
     # ------------------------------------------------------------------ answering
     def _next(self) -> None:
         self.last = self.server.loop.time()
-        if self.closed or not self.queue:
-            self.task = None
+        inline = self.server.inline
+        while True:
+            if self.closed or not self.queue:
+                self.task = None
+                return
+            if self.paused and len(self.queue) <= MAX_PIPELINED // 2:
+                self.paused = False
+                self.transport.resume_reading()
+            req = self.queue.popleft()
+            if inline and req.method != "OPTIONS" and req.url.partition(b"?")[0] == b"/sparql":
+                self._answer_inline(req)  # no task: the query runs here, in the event loop's thread
+                continue
+            self.task = self.server.loop.create_task(self._answer(req))
             return
-        if self.paused and len(self.queue) <= MAX_PIPELINED // 2:
-            self.paused = False
-            self.transport.resume_reading()
-        self.task = self.server.loop.create_task(self._answer(self.queue.popleft()))
+
+    def _answer_inline(self, req: _Request) -> None:
+        """A ``/sparql`` request answered at once by an inline backend (front.py)."""
+        t0 = time.perf_counter()
+        self.inflight = req  # what the front worker's watchdog reads (front.py)
+        status = size = 0
+        try:
+            request = self._query_request(req, "/sparql", req.url.partition(b"?")[2].decode("latin-1"))
+            reply = self.endpoint.answer_now(request, self, req)
+            if reply is None:  # handed over to the supervisor with the connection (front.py)
+                return
+            self._send(req, reply.status, reply_headers(reply, "origin" in request.headers), reply.body)
+            status, size = reply.status, len(reply.body)
+        except Exception:  # noqa: BLE001 - never a traceback to the client
+            log.exception("internal error on %s /sparql", _printable(req.method))
+            reply = _text(500, "internal error")
+            self._send(req, 500, [("Content-Type", reply.media_type)], reply.body)
+            status, size = 500, len(reply.body)
+        finally:
+            self.inflight = None
+        if self.server.access is not None:
+            self.server.access.write(req.method, "/sparql", status, (time.perf_counter() - t0) * 1000, size)
+        else:
+            log.info("%s %s %d %.1fms %dB", _printable(req.method), "/sparql", status,
+                     (time.perf_counter() - t0) * 1000, size)
+        self.last = self.server.loop.time()
+
+    def _query_request(self, req: _Request, path: str, query: str) -> QueryRequest:
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in req.headers}
+        if len(headers) != len(req.headers):  # a repeated header: its values joined, in order
+            headers = {}
+            for k, v in req.headers:
+                name, value = k.decode("latin-1"), v.decode("latin-1")
+                headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        return QueryRequest(req.method, path, query, headers, b"".join(req.body) if req.body else b"", self.client)
 
     async def _answer(self, req: _Request) -> None:
         t0 = time.perf_counter()
@@ -278,13 +331,10 @@ class HttpProtocol(asyncio.Protocol):
         self._next()
 
     async def _sparql(self, req: _Request, path: str, query: str) -> tuple[int, int]:
-        headers: dict[str, str] = {}
-        for k, v in req.headers:
-            name, value = k.decode("latin-1"), v.decode("latin-1")
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
-        request = QueryRequest(req.method, path, query, headers, b"".join(req.body), self.client)
-        reply: Reply = await self.endpoint.handle(request)
-        self._send(req, reply.status, reply_headers(reply, "origin" in headers), reply.body)
+        request = self._query_request(req, path, query)
+        spent, self.spent = self.spent, 0.0  # the first request of a connection handed over (direct.py)
+        reply: Reply = await self.endpoint.handle(request, spent)
+        self._send(req, reply.status, reply_headers(reply, "origin" in request.headers), reply.body)
         return reply.status, len(reply.body)
 
     def _send(self, req: _Request, status: int, headers, body: bytes) -> None:
@@ -358,6 +408,7 @@ class _Server:
     def __init__(self, endpoint: Endpoint, app, loop):
         self.endpoint, self.app, self.loop = endpoint, app, loop
         self.connections: set[HttpProtocol] = set()
+        self.inline = hasattr(endpoint, "answer_now") and getattr(endpoint.pool, "inline", False)
         self.access = AccessLog.for_config(loop)
         self._waiting: dict[HttpProtocol, asyncio.Future] = {}
         self._sweeper = loop.call_later(1.0, self._sweep)
@@ -373,6 +424,8 @@ class _Server:
 
     def stop(self) -> None:
         self._sweeper.cancel()
+        if self.access is not None:
+            self.access.flush()
 
     async def disconnected(self, proto: HttpProtocol) -> None:
         if proto.closed:

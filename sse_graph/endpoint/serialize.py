@@ -95,7 +95,18 @@ def _select(variables: list[str], rows: list[list], fmt: str) -> bytes:
     raise ValueError(fmt)
 
 
+_BOOLEANS: dict[tuple[bool, str], bytes] = {}
+
+
 def _boolean(value: bool, fmt: str) -> bytes:
+    try:
+        return _BOOLEANS[value, fmt]
+    except KeyError:
+        body = _BOOLEANS[value, fmt] = _boolean_text(value, fmt)
+        return body
+
+
+def _boolean_text(value: bool, fmt: str) -> bytes:
     if fmt == "json":
         return json.dumps({"head": {}, "boolean": value}).encode()
     if fmt == "xml":

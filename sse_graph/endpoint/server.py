@@ -13,7 +13,9 @@ and the same endpoint as an ASGI application (:func:`create_app`, Starlette).
 from __future__ import annotations
 
 import asyncio
+import codecs
 import logging
+import re
 import time
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -60,8 +62,11 @@ class EndpointSettings:
                  memory_limit: int | None = 2 * 1024**3, queue_wait: float | None = None, cache_size: int = 512,
                  cache_bytes: int = 64 << 20, max_body: int = 256 << 10, max_url: int = 32 << 10, max_queue: int = 32,
                  per_client: int = 8, slow_workers: int = 1, fast_budget: float = 1.0, check_queries: bool = True,
-                 store_url: str | None = None):
+                 store_url: str | None = None, front: str = "hop"):
         self.dataset_path = str(dataset_path)
+        # "direct": front workers accept HTTP and answer queries inline (direct.py, front.py);
+        # "hop": this process serves HTTP, queries hop to worker processes (http.py, pool.py)
+        self.front = "hop" if store_url else front
         self.store_url = store_url  # serve from this external store instead (remote_backend.py)
         self.timeout = timeout
         self.max_rows = max_rows
@@ -97,14 +102,18 @@ class ResultCache:
         return len(answer.body) + sum(len(str(k)) for k in key) + 200
 
     def get(self, key):
+        if not self.size:
+            return None
         answer = self._items.get(key)
         if answer is not None:
             self._items.move_to_end(key)
         return answer
 
     def put(self, key, answer) -> None:
+        if not self.size or answer.status != 200:
+            return  # the cache off (or an error): not even its cost is computed
         cost = self._cost(key, answer)
-        if not self.size or answer.status != 200 or cost > self.max_bytes // 8 or key in self._items:
+        if cost > self.max_bytes // 8 or key in self._items:
             return
         self._items[key] = answer
         self.bytes += cost
@@ -143,15 +152,31 @@ def _negotiate(accept: str, allowed: tuple[str, ...], default: str) -> str | Non
     return None
 
 
+_ACCEPTED: dict[str, tuple[str, str] | None] = {}  # Accept header -> formats: clients send a few, again and again
+
+
 def _formats(params: dict[str, list[str]], accept: str) -> tuple[str, str] | None:
     """(SELECT/ASK format, CONSTRUCT/DESCRIBE format) from format=/output=/results= or Accept."""
-    for key in ("format", "output", "results"):
-        for value in params.get(key, []):
-            fmt = FORMAT_ALIASES.get(value.strip().lower())
-            if fmt in RESULT_FORMATS:
-                return fmt, "turtle" if fmt in ("xml", "csv", "tsv") else "jsonld"
-            if fmt in GRAPH_FORMATS:
-                return "json", fmt
+    if "format" in params or "output" in params or "results" in params:
+        for key in ("format", "output", "results"):
+            for value in params.get(key, []):
+                fmt = FORMAT_ALIASES.get(value.strip().lower())
+                if fmt in RESULT_FORMATS:
+                    return fmt, "turtle" if fmt in ("xml", "csv", "tsv") else "jsonld"
+                if fmt in GRAPH_FORMATS:
+                    return "json", fmt
+    try:
+        return _ACCEPTED[accept]
+    except KeyError:
+        pass
+    fmts = _accepted(accept)
+    if len(_ACCEPTED) >= 256:
+        _ACCEPTED.clear()
+    _ACCEPTED[accept] = fmts
+    return fmts
+
+
+def _accepted(accept: str) -> tuple[str, str] | None:
     result = _negotiate(accept, RESULT_FORMATS, "xml")
     graph = _negotiate(accept, GRAPH_FORMATS, "turtle")
     if result is None and graph is None:
@@ -229,10 +254,22 @@ async def _until_disconnected(request: Request) -> None:
             return
 
 
+_BASES: dict[str, str | None] = {}
+_NOT_IN_IRI = re.compile(r'[<>"{}|^`\\ \t\r\n]')
+
+
 def _base_iri(req: "QueryRequest") -> str | None:
     """The endpoint's own URL, the base of relative IRIs in a query (if it is a valid IRI)."""
     base = req.url()
-    return None if any(c in base for c in '<>"{}|^`\\ \t\r\n') else base
+    try:
+        return _BASES[base]
+    except KeyError:
+        pass
+    valid = None if _NOT_IN_IRI.search(base) else base
+    if len(_BASES) >= 256:
+        _BASES.clear()
+    _BASES[base] = valid
+    return valid
 
 
 class QueryRequest:
@@ -250,6 +287,15 @@ class QueryRequest:
     def url(self) -> str:
         """scheme://host/path, from the Host header as Starlette builds ``request.url``."""
         return f"{self.scheme}://{self.headers.get('host', '')}{self.path}"
+
+
+class Pending:
+    """A ``/sparql`` request ready to run: its cache key and its job."""
+
+    __slots__ = ("key", "job")
+
+    def __init__(self, key: tuple, job: QueryJob):
+        self.key, self.job = key, job
 
 
 class Reply:
@@ -303,11 +349,23 @@ def _backend(settings: EndpointSettings):
                  check_queries=settings.check_queries)
 
 
+def _unquote_plus(data: bytes) -> str:
+    """``unquote_plus`` of ASCII form data, in C: ``%XX`` made ``\\xXX`` for the codec
+    that reads Python's escapes (backslashes escaped first); anything it will not
+    read (a stray ``%``) goes the pure-Python way, which reads it as text."""
+    try:
+        raw = codecs.escape_decode(data.replace(b"\\", b"\\\\").replace(b"+", b" ").replace(b"%", b"\\x"))[0]
+    except ValueError:
+        return unquote_plus(data.decode("latin-1"))
+    return raw.decode("utf-8", "replace")
+
+
 def _form(text: str) -> dict[str, list[str]]:
     """A form-encoded body, as ``parse_qs(keep_blank_values=True)`` reads it; the
     usual body, ``query=...`` alone, without its machinery."""
     if text.startswith("query=") and "&" not in text:
-        return {"query": [unquote_plus(text[6:])]}
+        value = text[6:]
+        return {"query": [_unquote_plus(value.encode("ascii")) if value.isascii() else unquote_plus(value)]}
     return parse_qs(text, keep_blank_values=True, strict_parsing=False)
 
 
@@ -322,6 +380,7 @@ class Endpoint:
         self.cache = ResultCache(settings.cache_size, settings.cache_bytes)
         self.in_flight: dict[str, int] = {}
         self._limit_headers = [("Vary", "Accept, Origin"), ("X-SSE-Row-Limit", str(settings.max_rows))]
+        self.mode = "hop"  # queries hop to worker processes; "direct" in front workers (front.py)
 
     async def start(self) -> None:
         await self.pool.start()
@@ -336,13 +395,22 @@ class Endpoint:
         lanes = {p.name: {"workers": p.size, "idle": p.idle, "waiting": p.waiting, "pids": p.worker_pids(), "priority": p.priority,
                           "spare_ready": p.spare_ready,
                           **{k: v for k, v in vars(p.stats).items() if k != "durations"}} for p in (pool.fast, pool.slow)}
-        return {"status": "ok", "graphs": len(pool.graph_names), "isolation": pool.barriers,
+        return {"status": "ok", "mode": self.mode, "graphs": len(pool.graph_names), "isolation": pool.barriers,
                 "cache": {"entries": len(cache), "bytes": cache.bytes, "max_bytes": cache.max_bytes}, "lanes": lanes}
 
-    async def handle(self, req: QueryRequest) -> Reply:
+    async def handle(self, req: QueryRequest, spent: float = 0.0) -> Reply:
         """Answer a request to ``/sparql`` whose body the server has read (within
         ``max_body``).  A client that goes away cancels the task awaiting this: the
-        query's worker is killed and replaced (pool.py)."""
+        query's worker is killed and replaced (pool.py).  ``spent``: seconds of its
+        deadline the query already ran elsewhere (a front worker that handed it over)."""
+        pending = self.prepare(req)
+        if type(pending) is Reply:
+            return pending
+        return await self.run(req.client, pending, spent)
+
+    def prepare(self, req: QueryRequest) -> "Reply | Pending":
+        """All of a ``/sparql`` request that needs no worker: its reply if it is an
+        error, a description or a cached answer; else the query to run."""
         settings, pool = self.settings, self.pool
         params = parse_qs(req.query_string, keep_blank_values=True) if req.query_string else {}
         if req.method in ("GET", "HEAD"):
@@ -391,28 +459,52 @@ class Endpoint:
         if fmts is None:
             return _text(406, "none of the accepted media types can be served; see the service description")
         base = _base_iri(req)
-        key = (query, fmts, tuple(default_graphs or ()), tuple(named_graphs or ()), base)
+        key = (query, fmts, tuple(default_graphs) if default_graphs else (),
+               tuple(named_graphs) if named_graphs else (), base)
         answer = self.cache.get(key)
+        if answer is not None:
+            return self.reply(fmts, answer)
+        return Pending(key, QueryJob(query, fmts, settings.max_rows, default_graphs, named_graphs, base))
+
+    def answer_now(self, req: QueryRequest, conn=None, raw=None) -> Reply | None:
+        """:meth:`handle` with an inline backend (front.py): the query runs in this
+        thread; None if the backend handed the connection ``conn`` over instead."""
+        pending = self.prepare(req)
+        if type(pending) is Reply:
+            return pending
+        answer = self.pool.run_now(pending.job, conn, raw)
         if answer is None:
-            client, in_flight = req.client, self.in_flight
-            if in_flight.get(client, 0) >= settings.per_client:
-                return _text(429, f"at most {settings.per_client} queries at a time per client; try again shortly",
-                             [("Retry-After", "1")])
-            in_flight[client] = in_flight.get(client, 0) + 1
-            job = QueryJob(query, fmts, settings.max_rows, default_graphs, named_graphs, base)
-            try:
-                answer = await pool.run(job, settings.timeout, wait=settings.queue_wait)
-                self.cache.put(key, answer)
-            except QueryTimeout:
-                return _text(503, f"the query ran longer than the time limit of {settings.timeout:g} s and was stopped")
-            except PoolBusy:
-                return _text(503, "the endpoint is busy; try again shortly", [("Retry-After", "2")])
-            except WorkerUnavailable:
-                return _text(503, "the query worker died (out of memory?); it has been replaced")
-            finally:
-                in_flight[client] -= 1
-                if not in_flight[client]:
-                    del in_flight[client]
+            return None
+        self.cache.put(pending.key, answer)
+        return self.reply(pending.job.fmt, answer)
+
+    async def run(self, client: str, pending: "Pending", spent: float = 0.0) -> Reply:
+        """Run a prepared query in the backend, within the per-client budget."""
+        settings, in_flight, job = self.settings, self.in_flight, pending.job
+        if in_flight.get(client, 0) >= settings.per_client:
+            return _text(429, f"at most {settings.per_client} queries at a time per client; try again shortly",
+                         [("Retry-After", "1")])
+        in_flight[client] = in_flight.get(client, 0) + 1
+        try:
+            timeout = settings.timeout - spent
+            if timeout <= 0:
+                raise QueryTimeout()
+            answer = await self.pool.run(job, timeout, wait=settings.queue_wait)
+            self.cache.put(pending.key, answer)
+        except QueryTimeout:
+            return _text(503, f"the query ran longer than the time limit of {settings.timeout:g} s and was stopped")
+        except PoolBusy:
+            return _text(503, "the endpoint is busy; try again shortly", [("Retry-After", "2")])
+        except WorkerUnavailable:
+            return _text(503, "the query worker died (out of memory?); it has been replaced")
+        finally:
+            in_flight[client] -= 1
+            if not in_flight[client]:
+                del in_flight[client]
+        return self.reply(job.fmt, answer)
+
+    def reply(self, fmts: tuple[str, str], answer) -> Reply:
+        """The reply carrying a worker's answer."""
         if answer.status != 200:
             return _text(answer.status, answer.body.decode("utf-8", errors="replace"))
         fmt = fmts[1] if answer.kind == "graph" else fmts[0]
@@ -479,7 +571,10 @@ def create_app(settings: EndpointSettings, endpoint: Endpoint | None = None) -> 
         return JSONResponse(tabs)
 
     async def health(request: Request) -> Response:
-        return JSONResponse(endpoint.health())
+        state = endpoint.health()
+        if asyncio.iscoroutine(state):  # a front worker asks its supervisor (front.py)
+            state = await state
+        return JSONResponse(state)
 
     async def sparql(request: Request) -> Response:  # only reached by a CORS preflight's neighbours
         return await SparqlFirst.respond_via_starlette(endpoint, settings, request)

@@ -75,8 +75,8 @@ def main(argv: list[str], barriers: list[str]) -> None:
         except (ImportError, ValueError, OSError):
             pass
     from ..store import Store
-    from .. import safety
 
+    _load()
     store = Store(dataset_path)
     if check_queries:
         safety.might_reach_out("\\u0041")  # load the parser's module now, not on the first query
@@ -97,34 +97,51 @@ def main(argv: list[str], barriers: list[str]) -> None:
         write_answer(out_fd, status, kind, body, truncated)
 
 
+ox = safety = serialize = None  # imported on the first query: never before the OS barrier is up
+
+
+def _load() -> None:
+    global ox, safety, serialize
+    import pyoxigraph
+
+    from .. import safety as checks
+    from .serialize import serialize as write
+
+    ox, safety, serialize = pyoxigraph, checks, write
+
+
 def answer(store, job: dict, check_queries: bool, isolated: bool) -> tuple[int, str, bytes, bool]:
-    import pyoxigraph as ox
+    return answer_query(store, job["query"], job["fmt"], job["max_rows"], job.get("base"), job.get("default_graphs"),
+                        job.get("named_graphs"), check_queries, isolated)
 
-    from .. import safety
-    from .serialize import serialize
 
-    text, base = job["query"], job.get("base")
+def answer_query(store, text: str, fmt: tuple, max_rows: int, base: str | None, default_graphs, named_graphs,
+                 check_queries: bool, isolated: bool) -> tuple[int, str, bytes, bool]:
+    """(status, kind, body, truncated) of one query: what a worker sends back, and
+    what a front worker (front.py) answers inline."""
+    if serialize is None:
+        _load()
     try:
         if check_queries:
             verdict = safety.check(text, store.graph_names, base)
         else:  # test-only: the OS barrier alone
             verdict = safety.Verdict(declares_dataset=safety.might_reach_out(text), parsed=False)
         kwargs: dict = {}
-        if job.get("default_graphs") is not None:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
+        if default_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         elif not verdict.declares_dataset:
             kwargs["use_default_graph_as_union"] = True
-        if job.get("named_graphs") is not None:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         def run():
             return store._store.query(text, base_iri=base, **kwargs)
 
         result = run()
         kind = "ask" if isinstance(result, ox.QueryBoolean) else "select" if isinstance(result, ox.QuerySolutions) else "graph"
-        fmt = job["fmt"][kind == "graph"]
-        if fmt is None:
+        chosen = fmt[kind == "graph"]
+        if chosen is None:
             return 406, "error", f"none of the accepted media types can carry a {kind.upper()} result".encode(), False
-        body, truncated = serialize(result, fmt, job["max_rows"], again=run)
+        body, truncated = serialize(result, chosen, max_rows, again=run)
         return 200, kind, body, truncated
     except safety.Refused as e:
         return e.status, "error", str(e).encode(), False

@@ -14,6 +14,9 @@ if __name__ == "__main__":
     spec.loader.exec_module(isolation)
     barriers = isolation.isolate()
 
-    from sse_graph.endpoint.worker import main
+    if sys.argv[1:2] == ["front"]:  # a front worker of serve --front direct (front.py)
+        from sse_graph.endpoint.front import main
+    else:
+        from sse_graph.endpoint.worker import main
 
     main(sys.argv[1:], barriers)

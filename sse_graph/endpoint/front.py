@@ -1,0 +1,345 @@
+"""A front worker of ``serve --front direct``: it accepts HTTP itself and answers
+``/sparql`` inline, with no process hop.
+
+Started by the supervisor (direct.py) through worker_boot.py, which puts up the OS
+barrier (isolation.py) first: the listening socket and the two control
+socketpairs (control.py) were made before and are inherited, and neither
+``accept()`` on an inherited socket nor AF_UNIX traffic is stopped by the barrier;
+no AF_INET/AF_INET6 socket can be opened here, so a query cannot reach out.
+
+The event loop runs http.py's :class:`HttpProtocol` with :class:`InlineBackend`:
+a query is evaluated in the loop's thread (pyoxigraph releases the GIL while it
+evaluates and serialises).  Runaways are the watchdog's business: a thread that
+sees the loop's thread in one query longer than ``fast_budget`` of wall time AND a
+tenth of that in its own CPU time (as the hop mode's fast lane decides; a query
+waiting for a core is no runaway) hands every connection this worker holds to the
+supervisor and ends the process.  The supervisor re-runs the stuck request in its
+slow lane (deadline, 503, cancellation on disconnect are its code) and keeps the
+other connections; its spare front worker takes this one's place.  The same is
+done when the client of the running query goes away (seen with MSG_PEEK), so
+that the worker is free within a second.  A text known to overrun is handed
+over on arrival, its connection alone, never run inline.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import threading
+import time
+
+from . import control
+from .pool import Answer
+from .server import Endpoint, EndpointSettings, ResultCache, create_app
+from .worker import answer_query
+
+log = logging.getLogger("sse_graph.endpoint")
+
+WATCH_EVERY = 0.05   # seconds between two looks of the watchdog at the running query
+PEEK_AFTER = 0.2     # a query running this long gets its client's socket checked (gone?)
+BUSY_SHARE = 0.1     # as pool.BUSY_SHARE
+
+
+class InlineBackend:
+    """Queries evaluated in this thread, on the store this process opened."""
+
+    inline = True
+
+    def __init__(self, store, barriers: list[str], check_queries: bool, front: "Front"):
+        self.store, self.barriers, self.check_queries, self.front = store, barriers, check_queries, front
+        self.graph_names = store.graph_names
+        self.isolated = bool(barriers)
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+    def run_now(self, job, conn, raw) -> Answer | None:
+        """The answer; None if the connection was handed over (a text known to overrun)."""
+        front = self.front
+        if front.heavy and control.digest(job.query) in front.heavy:
+            front.hand_over_now(conn, raw, job.query)
+            return None
+        front.begin(conn, raw, job.query)
+        try:
+            status, kind, body, truncated = answer_query(self.store, job.query, job.fmt, job.max_rows, job.base,
+                                                         job.default_graphs, job.named_graphs, self.check_queries,
+                                                         self.isolated)
+        finally:
+            front.end()
+        return Answer(status, body, kind, truncated)
+
+
+class FrontEndpoint(Endpoint):
+    """The endpoint of a front worker: inline backend, its own answer cache; health
+    asks the supervisor for the rest (its lanes, the front workers)."""
+
+    def __init__(self, settings: EndpointSettings, backend: InlineBackend, front: "Front"):
+        self.settings, self.pool, self.front = settings, backend, front
+        self.cache = ResultCache(settings.cache_size, settings.cache_bytes)
+        self.in_flight: dict[str, int] = {}
+        self._limit_headers = [("Vary", "Accept, Origin"), ("X-SSE-Row-Limit", str(settings.max_rows))]
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+    async def health(self) -> dict:
+        state = await self.front.ask_supervisor()
+        return {"status": "ok", "mode": "direct", "graphs": len(self.pool.graph_names), "isolation": self.pool.barriers,
+                "cache": {"entries": len(self.cache), "bytes": self.cache.bytes, "max_bytes": self.cache.max_bytes,
+                          "per": "front worker"},
+                "front": {**state.get("front", {}), "answered_by": os.getpid()}, "lanes": state.get("lanes", {})}
+
+
+def reserialize(req) -> bytes:
+    """A parsed request (http.py's ``_Request``) as HTTP/1.1 bytes again, for the
+    supervisor's parser: its body whole, with its length (a chunked one included)."""
+    body = b"".join(req.body)
+    lines = [f"{req.method} ".encode("latin-1") + req.url + f" HTTP/{req.version}\r\n".encode()]
+    for name, value in req.headers:
+        if name in (b"content-length", b"transfer-encoding", b"expect"):
+            continue
+        lines.append(name + b": " + value + b"\r\n")
+    lines.append(b"content-length: %d\r\n\r\n" % len(body))
+    return b"".join(lines) + body
+
+
+class Front:
+    """This worker's connections, its watchdog, and its side of the control channel."""
+
+    def __init__(self, settings: EndpointSettings, up: socket.socket, down: socket.socket):
+        self.settings, self.up, self.down = settings, up, down
+        self.heavy: set[str] = set()  # digests of texts known to overrun (control.digest)
+        self.state = None             # http.py's _Server, once serving
+        self.lock = threading.Lock()
+        self.running = None           # (connection, request, text, wall start) of the query in flight
+        self.go = asyncio.Event()
+        self.asked: dict[int, asyncio.Future] = {}
+        self.next_id = 0
+        self.clock = time.pthread_getcpuclockid(threading.main_thread().ident)
+        self.reader = control.Reader(down)
+
+    # ------------------------------------------------------------------ the loop's thread
+    def begin(self, conn, req, text: str) -> None:
+        # no CPU clock read here (a system call per query): the watchdog reads it when it
+        # first sees this query, at most WATCH_EVERY later, and counts the CPU from there
+        self.running = (conn, req, text, time.monotonic())
+
+    def end(self) -> None:
+        with self.lock:  # the watchdog holds it for good once it has decided to hand over
+            self.running = None
+
+    def on_control(self) -> None:
+        frames = self.reader.read()
+        if frames is None:  # the supervisor is gone: so are we
+            os._exit(0)
+        for header, _payload, _fd in frames:
+            op = header.get("op")
+            if op == "heavy":
+                self.heavy.update(header["digests"])
+            elif op == "go":
+                self.go.set()
+            elif op == "state":
+                fut = self.asked.pop(header.get("id"), None)
+                if fut is not None and not fut.done():
+                    fut.set_result(header.get("state", {}))
+
+    async def ask_supervisor(self) -> dict:
+        self.next_id += 1
+        fut = asyncio.get_running_loop().create_future()
+        self.asked[self.next_id] = fut
+        control.send(self.up, {"op": "state", "id": self.next_id})
+        try:
+            return await asyncio.wait_for(fut, 5)
+        except asyncio.TimeoutError:
+            self.asked.pop(self.next_id, None)
+            return {}
+
+    def hand_over_now(self, conn, req, text: str) -> None:
+        """Hand one connection over (a known-heavy text arrived on it) and forget it here."""
+        payload = self._pending_bytes(conn, req)
+        if payload is None:
+            conn.close()
+            return
+        self._send_connection(conn, payload, text)
+        conn.closed = True
+        self.state.connections.discard(conn)
+        conn.transport.abort()  # this process's descriptor only: the supervisor holds the connection now
+
+    # ------------------------------------------------------------------ the watchdog's thread
+    def watch(self) -> None:
+        budget, checked = self.settings.fast_budget, 0.0
+        seen, cpu0 = None, 0.0
+        while True:
+            time.sleep(WATCH_EVERY)
+            running = self.running
+            if running is None:
+                continue
+            if running is not seen:
+                seen, cpu0 = running, time.clock_gettime(self.clock)
+                continue
+            conn, _req, _text, t0 = running
+            now = time.monotonic()
+            if now - t0 >= budget and time.clock_gettime(self.clock) - cpu0 >= budget * BUSY_SHARE:
+                self._leave(running, rerun=True)
+            elif now - t0 >= PEEK_AFTER and now - checked >= 0.1:
+                checked = now
+                if _gone(conn):
+                    self._leave(running, rerun=False)
+
+    def _leave(self, running, rerun: bool) -> None:
+        """Hand every connection over (the stuck request, to re-run, if ``rerun``; else it
+        is dropped: its client has gone) and end this process."""
+        self.lock.acquire()
+        if self.running is not running:  # the query ended meanwhile
+            self.lock.release()
+            return
+        stuck_conn, stuck_req, text = running[0], running[1], running[2]
+        try:
+            control.send(self.up, {"op": "leaving", "rerun": rerun})
+            for conn in list(self.state.connections if self.state else ()):
+                if conn is stuck_conn:
+                    if not rerun:
+                        continue
+                    payload = self._pending_bytes(conn, stuck_req)
+                    if payload is not None:
+                        self._send_connection(conn, payload, text, time.monotonic() - running[3])
+                    continue
+                payload = self._pending_bytes(conn, None)
+                if payload is not None:
+                    self._send_connection(conn, payload, None)
+            known = {self._fileno(c) for c in (self.state.connections if self.state else ())}
+            for fd in _unannounced_connections(known - {None}):
+                # accepted by the event loop, but their connection_made was still queued behind
+                # the stuck query: nothing read from them yet, the supervisor reads it all
+                control.send(self.up, {"op": "connection", "fd": True, "heavy": None}, b"", fd)
+        except OSError:
+            pass
+        finally:
+            if self.state is not None and self.state.access is not None:
+                self.state.access.flush()
+            os._exit(0)
+
+    def _pending_bytes(self, conn, first) -> bytes | None:
+        """What the supervisor must read on this connection before the socket's own bytes:
+        ``first`` (the request being answered) and the requests read ahead; None if the
+        connection cannot be handed over cleanly — an answer half written, a request half
+        read, a non-query request in flight —: it is closed instead (rare)."""
+        if conn.closed or conn.transport is None or conn.transport.is_closing():
+            return None
+        if conn.transport.get_write_buffer_size() or conn.current is not None or conn.task is not None \
+                or conn.upgraded:
+            return None
+        return b"".join(reserialize(r) for r in ([first] if first is not None else []) + list(conn.queue))
+
+    @staticmethod
+    def _fileno(conn) -> int | None:
+        sock = conn.transport.get_extra_info("socket") if conn.transport is not None else None
+        return sock.fileno() if sock is not None else None
+
+    def _send_connection(self, conn, payload: bytes, text: str | None, spent: float = 0.0) -> None:
+        sock = conn.transport.get_extra_info("socket")
+        if sock is None:
+            return
+        control.send(self.up, {"op": "connection", "fd": True, "heavy": text, "spent": spent}, payload,
+                     sock.fileno())
+
+
+def _unannounced_connections(known: set[int]) -> list[int]:
+    """This process's connected TCP sockets that no protocol holds (see ``_leave``)."""
+    found = []
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd in known:
+            continue
+        try:
+            probe = socket.socket(fileno=os.dup(fd))
+        except OSError:
+            continue  # not a socket
+        try:
+            if probe.type == socket.SOCK_STREAM and probe.family in (socket.AF_INET, socket.AF_INET6):
+                probe.getpeername()  # a listening socket has no peer: OSError
+                found.append(fd)
+        except OSError:
+            pass
+        finally:
+            probe.close()
+    return found
+
+
+def _gone(conn) -> bool:
+    """Whether the client of ``conn`` has closed its side (EOF with nothing left to read)."""
+    sock = conn.transport.get_extra_info("socket") if conn.transport is not None else None
+    if sock is None:
+        return False
+    peek = socket.socket(fileno=os.dup(sock.fileno()))
+    try:
+        return peek.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+    finally:
+        peek.close()
+
+
+def main(argv: list[str], barriers: list[str]) -> None:
+    """argv: front DATASET check|no-check MEMORY_LIMIT LISTEN_FD UP_FD DOWN_FD SETTINGS_JSON."""
+    import json
+
+    _, dataset_path, check, memory_limit, listen_fd, up_fd, down_fd, settings_json = argv
+    if int(memory_limit):
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (int(memory_limit), int(memory_limit)))
+        except (ImportError, ValueError, OSError):
+            pass
+    from ..store import Store
+    from .worker import _load
+
+    _load()
+    settings = EndpointSettings(dataset_path, check_queries=check == "check", **json.loads(settings_json))
+    store = Store(dataset_path)
+    if settings.check_queries:
+        from .. import safety
+
+        safety.might_reach_out("\\u0041")  # the parser's module loaded now, not on the first query
+        import rdflib.plugins.sparql.parser  # noqa: F401
+    listener = socket.socket(fileno=int(listen_fd))
+    up = socket.socket(fileno=int(up_fd))
+    down = socket.socket(fileno=int(down_fd))
+    up.setblocking(True)
+    down.setblocking(False)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging._srcfile = None  # noqa: SLF001 - as run_serve
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    try:
+        import uvloop
+        runner = uvloop.run
+    except ImportError:
+        runner = asyncio.run
+    runner(_serve(settings, store, barriers, listener, up, down))
+
+
+async def _serve(settings, store, barriers, listener, up, down) -> None:
+    from .http import HttpProtocol, _Server
+
+    loop = asyncio.get_running_loop()
+    front = Front(settings, up, down)
+    backend = InlineBackend(store, barriers, settings.check_queries, front)
+    endpoint = FrontEndpoint(settings, backend, front)
+    app = create_app(settings, endpoint).app
+    loop.add_reader(down.fileno(), front.on_control)
+    control.send(up, {"op": "ready", "pid": os.getpid(), "barriers": barriers, "graphs": store.graph_names})
+    await front.go.wait()  # a spare waits here, store open, until it takes a leaving worker's place
+    front.state = state = _Server(endpoint, app, loop)
+    threading.Thread(target=front.watch, name="watchdog", daemon=True).start()
+    await loop.create_server(lambda: HttpProtocol(state), sock=listener, backlog=1024)
+    await asyncio.Event().wait()
