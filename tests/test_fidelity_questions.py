@@ -242,6 +242,27 @@ def test_who_chairs_concertes(built, capsys):
                for r in card["relations"])
 
 
+def test_the_card_dates_a_relation_marcourt_was_minister_in_2008(built, capsys):
+    # "Ayant initié le Décret en 2008 en tant que Ministre de l'économie sociale": the card of the
+    # Walloon Government must not present him as its minister without the year.
+    card = ask(capsys, "show", "Gouvernement wallon")
+    post = [r for r in card["relations"] if r["label"] == "Jean-Claude Marcourt"]
+    assert len(post) == 1 and post[0]["attested"] == "2008" and post[0]["start"] is None
+    assert "as of 2008" in said(capsys, "show", "Gouvernement wallon")
+    morrier = [r for r in ask(capsys, "show", "ConcertES")["relations"] if r["label"] == "Denis Morrier"]
+    assert morrier[0]["start"] == "2017"  # "Depuis 2017, c'est Denis Morrier qui assure la Présidence"
+
+
+def test_the_card_lists_each_relation_once_with_its_sources(built, capsys):
+    # A seat attested twice, a relation the reasoner copies: one row each, never one without source.
+    relations = ask(capsys, "show", "ConcertES")["relations"]
+    keys = [(r["direction"], r["relation"], r["iri"], r["role"]) for r in relations]
+    assert len(keys) == len(set(keys))
+    assert all(r["sources"] for r in relations if r["relation"] == "part of")
+    cress = [r for r in ask(capsys, "show", "CRESS Occitanie")["relations"] if r["relation"] == "member of"]
+    assert len(cress) == 1 and cress[0]["sources"] == ["000_30352ab47c79168e.txt", "002_8a782234b05de830.txt"]
+
+
 def test_who_chairs_the_cwes_in_2018_and_for_whom(built, capsys):
     # "Au-delà de son rôle de proposer les membres représentant les entreprises d'économie sociale
     # appelées à siéger au sein du CWES, ConcertES a assumé tout au long l'année 2018, en la personne

@@ -27,6 +27,10 @@ def _dates(e: dict) -> str:
     return ", ".join(parts) or "undated"
 
 
+def _dated(e: dict) -> bool:
+    return any(e.get(k) for k in ("start", "end", "attested", "attestations", "during"))
+
+
 def known_by_name_words(rows: list[dict]) -> str:
     """'17 member(s) known by name'; the groups a source names only collectively ("the 17 regional
     SSE Chambers") are counted apart, never as members known by name."""
@@ -216,9 +220,10 @@ def show(
         out.print(f"represents {len(card['represents'])} organisation(s)")
     for sentence in card.get("declared_vs_observed", []):
         out.print("members: " + sentence, highlight=False, markup=False)
-    t = _table("Relations", "direction", "relation", "role", "with", "sources")
+    t = _table("Relations", "direction", "relation", "role", "with", "dates", "sources")
     for r in card["relations"]:
-        t.add_row(r["direction"], r["relation"], escape(r["role"] or ""), escape(r["label"]), _src(r))
+        t.add_row(r["direction"], r["relation"], escape(r["role"] or ""), escape(r["label"]),
+                  _dates(r) if _dated(r) else "", _src(r))
     out.print(t)
     if card["counts"]:
         t = _table("Dated counts", "measure", "value", "as of", "sources")

@@ -205,8 +205,37 @@ class Formatter:
         return sorted(out, key=lambda e: (str(e["source"]), e["start"] if e["start"] is not None else -1))
 
     def relation(self, n: dict) -> dict:
+        """A relation of a card, with its dates (``start``, ``end``, ``attested``: the latest,
+        ``attestations``: all, ``during``) as the record gives them."""
+        files = n.get("files") if "files" in n else ([n["file"]] if n.get("file") else [])
+        attestations = n.get("attestations") or ([str(n["attested"])] if n.get("attested") else [])
         return {"direction": n["direction"], "relation": n["relation"], **self.entity(n["other"]),
-                "role": self.label(n["role"]), "sources": [n["file"]] if n["file"] else []}
+                "role": self.label(n["role"]), "sources": list(files),
+                "start": n.get("start"), "end": n.get("end"), "attested": attestations[-1] if attestations else None,
+                "attestations": attestations, "during": n.get("during")}
+
+    @staticmethod
+    def merged_relations(rows: list[dict]) -> list[dict]:
+        """One row per relation (direction, relation, other, role): a record attested on two dates
+        gives two result rows, merged here with both dates and all sources; a row with no source
+        beside a sourced one of the same relation is the reasoner's copy of it (an inferred
+        inverse) and is dropped."""
+        merged: dict[tuple, dict] = {}
+        for r in rows:
+            key = (r["direction"], r["relation"], r["other"], r["role"])
+            m = merged.setdefault(key, {**r, "files": [], "attestations": []})
+            if r.get("file") and r["file"] not in m["files"]:
+                m["files"].append(r["file"])
+            if r.get("attested") and str(r["attested"]) not in m["attestations"]:
+                m["attestations"] = sorted([*m["attestations"], str(r["attested"])])
+            for k, pick in (("start", min), ("end", max)):
+                if r.get(k):
+                    m[k] = r[k] if not m.get(k) else pick(m[k], r[k], key=str)
+            if r.get("during") and not m.get("during"):
+                m["during"] = r["during"]
+        for m in merged.values():
+            m["files"].sort()
+        return list(merged.values())
 
 
 # ---------------------------------------------------------------------- words of the time answers
