@@ -295,6 +295,19 @@ def test_who_represents_saw_b_in_2016(built, capsys):
     assert rows[0]["status"] == "not yet attested"
 
 
+def test_the_saved_as_of_query_names_the_direct_representative_too(store):
+    # "Who represents SAW-B on 31/12/2018?" asked with the shipped query: ConcertES (its member,
+    # "au nombre de dix-sept au 31/12/2018") directly, and SEE through it ("depuis 2017"). The query
+    # read chains of two links or more only, and answered SEE alone.
+    from sse_graph.queries import load_query
+
+    rows = store.select(load_query("represented_by_as_of").text, bindings={"org": ID + "saw-b"}).dicts()
+    assert {(r["representative"].removeprefix(ID), int(r["length"])) for r in rows} == {("concertes", 1), ("see", 2)}
+    rows = store.select(load_query("represented_by_as_of").text, bindings={"org": ID + "concertes"}).dicts()
+    # SEE, and its secretary general, who sits for it ("en la personne de son secrétaire général")
+    assert {(r["representative"].removeprefix(ID), int(r["length"])) for r in rows} == {("see", 1), ("sebastien-perea", 1)}
+
+
 def test_geces_since_october_2018_through_the_secretary_general(built, capsys):
     # "ConcertES est, en la personne de son secrétaire général, depuis le mois d'octobre 2018,
     # membre du GECES"
@@ -409,6 +422,17 @@ def test_whom_ripess_represents_through_its_continental_networks(built, capsys):
     ("TIESS", "Territoires innovants en économie sociale et solidaire")])
 def test_partners_by_their_acronyms(built, capsys, acronym, name):
     assert ask(capsys, "search", acronym)[0]["label"] == name
+
+
+def test_whom_the_gsef_gathers(built, capsys):
+    # "Cette organisation internationale regroupe des gouvernements locaux, des réseaux de la société
+    # civile, des organisations internationales et des instituts de recherche" — four kinds of
+    # members, none named: four groups named only collectively, no organisation invented.
+    rows = ask(capsys, "members", "GSEF")
+    assert ids(rows) == {"gsef-local-governments", "gsef-civil-society-networks", "gsef-international-organisations",
+                         "gsef-research-institutes"}
+    assert all(r["collective"] for r in rows)
+    assert "0 member(s) known by name, 4 named only collectively" in said(capsys, "members", "GSEF")
 
 
 def test_gsef_founded_2014_not_based_in_seoul(built, capsys):
