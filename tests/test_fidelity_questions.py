@@ -380,6 +380,16 @@ def test_organisations_are_found_by_the_reports_other_spellings(built, capsys, n
         assert rows[0]["iri"] == ID + expected
 
 
+def test_whether_financite_is_the_member_rfa_is_left_open_and_said(built, capsys):
+    # The members list names "RFA", never expanded; "FINANCITE" joined the committee the member
+    # federations were invited to form. The report never says they are one: the product does not
+    # make Financité a member, and both cards say the question is open.
+    assert ask(capsys, "represented-by", "Financité") == []
+    for name, other in (("Financité", "id:rfa"), ("RFA", "id:financite")):
+        notes = " ".join(f["value"] for f in ask(capsys, "show", name)["facts"]["note"])
+        assert "Possibly the same as " + other in notes
+
+
 def test_changes_2018_to_2023_claim_no_departure(built, capsys):
     # Attested on 31/12/2018 only: the sources never say that a member left.
     answer = ask(capsys, "changes", "ConcertES", "--from", "2018", "--to", "2023")
