@@ -94,9 +94,13 @@ def test_a_dated_chain_is_not_marked_source_dated(built, capsys):
 def test_whom_cepes_represents_through_coceta(built, capsys):
     # "COCETA represents 17 federations of Spanish cooperatives at regional level" + "COCETA is a
     # member of CEPES"
+    # "... CEPES, which brings together all the Social Economy organisations in Spain"
     assert chains(ask(capsys, "represents", "CEPES")) == {
         "coceta": ["cepes", "coceta"],
+        "cepes-spanish-social-economy-organisations": ["cepes", "cepes-spanish-social-economy-organisations"],
         "coceta-regional-federations": ["cepes", "coceta", "coceta-regional-federations"]}
+    text = said(capsys, "members", "CEPES")
+    assert "1 member(s) known by name, 1 named only collectively" in text
 
 
 def test_how_many_coceta_represents(built, capsys):
