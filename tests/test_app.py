@@ -81,7 +81,8 @@ def test_explore_draws_the_picture_and_filters(built):
 
 def test_explore_ego_view_from_a_deep_link(built):
     at = open_page("explore", org="RIPESS")
-    assert at.caption[0].value.startswith("6 organisations")
+    # RIPESS, its five continental networks and the five groups of networks they gather (004)
+    assert at.caption[0].value.startswith("11 organisations")
 
 
 def test_analysis_page_ranks_and_explains(built):

@@ -121,7 +121,9 @@ def test_the_picture_draws_with_the_expected_node_count(seed_app, page):
     page.goto(seed_app + "/explore?org=RIPESS")
     wait_app(page)
     frame = picture_frame(page)
-    assert frame.evaluate("network.body.data.nodes.length") == 6  # RIPESS and its five continental networks
+    # RIPESS, its five continental networks and the five groups of national and sectoral networks
+    # they gather in turn (004: "rassemblent à leur tour des réseaux nationaux et des réseaux sectoriels")
+    assert frame.evaluate("network.body.data.nodes.length") == 11
     # the picture runs in an opaque origin: it cannot read or change the app around it
     assert frame.evaluate("() => window.origin") == "null"
     assert frame.evaluate("() => { try { return parent.document.title; } catch (e) { return 'blocked'; } }") == "blocked"

@@ -118,8 +118,11 @@ def test_sparqlwrapper_ask_and_construct(endpoint):
     # 31 memberOf triples: source 000 states three collectives besides the named ones — ESS France
     # federates "the national SSE organisations ..." and "any other legal entity ...", and COCETA
     # "represents 17 federations of Spanish cooperatives at regional level"; CRESS HDF's membership
-    # of ESS France, which no document states, is gone.
-    assert len(g) == 31
+    # of ESS France, which no document states, is gone. Audit 2 added ten more groups named only
+    # collectively: 004's "réseaux nationaux et ... sectoriels" gathered by each of RIPESS's five
+    # continental networks, the GSEF's four kinds of members, and 000's "all the Social Economy
+    # organisations in Spain" that CEPES brings together.
+    assert len(g) == 41
 
 
 def test_pandas_reads_a_format_csv_url_with_accents_and_hangul(endpoint):

@@ -42,9 +42,13 @@ def test_members_of_ess_france_are_the_named_cress_and_the_collectives(questions
 
 
 def test_members_of_cepes(questions):
+    # "COCETA is a member of CEPES, which brings together all the Social Economy organisations in
+    # Spain": COCETA by name, the others only collectively.
     rows = questions.members(ID + "cepes")
-    assert ids(rows) == {"coceta"}
-    assert rows[0]["sources"] == ["000_30352ab47c79168e.txt"]
+    assert ids(rows) == {"coceta", "cepes-spanish-social-economy-organisations"}
+    assert {r["iri"].removeprefix(ID): r["collective"] for r in rows} == {
+        "coceta": False, "cepes-spanish-social-economy-organisations": True}
+    assert all(r["sources"] == ["000_30352ab47c79168e.txt"] for r in rows)
 
 
 def test_members_of_ripess_are_its_continental_networks(questions):

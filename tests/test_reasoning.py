@@ -62,8 +62,11 @@ def test_coceta_is_represented_by_cepes(store):
 
 
 def test_ripess_represents_its_five_continental_networks(store):
+    # 004: "Les réseaux continentaux du RIPESS (...) rassemblent à leur tour des réseaux nationaux et des
+    # réseaux sectoriels": through each continental network, the (unnamed) networks it gathers.
     rows = store.select(PREFIX + "SELECT ?m WHERE { id:ripess sse:represents ?m }").dicts()
-    assert _ids(rows, "m") == {"ripess-lac", "ripess-eu", "ripess-na", "raess", "asec"}
+    networks = {"ripess-lac", "ripess-eu", "ripess-na", "raess", "asec"}
+    assert _ids(rows, "m") == networks | {n + "-national-sectoral-networks" for n in networks}
 
 
 @pytest.mark.parametrize("org", ["pls", "sciences-po-bordeaux", "terress-chair", "lks", "risq", "cirtes"])

@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from ..questions.format import ARROW, chain_words, not_counted_words, span_words, status_words
+from ..questions.format import ARROW, chain_words, held_words, not_counted_words, span_words, status_words
 from .context import AsOfOpt, StrictOpt, _when, DataOpt, JsonOpt, LangOpt, _emit_json, _questions, _table, app, out
 
 def _dates(e: dict) -> str:
@@ -22,9 +22,20 @@ def _dates(e: dict) -> str:
         parts.append(f"until {e['end']}")
     if e.get("during"):
         parts.append(f"during {e['during']}")
-    if e.get("attested"):
-        parts.append(f"as of {e['attested']}")
+    if e.get("attestations") or e.get("attested"):
+        parts.append("as of " + ", ".join(e.get("attestations") or [e["attested"]]))
     return ", ".join(parts) or "undated"
+
+
+def _dated(e: dict) -> bool:
+    return any(e.get(k) for k in ("start", "end", "attested", "attestations", "during"))
+
+
+def known_by_name_words(rows: list[dict]) -> str:
+    """'17 member(s) known by name'; the groups a source names only collectively ("the 17 regional
+    SSE Chambers") are counted apart, never as members known by name."""
+    groups = sum(1 for e in rows if e.get("collective"))
+    return f"{len(rows) - groups} member(s) known by name" + (f", {groups} named only collectively" if groups else "")
 
 
 def _src(e: dict) -> str:
@@ -92,7 +103,7 @@ def members(
     for e in rows:
         t.add_row(escape(e["label"]), escape(", ".join(e["roles"])), _dates(e), status_words(e.get("status"), lang), _src(e))
     out.print(t)
-    out.print(f"{len(rows)} member(s) known by name")
+    out.print(known_by_name_words(rows))
     for sentence in q.declared_vs_observed(iri):
         out.print(sentence, highlight=False, markup=False)
 
@@ -109,7 +120,7 @@ def _chain_command(org, as_of, strict, as_json, lang, data, *, up: bool):
     title = (f"Who represents {name}" if up else f"Whom {name} represents") + (f" on {when}" if when else "")
     t = _table(title, "organisation", "chain", "holds together", "status", "sources")
     for e in rows:
-        held = span_words(e["interval"], lang) if e["interval"] else e["together"]
+        held = held_words(e, lang)
         t.add_row(escape(e["label"]), escape(chain_words(e)), held, status_words(e.get("status"), lang), _src(e))
     out.print(t)
     if not rows:
@@ -145,8 +156,10 @@ def _with_status(rows: list[dict], when, strict: bool) -> list[dict]:
     from ..timeline import Timing, counts, status_on
 
     for e in rows:
-        e["status"] = status_on(Timing.of(start=e.get("start"), end=e.get("end"), attested=e.get("attested"),
-                                          during=e.get("during")), when)
+        timing = Timing.of(start=e.get("start"), end=e.get("end"), attested=e.get("attested"), during=e.get("during"))
+        for attested in e.get("attestations") or []:  # a seat attested on several dates
+            timing.add(attested=attested)
+        e["status"] = status_on(timing, when)
     return [e for e in rows if counts(e["status"], strict=strict)]
 
 
@@ -207,9 +220,10 @@ def show(
         out.print(f"represents {len(card['represents'])} organisation(s)")
     for sentence in card.get("declared_vs_observed", []):
         out.print("members: " + sentence, highlight=False, markup=False)
-    t = _table("Relations", "direction", "relation", "role", "with", "sources")
+    t = _table("Relations", "direction", "relation", "role", "with", "dates", "sources")
     for r in card["relations"]:
-        t.add_row(r["direction"], r["relation"], escape(r["role"] or ""), escape(r["label"]), _src(r))
+        t.add_row(r["direction"], r["relation"], escape(r["role"] or ""), escape(r["label"]),
+                  _dates(r) if _dated(r) else "", _src(r))
     out.print(t)
     if card["counts"]:
         t = _table("Dated counts", "measure", "value", "as of", "sources")

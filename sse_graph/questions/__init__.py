@@ -205,9 +205,11 @@ class Questions:
     def neighbours(self, iri: str) -> list[dict]:
         """Every sourced relation touching ``iri``, both ways (two bounded queries)."""
         going, coming = lookup.relation_rows_around(self.store, [iri])
-        out = [{"direction": "out", "relation": r["relation"], "other": r["b"], "role": r["role"], "file": r["file"]}
-               for r in going if r["a"] == iri]
-        return out + [{"direction": "in", "relation": r["relation"], "other": r["a"], "role": r["role"], "file": r["file"]}
+        dates = ("start", "end", "attested", "during")
+        out = [{"direction": "out", "relation": r["relation"], "other": r["b"], "role": r["role"], "file": r["file"],
+                **{k: r.get(k) for k in dates}} for r in going if r["a"] == iri]
+        return out + [{"direction": "in", "relation": r["relation"], "other": r["a"], "role": r["role"], "file": r["file"],
+                       **{k: r.get(k) for k in dates}}
                       for r in coming if r["b"] == iri and r["a"] != iri]  # a relation with itself: once, going out
 
     def path(self, a: str, b: str, *, as_of: date | None = None, strict: bool = False) -> list[dict]:
@@ -267,7 +269,7 @@ class Questions:
         own = self.fact_evidence([org] + [r["count"] for r in count_rows])
         counts = [{**self.format.count(row), "evidence": self.format.evidence_list(own.get(row["count"], []))}
                   for row in count_rows]
-        neighbours = self.neighbours(org)
+        neighbours = self.format.merged_relations(self.neighbours(org))
         links = self.link_evidence([(org, n["other"]) for n in neighbours])
         relations = []
         for n in neighbours:

@@ -41,7 +41,8 @@ class Formatter:
         passages: dict[str, list[dict]] = defaultdict(list)
         for row in rows:
             entry = grouped.setdefault(row["member"], {**self.entity(row["member"]), "roles": [], "start": None,
-                                                       "end": None, "attested": None, "sources": []})
+                                                       "end": None, "attested": None, "sources": [],
+                                                       "collective": _true(row.get("collective"))})
             passages[row["member"]] += (evidence or {}).get(row.get("membership") or "", [])
             if row["role"]:
                 lbl = self.label(row["role"])
@@ -98,10 +99,11 @@ class Formatter:
                     "roles": [],
                     "person": self.label(row["person"]),
                     "on_behalf_of": self.label(row["behalf"]),
-                    "start": row["start"], "end": row["end"], "attested": row["attested"], "during": row["during"],
+                    "start": row["start"], "end": row["end"], "attested": None, "attestations": [], "during": row["during"],
                     "sources": [],
                     "evidence": self.evidence_list((evidence or {}).get(row["seat"], [])),
                 }
+            _add_attestation(e, row["attested"])
             if row["role"]:
                 lbl = self.label(row["role"])
                 if lbl not in e["roles"]:
@@ -111,16 +113,26 @@ class Formatter:
         return sorted(grouped.values(), key=lambda e: (normalise(e["label"]), e["relation"], e["person"] or ""))
 
     def sitting(self, rows: list[dict], evidence: dict[str, list[dict]] | None = None) -> list[dict]:
-        out = [{
-            **self.entity(row["holder"]),
-            "roles": [self.label(row["role"])] if row["role"] else [],
-            "on_behalf_of": self.label(row["behalf"]),
-            "nominated_by": self.label(row["nominator"]),
-            "start": row["start"], "end": row["end"], "attested": row["attested"], "during": row["during"],
-            "sources": [row["file"]] if row["file"] else [],
-            "evidence": self.evidence_list((evidence or {}).get(row["seat"], [])),
-        } for row in rows]
-        return sorted(out, key=lambda e: normalise(e["label"]))
+        """One entry per seat on the body (a seat attested on two dates is one seat, not two)."""
+        grouped: dict[str, dict] = {}
+        for row in rows:
+            e = grouped.get(row["seat"])
+            if e is None:
+                e = grouped[row["seat"]] = {
+                    **self.entity(row["holder"]),
+                    "roles": [],
+                    "on_behalf_of": self.label(row["behalf"]),
+                    "nominated_by": self.label(row["nominator"]),
+                    "start": row["start"], "end": row["end"], "attested": None, "attestations": [], "during": row["during"],
+                    "sources": [],
+                    "evidence": self.evidence_list((evidence or {}).get(row["seat"], [])),
+                }
+            _add_attestation(e, row["attested"])
+            if row["role"] and self.label(row["role"]) not in e["roles"]:
+                e["roles"].append(self.label(row["role"]))
+            if row["file"] and row["file"] not in e["sources"]:
+                e["sources"].append(row["file"])
+        return sorted(grouped.values(), key=lambda e: normalise(e["label"]))
 
     # ------------------------------------------------------------------ path, search
     def path_step(self, node: str, relation: str | None, role: str | None, sources: list[str]) -> dict:
@@ -193,8 +205,37 @@ class Formatter:
         return sorted(out, key=lambda e: (str(e["source"]), e["start"] if e["start"] is not None else -1))
 
     def relation(self, n: dict) -> dict:
+        """A relation of a card, with its dates (``start``, ``end``, ``attested``: the latest,
+        ``attestations``: all, ``during``) as the record gives them."""
+        files = n.get("files") if "files" in n else ([n["file"]] if n.get("file") else [])
+        attestations = n.get("attestations") or ([str(n["attested"])] if n.get("attested") else [])
         return {"direction": n["direction"], "relation": n["relation"], **self.entity(n["other"]),
-                "role": self.label(n["role"]), "sources": [n["file"]] if n["file"] else []}
+                "role": self.label(n["role"]), "sources": list(files),
+                "start": n.get("start"), "end": n.get("end"), "attested": attestations[-1] if attestations else None,
+                "attestations": attestations, "during": n.get("during")}
+
+    @staticmethod
+    def merged_relations(rows: list[dict]) -> list[dict]:
+        """One row per relation (direction, relation, other, role): a record attested on two dates
+        gives two result rows, merged here with both dates and all sources; a row with no source
+        beside a sourced one of the same relation is the reasoner's copy of it (an inferred
+        inverse) and is dropped."""
+        merged: dict[tuple, dict] = {}
+        for r in rows:
+            key = (r["direction"], r["relation"], r["other"], r["role"])
+            m = merged.setdefault(key, {**r, "files": [], "attestations": []})
+            if r.get("file") and r["file"] not in m["files"]:
+                m["files"].append(r["file"])
+            if r.get("attested") and str(r["attested"]) not in m["attestations"]:
+                m["attestations"] = sorted([*m["attestations"], str(r["attested"])])
+            for k, pick in (("start", min), ("end", max)):
+                if r.get(k):
+                    m[k] = r[k] if not m.get(k) else pick(m[k], r[k], key=str)
+            if r.get("during") and not m.get("during"):
+                m["during"] = r["during"]
+        for m in merged.values():
+            m["files"].sort()
+        return list(merged.values())
 
 
 # ---------------------------------------------------------------------- words of the time answers
@@ -206,11 +247,13 @@ WORDS = {
     "en": {"none": "no representation chain from {a} to {b}", "chain": "chain {n}", "holds": "the whole chain holds {span}",
            "never": "its links never held together (not a chain)", "not_on": "it does not count on {d}",
            "role": "role", "source": "source", "status": "status on {d}", "not_counted": "not counted",
-           "no_overlap": "— no date where the evidence of every link overlaps"},
+           "no_overlap": "— no date where the evidence of every link overlaps",
+           "source_dated": "(source dated)"},
     "fr": {"none": "aucune chaîne de représentation de {a} à {b}", "chain": "chaîne {n}",
            "holds": "la chaîne entière tient {span}", "never": "ses maillons n'ont jamais tenu ensemble (pas une chaîne)",
            "not_on": "elle ne compte pas au {d}", "role": "rôle", "source": "source", "status": "statut au {d}",
-           "not_counted": "ne compte pas", "no_overlap": "— aucune date où les attestations de tous les maillons se recouvrent"},
+           "not_counted": "ne compte pas", "no_overlap": "— aucune date où les attestations de tous les maillons se recouvrent",
+           "source_dated": "(daté par la source)"},
 }
 
 _STATUS_FR = {"holds": "en vigueur", "attested": "attesté", "not yet attested": "pas encore attesté",
@@ -241,6 +284,18 @@ def span_words(span: dict | None, lang: str = "en") -> str:
     if span is None:
         return words(lang)["no_overlap"]
     return f"{span['start'] or '…'} – {span['end'] or '…'}"
+
+
+def held_words(chain: dict, lang: str = "en") -> str:
+    """Where a chain answer holds together: its interval, marked when a link is dated only by the
+    date of its document (an undated page "of about 2024" says nothing of 2024 itself), else
+    whether its links were attested together."""
+    if not chain.get("interval"):
+        return chain["together"]
+    held = span_words(chain["interval"], lang)
+    if any((link.get("timing") or {}).get("basis") == "source date" for link in chain.get("links") or []):
+        held += " " + words(lang)["source_dated"]
+    return held
 
 
 def chain_words(chain: dict) -> str:
@@ -278,3 +333,16 @@ def chain_heading(i: int, chain: dict, when, lang: str = "en") -> str:
     w = words(lang)
     status = f"; {w['status'].format(d=when)}: {status_words(chain.get('status'), lang)}" if when else ""
     return f"{w['chain'].format(n=i)}: {chain_words(chain)}  ({w['holds'].format(span=span_words(chain['interval'], lang))}{status})"
+
+
+def _add_attestation(entry: dict, attested) -> None:
+    """Keep every date a seat is attested on (``attestations``, sorted); ``attested`` is the latest,
+    as for members."""
+    if attested and str(attested) not in entry["attestations"]:
+        entry["attestations"] = sorted([*entry["attestations"], str(attested)])
+        entry["attested"] = entry["attestations"][-1]
+
+
+def _true(value) -> bool:
+    """A SPARQL boolean as the stores give it (True, "true", a typed literal's text)."""
+    return str(value).lower() in ("true", "1")

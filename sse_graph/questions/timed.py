@@ -174,9 +174,12 @@ def declared_vs_observed(declared: list[dict], members: list[dict]) -> list[str]
     known part is never presented as the whole."""
     if not declared:
         return []
-    files = sorted({f for m in members for f in m["sources"]})
-    dates = sorted({m["attested"] for m in members if m.get("attested")})
-    known = f"{len(members)} known by name" + (f" ({_short(files)}" + (f", {', '.join(dates)}" if dates else "") + ")" if files else "")
+    named = [m for m in members if not m.get("collective")]
+    files = sorted({f for m in named for f in m["sources"]})
+    dates = sorted({m["attested"] for m in named if m.get("attested")})
+    known = f"{len(named)} known by name" + (f" ({_short(files)}" + (f", {', '.join(dates)}" if dates else "") + ")" if files else "")
+    if len(named) < len(members):  # "the 17 regional SSE Chambers": named only as a group, never counted as one
+        known += f", {len(members) - len(named)} named only collectively"
     out = []
     for c in declared:
         q = f"{c['qualifier']} " if c.get("qualifier") else ""

@@ -237,6 +237,7 @@ _THROUGH = re.compile(r"^through (\d+) intermediate\(s\)$")
 _SENTENCES_FR = [  # the library's English sentences about counts (questions/timed.py), in French
     (re.compile(r"\bdeclares (.+?) members \("), r"déclare \1 membres ("),
     (re.compile(r"\b(\d+) known by name\b"), r"\1 connus par leur nom"),
+    (re.compile(r"\b(\d+) named only collectively\b"), r"\1 nommés seulement comme groupe"),
 ]
 
 
