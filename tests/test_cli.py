@@ -70,6 +70,24 @@ def test_bad_or_refused_queries_exit_2_with_a_message(built, capsys, text, messa
     assert message in capsys.readouterr().err
 
 
+def test_a_saved_query_answers_for_the_organisation_given_by_name(built, capsys):
+    """A shipped query with ?org_param: --org binds it (a label or acronym is resolved); without
+    it the query answers for every organisation, and stderr says so, with the file's example."""
+    from sse_graph.queries import load_query
+
+    path = str(load_query("represented_by_as_of").path)
+    assert main(["query", path, "--org", "SAW-B", "-f", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["results"]["bindings"]
+    assert {(r["representative"]["value"].rsplit("/", 1)[1], r["length"]["value"]) for r in rows} == {("concertes", "1"), ("see", "2")}
+    assert main(["query", path, "-f", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "answers for every organisation" in captured.err and "id/saw-b" in captured.err
+    assert len(json.loads(captured.out)["results"]["bindings"]) > len(rows)
+    assert main(["query", "-e", "ASK {}", "--org", "SAW-B"]) == 2
+    assert "no ?org_param" in capsys.readouterr().err
+    assert main(["query", path, "--org", "No such organisation"]) == 2
+
+
 def test_missing_query_file_exits_2(built, capsys, tmp_path):
     assert main(["query", str(tmp_path / "nope.rq")]) == 2
     assert "nope.rq" in capsys.readouterr().err

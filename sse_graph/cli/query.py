@@ -1,6 +1,7 @@
 """The query command: SPARQL over the reasoned dataset or an external store."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -31,6 +32,7 @@ def query(
     asserted: bool = typer.Option(False, "--asserted", help="Query the asserted graphs only, without inferences."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json (SPARQL 1.1 JSON results), csv (a cell that would start a spreadsheet formula gets a leading quote) or tsv."),
     store_url: Optional[str] = typer.Option(None, "--store", help="Answer from this external SPARQL store (see push)."),
+    org: Optional[str] = typer.Option(None, "--org", help="The organisation ?org_param stands for (IRI, prefixed name, label or acronym), as in the shipped queries' '# param org' line."),
     data: Optional[Path] = DataOpt,
 ):
     """Run a SPARQL query over the reasoned dataset (default graph: union of all graphs)."""
@@ -52,6 +54,19 @@ def query(
     else:
         text = expression
     store = _store(data, store_url)
+    if org is not None:
+        from ..questions import Questions
+
+        iri = Questions(store, lang="en").resolve(org)
+        if not re.search(r"\?org_param\b", text):
+            raise InputError(f"{file or 'the query'}: --org is given but the query has no ?org_param")
+        if any(c in iri for c in '<>"{}|^`\\ \t\n\r'):  # as Store.raw_query's bindings: an IRI, nothing else
+            raise InputError(f"not an IRI: {iri!r}")
+        text = re.sub(r"\?org_param\b", f"<{iri}>", text)
+    elif re.search(r"\?org_param\b", text):
+        example = re.search(r"^# param org = (\S+)", text, re.M)
+        print(f"note: ?org_param is not bound, so the query answers for every organisation; give --org"
+              + (f" (its example: {example.group(1)})" if example else ""), file=sys.stderr)
     try:
         if hasattr(store, "query_bytes"):  # an external store
             result = _remote_result(store.query_bytes(text, reasoned=not asserted, accept=_REMOTE_ACCEPT))
