@@ -461,3 +461,11 @@ def test_lks_is_part_of_mondragon_not_represented(built, capsys):
     # group, and a founder of CITIES: neither is representation.
     assert ask(capsys, "represented-by", "LKS") == []
     assert any(r["relation"] == "part of" for r in ask(capsys, "show", "LKS")["relations"])
+
+
+def test_who_sits_on_a_body_comes_without_an_empty_table_of_its_own_seats(built, capsys):
+    """`seats CWES`: the council holds no seat itself; what the user asked is who sits on it."""
+    text = said(capsys, "seats", "CWES")
+    assert "Who sits on Conseil Wallon de l'Economie Sociale" in text and "Sébastien Pereau" in text
+    assert "Seats and mandates of" not in text
+    assert "Seats and mandates of ConcertES" in said(capsys, "seats", "ConcertES")

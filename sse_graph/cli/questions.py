@@ -177,12 +177,13 @@ def seats(
     if as_json:
         _emit_json(rows)
         return
-    t = _table(f"Seats and mandates of {q.labels.label(iri, lang)}", "body", "how", "role", "person", "dates", "status", "sources")
-    for e in rows:
-        t.add_row(escape(e["body"]), e["relation"], escape(", ".join(e["roles"])), escape(e["person"] or ""), _dates(e),
-                  status_words(e.get("status"), lang), _src(e))
-    out.print(t)
     sitting = _with_status(q.sitting(iri), when, strict)
+    if rows or not sitting:  # a body that only has people sitting on it: no empty table of its own seats first
+        t = _table(f"Seats and mandates of {q.labels.label(iri, lang)}", "body", "how", "role", "person", "dates", "status", "sources")
+        for e in rows:
+            t.add_row(escape(e["body"]), e["relation"], escape(", ".join(e["roles"])), escape(e["person"] or ""), _dates(e),
+                      status_words(e.get("status"), lang), _src(e))
+        out.print(t)
     if sitting:
         t2 = _table(f"Who sits on {q.labels.label(iri, lang)}", "holder", "role", "for", "nominated by", "dates", "sources")
         for e in sitting:
