@@ -33,7 +33,21 @@ def english_fragments() -> set[str]:
             out.add(WORDS_EN.get(en, en))
     out.add("Choose an option")  # Streamlit's own placeholder
     out.update({"known by name", " members ("})  # the library's sentences about counts
-    return out
+    # a fragment that the data's own names contain ("the 17 federations … (represented by COCETA)",
+    # a label quoted from an English source) cannot tell the interface's language
+    names = " | ".join(data_names()).casefold()
+    return {part for part in out if part.casefold() not in names}
+
+
+def data_names() -> list[str]:
+    """Every name the seed graph gives (labels, alternative and hidden labels, any language)."""
+    from sse_graph import build
+    from sse_graph.store import Store
+
+    rows = Store(build().dataset_path).select("""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT DISTINCT ?l WHERE { ?s rdfs:label|skos:prefLabel|skos:altLabel|skos:hiddenLabel ?l }""").dicts()
+    return [str(r["l"]) for r in rows]
 
 
 def shown(at) -> list[str]:
