@@ -28,6 +28,7 @@ from typing import Callable, Iterable
 
 from .errors import QueryError
 from .queries import load_query
+from .reach_index import count_below
 
 __all__ = ["WHOLE_GRAPH_LIMIT", "check_whole_graph_size", "ego_graph", "attributes", "kinds", "representation_ancestry", "reach", "walked_reach", "link_targets", "links_below", "count_below", "chain_pairs", "with_values", "select_around"]
 
@@ -202,15 +203,6 @@ def links_below(store, iris: Iterable[str], targets: set[str] | None = None) -> 
     return below
 
 
-def count_below(below: dict[str, set[str]], node: str) -> int:
-    """How many nodes reach ``node`` in ``below`` (:func:`links_below`), itself left out."""
-    seen, stack = {node}, [node]
-    while stack:
-        for member in below.get(stack.pop(), ()):
-            if member not in seen:
-                seen.add(member)
-                stack.append(member)
-    return len(seen) - 1
 
 
 def reach(store, iris: Iterable[str]) -> dict[str, int]:

@@ -32,7 +32,7 @@ from typing import Iterable
 from .queries import load_query
 
 __all__ = ["REACH_FILE", "count_reach", "link_ends", "reach_from_links", "store_link_ends", "reach_from_store", "write_reach",
-           "update_reach", "stored_reach"]
+           "update_reach", "stored_reach", "count_below"]
 
 REACH_FILE = "reach.sqlite"
 
@@ -42,16 +42,19 @@ def _counts_below(edges: Iterable[tuple[str, str]], nodes: Iterable[str]) -> dic
     below: dict[str, set[str]] = defaultdict(set)
     for frm, to in edges:
         below[to].add(frm)
-    out = {}
-    for node in nodes:
-        seen, stack = {node}, [node]
-        while stack:
-            for member in below.get(stack.pop(), ()):
-                if member not in seen:
-                    seen.add(member)
-                    stack.append(member)
-        out[node] = len(seen) - 1
-    return out
+    return {node: count_below(below, node) for node in nodes}
+
+
+def count_below(below: dict[str, set[str]], node: str) -> int:
+    """How many nodes reach ``node`` in ``below`` (member → the nodes it is linked up to,
+    reversed: ``below[to]`` holds every ``frm``), itself left out."""
+    seen, stack = {node}, [node]
+    while stack:
+        for member in below.get(stack.pop(), ()):
+            if member not in seen:
+                seen.add(member)
+                stack.append(member)
+    return len(seen) - 1
 
 
 def _above(ends: list[tuple[str, str, str]]) -> set[str]:

@@ -28,7 +28,6 @@ import asyncio
 import json
 import logging
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -269,13 +268,9 @@ async def serve(settings: EndpointSettings, host: str, port: int) -> None:
     """Serve until SIGINT or SIGTERM, then stop every worker."""
     listener = listen(host, port)
     supervisor = Supervisor(settings, listener)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):
-            pass
+    from .http import stop_on_signals
+
+    stop = stop_on_signals()
     try:
         await supervisor.start()
         log.info("listening on http://%s:%d (%d front workers answering queries directly)", host, port,

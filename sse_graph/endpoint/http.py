@@ -457,9 +457,8 @@ async def start_server(settings: EndpointSettings, host: str, port: int):
     return server, endpoint, state
 
 
-async def serve(settings: EndpointSettings, host: str, port: int) -> None:
-    """Serve until SIGINT or SIGTERM, then stop the workers."""
-    server, endpoint, state = await start_server(settings, host, port)
+def stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM (where the loop can take signal handlers)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -467,6 +466,13 @@ async def serve(settings: EndpointSettings, host: str, port: int) -> None:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
             pass
+    return stop
+
+
+async def serve(settings: EndpointSettings, host: str, port: int) -> None:
+    """Serve until SIGINT or SIGTERM, then stop the workers."""
+    server, endpoint, state = await start_server(settings, host, port)
+    stop = stop_on_signals()
     log.info("listening on http://%s:%d", host, port)
     try:
         await stop.wait()
