@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from sse_graph.plaintext import shorten
 
@@ -380,6 +381,11 @@ def test_a_policy_officer_answers_from_a_search_in_one_screen(seed_app, page, na
     steps = search(page, name)
     page.wait_for_function("n => document.querySelector('h3') && document.querySelector('h3').innerText.includes(n)", arg=name)
     wait_app(page)
+    try:  # Streamlit replaces the previous card's elements one by one: wait until this run has drawn them all
+        page.wait_for_function("""wants => { const t = document.querySelector('[data-testid="stMainBlockContainer"]').innerText;
+                                             return wants.every(w => t.includes(w)); }""", arg=ONE_SCREEN[name], timeout=60000)
+    except PlaywrightTimeout:  # the asserts below name what is missing
+        pass
     body = page.inner_text('[data-testid="stMainBlockContainer"]')
     for want in ONE_SCREEN[name]:
         assert want in body, want
