@@ -273,6 +273,15 @@ def card_state(page) -> dict:
             "query": urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)}
 
 
+def slider_shows(page, value: str) -> None:
+    """Wait (up to 60 s) until the date slider shows ``value``; the assert after it says what it shows."""
+    try:
+        page.wait_for_function("""v => { const s = document.querySelector('[data-testid="stSlider"] input[type=range]');
+                                         return s && s.getAttribute('aria-valuetext') === v; }""", arg=value, timeout=60000)
+    except PlaywrightTimeout:
+        pass
+
+
 def search(page, term: str) -> int:
     """Search from the box as a person does; the number of actions it took."""
     box = page.get_by_label("Search an organisation")
@@ -304,6 +313,7 @@ def test_back_and_forward_restore_organisation_and_date(seed_app, page):
     assert c["card"] == "ConcertES" and c["as_of"] == "2024"
     page.go_back()
     page.wait_for_function("() => !location.search.includes('as_of')")
+    slider_shows(page, "any date")  # the address changes first; the rerun then moves the slider
     assert card_state(page)["as_of"] == "any date"
     page.go_back()
     page.wait_for_function("() => document.querySelector('h3').innerText === 'SAW-B'")
@@ -315,6 +325,7 @@ def test_back_and_forward_restore_organisation_and_date(seed_app, page):
     assert (fwd["card"], fwd["picker"], fwd["query"]) == ("ConcertES", "ConcertES", b["query"])
     page.go_forward()
     page.wait_for_function("() => location.search.includes('as_of=2024')")
+    slider_shows(page, "2024")
     assert card_state(page)["as_of"] == "2024"
     assert not blocked
 
