@@ -2,6 +2,8 @@
 private cache folder, and a store and question set over it."""
 from __future__ import annotations
 
+import contextlib
+
 import os
 import shutil
 from pathlib import Path
@@ -174,3 +176,28 @@ def running_virtuoso(built, folder):
         yield base + virtuoso.QUERY_PATH
     finally:
         virtuoso.stop(folder)
+
+
+@contextlib.contextmanager
+def serving(args: list[str], log_path, wait: float = 60):
+    """A real ``sse-graph serve --port PORT ARGS`` on 127.0.0.1, its output in ``log_path``;
+    yields its base URL, stops it after (the test fails with its log if it does not start)."""
+    import os
+    import subprocess
+    import sys
+
+    port = free_port()
+    with open(log_path, "w", encoding="utf-8") as log_file:
+        proc = subprocess.Popen([sys.executable, "-m", "sse_graph", "serve", "--port", str(port), *args],
+                                stdout=log_file, stderr=subprocess.STDOUT, env=os.environ, text=True)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            if not wait_until_up(base + "/health", wait):
+                pytest.fail("the endpoint did not start: " + open(log_path, encoding="utf-8").read())
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()

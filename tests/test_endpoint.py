@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-import os
 import re
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -16,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from conftest import free_port, wait_until_up
+from conftest import serving
 
 from w3c_protocol import TESTS
 
@@ -33,25 +30,10 @@ SERVER_LOG = {}
 
 @pytest.fixture(scope="module")
 def endpoint(built, tmp_path_factory):
-    port = free_port()
     log_path = tmp_path_factory.mktemp("endpoint") / "server.log"
     SERVER_LOG["path"] = log_path
-    log_file = open(log_path, "w", encoding="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sse_graph", "serve", "--port", str(port), "--timeout", str(TIMEOUT),
-         "--max-rows", str(MAX_ROWS), "--workers", "2"],
-        stdout=log_file, stderr=subprocess.STDOUT, env=os.environ, text=True)
-    base = f"http://127.0.0.1:{port}"
-    if not wait_until_up(base + "/health", 60):
-        proc.kill()
-        pytest.fail("the endpoint did not start: " + log_path.read_text(encoding="utf-8"))
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log_file.close()
+    with serving(["--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS), "--workers", "2"], log_path) as base:
+        yield base
 
 
 def http(method, url, body=None, headers=None, timeout=30):

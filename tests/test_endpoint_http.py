@@ -11,7 +11,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import free_port, wait_until_up
+from conftest import free_port, serving, wait_until_up
 from test_endpoint import MAX_ROWS, ORG_MEMBERS, TIMEOUT, http
 
 
@@ -19,24 +19,11 @@ from test_endpoint import MAX_ROWS, ORG_MEMBERS, TIMEOUT, http
 def endpoint(built, tmp_path_factory, request):
     """A real ``sse-graph serve`` in each ``--front`` mode: the same HTTP/1.1 code
     answers in the server process (hop) and in the front workers (direct)."""
-    port = free_port()
     log_path = tmp_path_factory.mktemp("endpoint") / "server.log"
-    log_file = open(log_path, "w", encoding="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sse_graph", "serve", "--port", str(port), "--timeout", str(TIMEOUT),
-         "--max-rows", str(MAX_ROWS), "--workers", "2", "--front", request.param],
-        stdout=log_file, stderr=subprocess.STDOUT, env=os.environ, text=True)
-    base = f"http://127.0.0.1:{port}"
-    if not wait_until_up(base + "/health", 60):
-        proc.kill()
-        pytest.fail("the endpoint did not start: " + log_path.read_text(encoding="utf-8"))
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log_file.close()
+    with serving(["--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS), "--workers", "2", "--front", request.param],
+                 log_path) as base:
+        yield base
+
 
 ASK = "ASK { <https://w3id.org/sse-graph/id/saw-b> ?p ?o }"
 
