@@ -4,6 +4,7 @@ Both the full build (build.py) and the incremental one (incremental.py) read
 them here, so neither imports the other for them."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,3 +82,13 @@ class BuildResult:
             "root": self.root,
             "cached": self.cached,
         }
+
+
+def triples_in_build(dataset_path) -> int | None:
+    """How many triples the build at ``dataset_path`` holds (asserted + inferred, from
+    its report; the metrics graph aside), or None where no report says it."""
+    try:
+        report = json.loads((Path(dataset_path).parent / REPORT_FILE).read_text(encoding="utf-8"))
+        return int(report["asserted_triples"]) + int(report["inferred_triples"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -40,7 +40,7 @@ from .server import Endpoint, EndpointSettings, create_app
 log = logging.getLogger("sse_graph.endpoint")
 
 FRONT_SETTINGS = ("timeout", "max_rows", "workers", "memory_limit", "cache_size", "cache_bytes", "max_body", "max_url",
-                  "max_queue", "per_client", "slow_workers", "fast_budget")
+                  "max_queue", "per_client", "slow_workers", "fast_budget", "memory_triples")
 
 
 class FrontWorker:

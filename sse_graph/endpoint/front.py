@@ -92,6 +92,7 @@ class FrontEndpoint(Endpoint):
     async def health(self) -> dict:
         state = await self.front.ask_supervisor()
         return {"status": "ok", "mode": "direct", "graphs": len(self.pool.graph_names), "isolation": self.pool.barriers,
+                "store": self.settings.store_kind(),
                 "cache": {"entries": len(self.cache), "bytes": self.cache.bytes, "max_bytes": self.cache.max_bytes,
                           "per": "front worker"},
                 "front": {**state.get("front", {}), "answered_by": os.getpid()}, "lanes": state.get("lanes", {})}
@@ -306,7 +307,7 @@ def main(argv: list[str], barriers: list[str]) -> None:
 
     _load()
     settings = EndpointSettings(dataset_path, check_queries=check == "check", **json.loads(settings_json))
-    store = Store(dataset_path)
+    store = Store(dataset_path, memory=settings.in_memory)
     if settings.check_queries:
         from .. import safety
 

@@ -88,10 +88,11 @@ class _Worker:
         self.cpu = 0.0  # CPU seconds the worker had used when it last answered (its own count)
 
     @classmethod
-    async def start(cls, dataset_path: str, check_queries: bool, memory_limit: int | None, background: bool = False) -> "_Worker":
+    async def start(cls, dataset_path: str, check_queries: bool, memory_limit: int | None, background: bool = False,
+                    in_memory: bool = False) -> "_Worker":
         proc = await asyncio.create_subprocess_exec(
             sys.executable, BOOT, dataset_path, "check" if check_queries else "no-check", str(memory_limit or 0),
-            "background" if background else "normal",
+            "background" if background else "normal", "memory" if in_memory else "disk",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
         status, kind, body, _t, cpu = await cls._read(proc)
         if kind != "ready":
@@ -210,8 +211,8 @@ class WorkerPool:
     spare worker ready to replace a killed one; ``await pool.run(job, timeout)``."""
 
     def __init__(self, dataset_path, size: int = 2, *, max_queue: int = 32, memory_limit: int | None = 2 * 1024**3,
-                 check_queries: bool = True, name: str = "pool", background: bool = False):
-        self.dataset_path, self.size, self.max_queue = str(dataset_path), size, max_queue
+                 check_queries: bool = True, name: str = "pool", background: bool = False, in_memory: bool = False):
+        self.dataset_path, self.size, self.max_queue, self.in_memory = str(dataset_path), size, max_queue, in_memory
         self.memory_limit, self.check_queries, self.name, self.background = memory_limit, check_queries, name, background
         self._idle: _IdleWorkers | None = None
         self._spare: asyncio.Future | None = None
@@ -224,7 +225,8 @@ class WorkerPool:
         self._tasks: set[asyncio.Task] = set()
 
     def _new(self) -> "asyncio.Task[_Worker]":
-        return asyncio.ensure_future(_Worker.start(self.dataset_path, self.check_queries, self.memory_limit, self.background))
+        return asyncio.ensure_future(_Worker.start(self.dataset_path, self.check_queries, self.memory_limit, self.background,
+                                                   self.in_memory))
 
     async def start(self) -> None:
         self._idle = _IdleWorkers()
@@ -384,11 +386,12 @@ class Lanes:
     """The fast lane and the slow lane (see the module's docstring)."""
 
     def __init__(self, dataset_path, *, workers: int = 2, slow_workers: int = 1, fast_budget: float = 1.0,
-                 max_queue: int = 32, memory_limit: int | None = 2 * 1024**3, check_queries: bool = True):
+                 max_queue: int = 32, memory_limit: int | None = 2 * 1024**3, check_queries: bool = True,
+                 in_memory: bool = False):
         self.fast = WorkerPool(dataset_path, workers, max_queue=max_queue, memory_limit=memory_limit,
-                               check_queries=check_queries, name="fast")
+                               check_queries=check_queries, name="fast", in_memory=in_memory)
         self.slow = WorkerPool(dataset_path, slow_workers, max_queue=max(1, max_queue // 4), memory_limit=memory_limit,
-                               check_queries=check_queries, name="slow", background=True)
+                               check_queries=check_queries, name="slow", background=True, in_memory=in_memory)
         self.fast_budget = fast_budget
         self._heavy: OrderedDict[str, None] = OrderedDict()  # query texts that overran the fast budget
 

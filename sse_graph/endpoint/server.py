@@ -29,6 +29,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..build_output import triples_in_build
 from ..queries import competency_queries
 from .pool import Lanes, PoolBusy, QueryJob, QueryTimeout, WorkerUnavailable
 from .serialize import GRAPH_TYPES, RESULT_TYPES
@@ -62,8 +63,14 @@ class EndpointSettings:
                  memory_limit: int | None = 2 * 1024**3, queue_wait: float | None = None, cache_size: int = 512,
                  cache_bytes: int = 64 << 20, max_body: int = 256 << 10, max_url: int = 32 << 10, max_queue: int = 32,
                  per_client: int = 8, slow_workers: int = 1, fast_budget: float = 1.0, check_queries: bool = True,
-                 store_url: str | None = None, front: str = "hop"):
+                 store_url: str | None = None, front: str = "hop", memory_triples: int = 300_000):
         self.dataset_path = str(dataset_path)
+        # each query worker holds a dataset of at most memory_triples triples in memory (the
+        # answers never change while it serves): a small query costs a third to a half less
+        # than read from the on-disk store; a bigger dataset is read from disk, shared
+        self.memory_triples = memory_triples
+        triples = triples_in_build(dataset_path) if dataset_path is not None and memory_triples > 0 else None
+        self.in_memory = triples is not None and triples <= memory_triples
         # "direct": front workers accept HTTP and answer queries inline (direct.py, front.py);
         # "hop": this process serves HTTP, queries hop to worker processes (http.py, pool.py)
         self.front = "hop" if store_url else front
@@ -79,6 +86,10 @@ class EndpointSettings:
         self.max_queue, self.per_client = max_queue, per_client
         self.slow_workers, self.fast_budget = slow_workers, fast_budget
         self.check_queries = check_queries
+
+    def store_kind(self) -> str:
+        """Where the query workers read the dataset: "memory", "disk" or "remote" (--store)."""
+        return "remote" if self.store_url else "memory" if self.in_memory else "disk"
 
 
 class ResultCache:
@@ -346,7 +357,7 @@ def _backend(settings: EndpointSettings):
         return StoreBackend(settings.store_url, concurrency=settings.workers, max_queue=settings.max_queue)
     return Lanes(settings.dataset_path, workers=settings.workers, slow_workers=settings.slow_workers,
                  fast_budget=settings.fast_budget, max_queue=settings.max_queue, memory_limit=settings.memory_limit,
-                 check_queries=settings.check_queries)
+                 check_queries=settings.check_queries, in_memory=settings.in_memory)
 
 
 def _unquote_plus(data: bytes) -> str:
@@ -396,6 +407,7 @@ class Endpoint:
                           "spare_ready": p.spare_ready,
                           **{k: v for k, v in vars(p.stats).items() if k != "durations"}} for p in (pool.fast, pool.slow)}
         return {"status": "ok", "mode": self.mode, "graphs": len(pool.graph_names), "isolation": pool.barriers,
+                "store": self.settings.store_kind(),
                 "cache": {"entries": len(cache), "bytes": cache.bytes, "max_bytes": cache.max_bytes}, "lanes": lanes}
 
     async def handle(self, req: QueryRequest, spent: float = 0.0) -> Reply:

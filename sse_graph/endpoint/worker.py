@@ -77,7 +77,7 @@ def main(argv: list[str], barriers: list[str]) -> None:
     from ..store import Store
 
     _load()
-    store = Store(dataset_path)
+    store = Store(dataset_path, memory=argv[4:5] == ["memory"])
     if check_queries:
         safety.might_reach_out("\\u0041")  # load the parser's module now, not on the first query
         import rdflib.plugins.sparql.parser  # noqa: F401
