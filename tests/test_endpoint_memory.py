@@ -1,5 +1,5 @@
 """Where the query workers read the dataset: a small build is held in each worker's
-memory (``serve --memory-triples``, default 300,000 triples), a bigger one is read
+memory (``serve --memory-triples``, default 200,000 triples), a bigger one is read
 from the on-disk store; either way the answers are the same.  Real servers on
 127.0.0.1, queried with SPARQLWrapper."""
 from __future__ import annotations

@@ -25,7 +25,7 @@ def serve(
     max_url: int = typer.Option(32 * 1024, "--max-url", help="Bytes at most in a request URL (else 414)."),
     max_queue: int = typer.Option(32, "--max-queue", help="Queries at most waiting for a worker (else 503 + Retry-After)."),
     per_client: int = typer.Option(8, "--per-client", help="Queries at most running or waiting per client address (else 429)."),
-    memory_triples: int = typer.Option(300_000, "--memory-triples", help="Each query worker holds the dataset in memory "
+    memory_triples: int = typer.Option(200_000, "--memory-triples", help="Each query worker holds the dataset in memory "
                                        "when it has at most this many triples (0: never): small queries answer up to "
                                        "twice as fast; a bigger dataset is read from the on-disk store."),
     allow_unisolated: bool = typer.Option(False, "--allow-unisolated",

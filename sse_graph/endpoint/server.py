@@ -63,7 +63,7 @@ class EndpointSettings:
                  memory_limit: int | None = 2 * 1024**3, queue_wait: float | None = None, cache_size: int = 512,
                  cache_bytes: int = 64 << 20, max_body: int = 256 << 10, max_url: int = 32 << 10, max_queue: int = 32,
                  per_client: int = 8, slow_workers: int = 1, fast_budget: float = 1.0, check_queries: bool = True,
-                 store_url: str | None = None, front: str = "hop", memory_triples: int = 300_000):
+                 store_url: str | None = None, front: str = "hop", memory_triples: int = 200_000):
         self.dataset_path = str(dataset_path)
         # each query worker holds a dataset of at most memory_triples triples in memory (the
         # answers never change while it serves): a small query costs a third to a half less
