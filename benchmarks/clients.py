@@ -86,7 +86,7 @@ def loop(port: int, path: str, queries: list[tuple[str, str]], seconds: float, c
 
 
 def start_sse(*, cache_size: int, workers: int, clients: int, timeout: float | None = None, env=None,
-              front: str | None = None):
+              front: str | None = None, extra: list[str] | None = None):
     """``sse-graph serve`` on a free port, per-client budget and queue lifted (every
     client here is 127.0.0.1); returns (process, port, query path)."""
     port = free_port()
@@ -96,6 +96,7 @@ def start_sse(*, cache_size: int, workers: int, clients: int, timeout: float | N
         cmd += ["--timeout", str(timeout)]
     if front is not None:
         cmd += ["--front", front]
+    cmd += extra or []
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or os.environ)
     wait_up(port, "/health")
     return proc, port, "/sparql"

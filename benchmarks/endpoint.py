@@ -10,7 +10,9 @@ processes (workers included) spent per request and, of it, the server process
 alone (the rest is our query workers), and the ratio to Oxigraph, with our
 answer cache off (uncached: every request reaches a worker) in both ``--front``
 modes — direct (front workers answer queries inline) and hop (queries hop from
-the HTTP process to worker processes) — and, in the direct mode, with it on.  Then the p99
+the HTTP process to worker processes) — and, in the direct mode, with it on, and with the
+dataset read from the on-disk store as Oxigraph reads it (``--memory-triples 0``; by default
+a build as small as the seed is held in each worker's memory).  Then the p99
 of the same mix while four more clients loop runaway queries, beside the idle p99,
 in alternating slices too.
 
@@ -135,6 +137,10 @@ def main() -> int:
         for front in ("direct", "hop"):
             servers[f"{front} uncached"] = start_sse(cache_size=0, workers=args.workers, clients=args.clients,
                                                      timeout=args.timeout, front=front)
+        # the same front read from the on-disk store Oxigraph reads (the seed build is held in the
+        # workers' memory by default: serve --memory-triples)
+        servers["direct on disk"] = start_sse(cache_size=0, workers=args.workers, clients=args.clients,
+                                              timeout=args.timeout, front="direct", extra=["--memory-triples", "0"])
         servers["direct cached"] = start_sse(cache_size=512, workers=args.workers, clients=args.clients,
                                              timeout=args.timeout, front="direct")
         rows = measure_mix(servers, args.seconds, args.clients, args.rounds)
