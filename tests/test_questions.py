@@ -197,6 +197,19 @@ def test_json_output_shape(built, capsys, command):
             assert r["chain"][0] in (r["label"], "SAW-B", "RIPESS")
 
 
+@pytest.mark.parametrize("command, org, reads", [("represented-by", "SAW-B", "each → its representative"),
+                                                  ("represents", "RIPESS", "each → whom it represents")])
+def test_a_chain_table_says_which_way_its_arrow_reads(built, command, org, reads):
+    # both tables start each chain at the organisation asked about: SAW-B → ConcertES (ConcertES
+    # represents SAW-B, 003) and RIPESS → ASEC (RIPESS brings ASEC together, 004), so the arrow reads
+    # up in one and down in the other; the header must say which
+    run = _cli(command, org)
+    assert run.returncode == 0, run.stderr
+    header = " ".join(run.stdout.split())
+    assert reads in header or reads.replace(" ", "") in header.replace(" ", ""), run.stdout
+    assert f"{org} →" in run.stdout
+
+
 def test_show_json_is_one_object(built, capsys):
     assert main(["show", "COCETA", "--json"]) == 0
     card = json.loads(capsys.readouterr().out)

@@ -118,7 +118,9 @@ def _chain_command(org, as_of, strict, as_json, lang, data, *, up: bool):
         return
     name = q.labels.label(iri, lang)
     title = (f"Who represents {name}" if up else f"Whom {name} represents") + (f" on {when}" if when else "")
-    t = _table(title, "organisation", "chain", "holds together", "status", "sources")
+    # the arrow runs from the organisation asked about, up or down: the header says which way it reads
+    arrow = "chain (each → its representative)" if up else "chain (each → whom it represents)"
+    t = _table(title, "organisation", arrow, "holds together", "status", "sources")
     for e in rows:
         held = held_words(e, lang)
         t.add_row(escape(e["label"]), escape(chain_words(e)), held, status_words(e.get("status"), lang), _src(e))
