@@ -233,10 +233,12 @@ class Front:
         read, a non-query request in flight —: it is closed instead (rare)."""
         if conn.closed or conn.transport is None or conn.transport.is_closing():
             return None
-        if conn.transport.get_write_buffer_size() or conn.current is not None or conn.task is not None \
-                or conn.upgraded:
+        if conn.transport.get_write_buffer_size() or conn.task is not None or conn.upgraded:
             return None
-        return b"".join(reserialize(r) for r in ([first] if first is not None else []) + list(conn.queue))
+        if conn.current is not None and not conn.tail:  # a request half read, its bytes unknown
+            return None
+        pending = b"".join(reserialize(r) for r in ([first] if first is not None else []) + list(conn.queue))
+        return pending + (conn.tail if conn.current is not None else b"")
 
     @staticmethod
     def _fileno(conn) -> int | None:
