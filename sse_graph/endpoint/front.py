@@ -63,6 +63,9 @@ class InlineBackend:
         if front.heavy and control.digest(job.query) in front.heavy:
             front.hand_over_now(conn, raw, job.query)
             return None
+        if front.held and conn.client in front.held:  # budget and lanes of the supervisor
+            front.hand_over_now(conn, raw, None)
+            return None
         front.begin(conn, raw, job.query)
         try:
             status, kind, body, truncated = answer_query(self.store, job.query, job.fmt, job.max_rows, job.base,
@@ -116,6 +119,7 @@ class Front:
     def __init__(self, settings: EndpointSettings, up: socket.socket, down: socket.socket):
         self.settings, self.up, self.down = settings, up, down
         self.heavy: set[str] = set()  # digests of texts known to overrun (control.digest)
+        self.held: frozenset[str] = frozenset()  # client addresses whose queries go to the supervisor (direct.py)
         self.state = None             # http.py's _Server, once serving
         self.lock = threading.Lock()
         self.running = None           # (connection, request, text, wall start) of the query in flight
@@ -143,6 +147,8 @@ class Front:
             op = header.get("op")
             if op == "heavy":
                 self.heavy.update(header["digests"])
+            elif op == "held":
+                self.held = frozenset(header["clients"])
             elif op == "go":
                 self.go.set()
             elif op == "state":
@@ -161,8 +167,9 @@ class Front:
             self.asked.pop(self.next_id, None)
             return {}
 
-    def hand_over_now(self, conn, req, text: str) -> None:
-        """Hand one connection over (a known-heavy text arrived on it) and forget it here."""
+    def hand_over_now(self, conn, req, text: str | None) -> None:
+        """Hand one connection over (a known-heavy ``text`` arrived on it, or a request of a
+        client at its budget) and forget it here."""
         payload = self._pending_bytes(conn, req)
         if payload is None:
             conn.close()
