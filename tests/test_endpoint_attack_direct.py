@@ -43,13 +43,14 @@ class Server:
             return json.loads(r.read())
 
     def ready(self, seconds: float = 30) -> dict:
-        """Health once every front worker is up and a spare is parked (direct mode)."""
+        """Health once every front worker is up, a spare is parked and no client is held at
+        the supervisor (direct mode)."""
         deadline = time.perf_counter() + seconds
         while True:
             h = self.health()
             front = h.get("front")
-            if front is None or (len(front["pids"]) == front["workers"] and front["spare_ready"]) \
-                    or time.perf_counter() > deadline:
+            if front is None or (len(front["pids"]) == front["workers"] and front["spare_ready"]
+                                 and not front["held"]) or time.perf_counter() > deadline:
                 return h
             time.sleep(0.2)
 

@@ -255,7 +255,7 @@ class Supervisor:
         spare = self.spare
         return {"front": {"workers": self.settings.workers, "pids": [w.proc.pid for w in self.fronts],
                           "spare_pid": spare.proc.pid if spare else None,
-                          "spare_ready": bool(spare and spare.ready.done()), **self.stats},
+                          "spare_ready": bool(spare and spare.ready.done()), "held": list(self.held), **self.stats},
                 "lanes": mine["lanes"]}
 
     async def close(self) -> None:
