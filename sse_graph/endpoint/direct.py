@@ -40,6 +40,7 @@ from .server import Endpoint, EndpointSettings, create_app
 log = logging.getLogger("sse_graph.endpoint")
 
 HOLD_AT = 1  # queries running or waiting here from which a client's next queries come here too
+HOLD_FOR = 30.0  # seconds a client's queries still come here after a runaway of theirs was handed over
 SYNC_EVERY = 0.1  # seconds between two updates of the front workers (heavy texts, clients at their budget)
 FRONT_SETTINGS = ("timeout", "max_rows", "workers", "memory_limit", "cache_size", "cache_bytes", "max_body", "max_url",
                   "max_queue", "per_client", "slow_workers", "fast_budget")
@@ -81,6 +82,7 @@ class Supervisor:
         self.spare: FrontWorker | None = None
         self.sent_heavy: OrderedDict[str, None] = OrderedDict()  # digests told to the front workers
         self.held: list[str] = []  # client addresses whose queries come here on arrival, as told to the fronts
+        self.ran_away: dict[str, float] = {}  # client address: loop time its last runaway was handed over
         self.stats = {"replaced": 0, "handed_over": 0, "runaways": 0, "gone": 0}
         self.closing = False
         self.state = None
@@ -151,6 +153,8 @@ class Supervisor:
         try:
             sock = socket.socket(fileno=fd)
             sock.setblocking(False)
+            if heavy is not None:
+                self.ran_away[sock.getpeername()[0]] = self.loop.time()
         except OSError:
             os.close(fd)
             return
@@ -195,13 +199,19 @@ class Supervisor:
 
     def _sync_held(self) -> None:
         """The per-client budget across the hand-over: a client with a query running or
-        waiting here (a runaway of its re-run in the slow lane, mostly) has its next queries
-        handed over on arrival by the fronts, to be run here within ``--per-client`` (429 +
-        Retry-After beyond) and the lanes' queue bound (503), until none is left here.
-        Without it, a client sending more distinct runaways than there are front workers
-        kept every front worker stuck for the fast budget and then replaced, one process
-        start per runaway, and nobody else was served (tests/test_endpoint_attack_direct.py)."""
-        held = sorted(c for c, n in self.endpoint.in_flight.items() if n >= HOLD_AT)
+        waiting here (a runaway of its re-run in the slow lane, mostly), or a runaway handed
+        over in the last HOLD_FOR seconds, has its next queries handed over on arrival by the
+        fronts, to be run here within ``--per-client`` (429 + Retry-After beyond) and the
+        lanes' queue bound (503).  Without it, clients sending more distinct runaways than
+        there are front workers kept every front worker stuck for the fast budget and then
+        replaced, one process start per runaway, and nobody else was served
+        (tests/test_endpoint_attack_direct.py); now each client address costs a front worker
+        at most once per HOLD_FOR seconds.  The price: for that long, that address's queries
+        (a NAT's other users' too) run in the supervisor's one-worker fast lane."""
+        since = self.loop.time() - HOLD_FOR
+        for client in [c for c, t in self.ran_away.items() if t < since]:
+            del self.ran_away[client]
+        held = sorted({c for c, n in self.endpoint.in_flight.items() if n >= HOLD_AT} | set(self.ran_away))
         if held != self.held:
             self.held = held
             for w in self.fronts + ([self.spare] if self.spare else []):
