@@ -354,6 +354,46 @@ def test_more_runaways_than_front_workers_do_not_starve_other_clients(server):
         assert took[-1] < 2 + 2.5, took  # victim waits for the fast budget, at worst the deadline
 
 
+def test_idle_connections_of_a_front_worker_that_left_are_served_by_front_workers(server):
+    """A front worker leaves (a runaway): its idle keep-alive connections are passed on to
+    another front worker, not kept in the supervisor's one-worker fast lane behind the
+    runaways handed over with them."""
+    import http.client
+
+    if server.front == "hop":  # no front workers: the connections simply stay served
+        fronts = None
+    else:
+        fronts = set(server.ready()["front"]["pids"])
+    conns, by = [], {}
+    for _ in range(30):
+        c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=15)
+        c.request("GET", "/health")
+        pid = json.loads(c.getresponse().read()).get("front", {}).get("answered_by")
+        conns.append(c)
+        by.setdefault(pid, []).append(c)
+        if fronts is None or (set(by) >= fronts and all(len(v) >= 2 for v in by.values())):
+            break
+    victim_pid, idle = next(iter(by.items()))
+    runaway = idle.pop()
+    runaway.request("POST", "/sparql", unique(RUNAWAY).encode(), {"Content-Type": "application/sparql-query"})
+    assert runaway.getresponse().status == 503
+    now = server.ready()
+    for c in idle:
+        c.request("GET", "/health")
+        answered_by = json.loads(c.getresponse().read()).get("front", {}).get("answered_by")
+        if fronts is not None:
+            assert victim_pid not in now["front"]["pids"]  # it left
+            assert answered_by in now["front"]["pids"], (answered_by, now["front"])
+        c.request("POST", "/sparql", b"ASK {}", {"Content-Type": "application/sparql-query",
+                                                 "Accept": "application/sparql-results+json"})
+        r = c.getresponse()
+        assert r.status == 200 and json.loads(r.read())["boolean"] is True
+    for c in conns:
+        c.close()
+    if fronts is not None:
+        assert now["front"]["passed_on"] >= len(idle)
+
+
 # ---------------------------------------------------------------------------- logs
 def test_no_log_line_can_be_forged_in_direct_mode(server):
     forged = "2026-01-01 00:00:00,000 INFO sse_graph.endpoint GET /admin 200"

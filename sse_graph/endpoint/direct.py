@@ -40,7 +40,6 @@ from .server import Endpoint, EndpointSettings, create_app
 log = logging.getLogger("sse_graph.endpoint")
 
 HOLD_AT = 1  # queries running or waiting here from which a client's next queries come here too
-HOLD_FOR = 30.0  # seconds a client's queries still come here after a runaway of theirs was handed over
 SYNC_EVERY = 0.1  # seconds between two updates of the front workers (heavy texts, clients at their budget)
 FRONT_SETTINGS = ("timeout", "max_rows", "workers", "memory_limit", "cache_size", "cache_bytes", "max_body", "max_url",
                   "max_queue", "per_client", "slow_workers", "fast_budget")
@@ -82,8 +81,7 @@ class Supervisor:
         self.spare: FrontWorker | None = None
         self.sent_heavy: OrderedDict[str, None] = OrderedDict()  # digests told to the front workers
         self.held: list[str] = []  # client addresses whose queries come here on arrival, as told to the fronts
-        self.ran_away: dict[str, float] = {}  # client address: loop time its last runaway was handed over
-        self.stats = {"replaced": 0, "handed_over": 0, "runaways": 0, "gone": 0}
+        self.stats = {"replaced": 0, "handed_over": 0, "passed_on": 0, "runaways": 0, "gone": 0}
         self.closing = False
         self.state = None
         self._sync = None
@@ -153,10 +151,11 @@ class Supervisor:
         try:
             sock = socket.socket(fileno=fd)
             sock.setblocking(False)
-            if heavy is not None:
-                self.ran_away[sock.getpeername()[0]] = self.loop.time()
+            client = sock.getpeername()[0]
         except OSError:
             os.close(fd)
+            return
+        if heavy is None and not payload and client not in self.held and self._pass_on(sock):
             return
 
         async def adopt() -> None:
@@ -170,6 +169,23 @@ class Supervisor:
                 proto.data_received(payload)
 
         self.loop.create_task(adopt())
+
+    def _pass_on(self, sock: socket.socket) -> bool:
+        """Give a connection with nothing pending (an idle keep-alive one, or one accepted but
+        not read yet, of a front worker that left) to a front worker, the newest: here, the
+        one-worker fast lane would answer its queries behind the runaways handed over with it
+        (a client sending one runaway each from a dozen addresses starved everyone else)."""
+        for w in reversed(self.fronts):
+            if w.leaving or not w.ready.done():
+                continue
+            try:
+                control.send(w.down, {"op": "adopt", "fd": True}, b"", sock.fileno())
+            except OSError:
+                continue
+            sock.close()  # the front worker holds it now
+            self.stats["passed_on"] += 1
+            return True
+        return False
 
     def mark_heavy(self, text: str) -> None:
         """A text that overran: run in the slow lane here, handed over on arrival by the fronts."""
@@ -199,19 +215,15 @@ class Supervisor:
 
     def _sync_held(self) -> None:
         """The per-client budget across the hand-over: a client with a query running or
-        waiting here (a runaway of its re-run in the slow lane, mostly), or a runaway handed
-        over in the last HOLD_FOR seconds, has its next queries handed over on arrival by the
-        fronts, to be run here within ``--per-client`` (429 + Retry-After beyond) and the
-        lanes' queue bound (503).  Without it, clients sending more distinct runaways than
-        there are front workers kept every front worker stuck for the fast budget and then
-        replaced, one process start per runaway, and nobody else was served
-        (tests/test_endpoint_attack_direct.py); now each client address costs a front worker
-        at most once per HOLD_FOR seconds.  The price: for that long, that address's queries
-        (a NAT's other users' too) run in the supervisor's one-worker fast lane."""
-        since = self.loop.time() - HOLD_FOR
-        for client in [c for c, t in self.ran_away.items() if t < since]:
-            del self.ran_away[client]
-        held = sorted({c for c, n in self.endpoint.in_flight.items() if n >= HOLD_AT} | set(self.ran_away))
+        waiting here (a runaway of its re-run in the slow lane, mostly) has its next queries
+        handed over on arrival by the fronts, to be run here within ``--per-client`` (429 +
+        Retry-After beyond) and the lanes' queue bound (503), until none is left here.
+        Without it, a client sending more distinct runaways than there are front workers
+        kept every front worker stuck for the fast budget and then replaced, one process
+        start per runaway, and nobody else was served (tests/test_endpoint_attack_direct.py).
+        The price: meanwhile, that address's queries (a NAT's other users' too) run in the
+        supervisor's one-worker fast lane."""
+        held = sorted(c for c, n in self.endpoint.in_flight.items() if n >= HOLD_AT)
         if held != self.held:
             self.held = held
             for w in self.fronts + ([self.spare] if self.spare else []):

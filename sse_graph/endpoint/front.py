@@ -125,6 +125,7 @@ class Front:
         self.running = None           # (connection, request, text, wall start) of the query in flight
         self.go = asyncio.Event()
         self.asked: dict[int, asyncio.Future] = {}
+        self.adopting: set[asyncio.Task] = set()
         self.next_id = 0
         self.clock = time.pthread_getcpuclockid(threading.main_thread().ident)
         self.reader = control.Reader(down)
@@ -143,8 +144,12 @@ class Front:
         frames = self.reader.read()
         if frames is None:  # the supervisor is gone: so are we
             os._exit(0)
-        for header, _payload, _fd in frames:
+        for header, _payload, fd in frames:
             op = header.get("op")
+            if op == "adopt" and fd is not None:
+                self._adopt(fd)
+            elif fd is not None:
+                os.close(fd)
             if op == "heavy":
                 self.heavy.update(header["digests"])
             elif op == "held":
@@ -155,6 +160,44 @@ class Front:
                 fut = self.asked.pop(header.get("id"), None)
                 if fut is not None and not fut.done():
                     fut.set_result(header.get("state", {}))
+
+    def _adopt(self, fd: int) -> None:
+        """Serve a connection the supervisor passes on (another front worker's, which left)."""
+        from .http import HttpProtocol
+
+        try:
+            sock = socket.socket(fileno=fd)
+            sock.setblocking(False)
+        except OSError:
+            os.close(fd)
+            return
+
+        async def adopt() -> None:
+            while self.state is None:  # passed on with "go": serving starts in a moment
+                await asyncio.sleep(0.01)
+            try:
+                await asyncio.get_running_loop().connect_accepted_socket(lambda: HttpProtocol(self.state), sock)
+            except OSError:
+                sock.close()
+
+        task = asyncio.get_running_loop().create_task(adopt())
+        self.adopting.add(task)
+        task.add_done_callback(self.adopting.discard)
+
+    def _return_passed_on(self) -> None:
+        """(watchdog, leaving) Connections passed on to this worker but not read from the
+        control channel yet (the loop was stuck): back to the supervisor, not lost."""
+        try:
+            self.down.setblocking(False)
+            while True:
+                frames = self.reader.read()
+                if not frames:
+                    return
+                for header, _payload, fd in frames:
+                    if fd is not None and header.get("op") == "adopt":
+                        control.send(self.up, {"op": "connection", "fd": True, "heavy": None}, b"", fd)
+        except OSError:
+            pass
 
     async def ask_supervisor(self) -> dict:
         self.next_id += 1
@@ -226,6 +269,7 @@ class Front:
                 # accepted by the event loop, but their connection_made was still queued behind
                 # the stuck query: nothing read from them yet, the supervisor reads it all
                 control.send(self.up, {"op": "connection", "fd": True, "heavy": None}, b"", fd)
+            self._return_passed_on()
         except OSError:
             pass
         finally:
