@@ -94,12 +94,13 @@ def _in_thread(fn, *args):
 
 
 def _front_ready(port: int, seconds: float = 60) -> dict:
-    """Health once the front workers are all up and a spare is parked (after a replacement)."""
+    """Health once the front workers are all up and a spare is parked (after a replacement), and
+    no client is held at the supervisor (a query of theirs still runs there: their next ones go there)."""
     deadline = time.perf_counter() + seconds
     while True:
         h = health(port)
-        if (len(h["front"]["pids"]) == h["front"]["workers"] and h["front"]["spare_ready"]) \
-                or time.perf_counter() > deadline:
+        if (len(h["front"]["pids"]) == h["front"]["workers"] and h["front"]["spare_ready"]
+                and not h["front"]["held"]) or time.perf_counter() > deadline:
             return h
         time.sleep(0.2)
 

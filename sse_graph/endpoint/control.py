@@ -14,6 +14,7 @@ whose header says ``"fd": true``.
 """
 from __future__ import annotations
 
+import array
 import hashlib
 import json
 import socket
@@ -23,6 +24,7 @@ from collections import deque
 __all__ = ["send", "Reader", "digest"]
 
 FRAME = struct.Struct("!II")  # header length, payload length
+FD = array.array("i")  # the size of a descriptor in a message
 
 
 def digest(text: str) -> str:
@@ -50,11 +52,19 @@ class Reader:
     def read(self) -> list[tuple[dict, bytes, int | None]] | None:
         """The frames complete so far; None once the other end has closed."""
         try:
-            data, fds, _flags, _addr = socket.recv_fds(self.sock, 1 << 16, 16)
+            # close-on-exec: a connection received must not leak into the processes started
+            # after it (uvloop's subprocesses close no descriptor): its client would never see
+            # it closed while a worker holds a copy.  (socket.recv_fds drops its flags on 3.11.)
+            data, ancillary, _flags, _addr = self.sock.recvmsg(1 << 16, socket.CMSG_SPACE(16 * FD.itemsize),
+                                                               socket.MSG_CMSG_CLOEXEC)
         except (BlockingIOError, InterruptedError):
             return []
         except OSError:
             return None
+        fds = array.array("i")
+        for level, kind, cdata in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds.frombytes(cdata[:len(cdata) - len(cdata) % FD.itemsize])
         self.fds.extend(fds)
         if not data:
             return None

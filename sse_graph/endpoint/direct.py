@@ -39,6 +39,8 @@ from .server import Endpoint, EndpointSettings, create_app
 
 log = logging.getLogger("sse_graph.endpoint")
 
+HOLD_AT = 1  # queries running or waiting here from which a client's next queries come here too
+SYNC_EVERY = 0.1  # seconds between two updates of the front workers (heavy texts, clients at their budget)
 FRONT_SETTINGS = ("timeout", "max_rows", "workers", "memory_limit", "cache_size", "cache_bytes", "max_body", "max_url",
                   "max_queue", "per_client", "slow_workers", "fast_budget", "memory_triples")
 
@@ -78,7 +80,8 @@ class Supervisor:
         self.fronts: list[FrontWorker] = []
         self.spare: FrontWorker | None = None
         self.sent_heavy: OrderedDict[str, None] = OrderedDict()  # digests told to the front workers
-        self.stats = {"replaced": 0, "handed_over": 0, "runaways": 0, "gone": 0}
+        self.held: list[str] = []  # client addresses whose queries come here on arrival, as told to the fronts
+        self.stats = {"replaced": 0, "handed_over": 0, "passed_on": 0, "runaways": 0, "gone": 0}
         self.closing = False
         self.state = None
         self._sync = None
@@ -93,7 +96,7 @@ class Supervisor:
         *active, self.spare = workers
         for w in active:
             self._activate(w)
-        self._sync = self.loop.call_later(0.2, self._sync_heavy)
+        self._sync = self.loop.call_later(SYNC_EVERY, self._sync_heavy)
 
     def _start_front(self) -> FrontWorker:
         up_mine, up_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -127,6 +130,8 @@ class Supervisor:
             if op == "ready":
                 if self.sent_heavy:
                     worker.tell({"op": "heavy", "digests": list(self.sent_heavy)})
+                if self.held:
+                    worker.tell({"op": "held", "clients": self.held})
                 if not worker.ready.done():
                     worker.ready.set_result(header)
             elif op == "state":
@@ -146,8 +151,11 @@ class Supervisor:
         try:
             sock = socket.socket(fileno=fd)
             sock.setblocking(False)
+            client = sock.getpeername()[0]
         except OSError:
             os.close(fd)
+            return
+        if heavy is None and not payload and client not in self.held and self._pass_on(sock):
             return
 
         async def adopt() -> None:
@@ -161,6 +169,23 @@ class Supervisor:
                 proto.data_received(payload)
 
         self.loop.create_task(adopt())
+
+    def _pass_on(self, sock: socket.socket) -> bool:
+        """Give a connection with nothing pending (an idle keep-alive one, or one accepted but
+        not read yet, of a front worker that left) to a front worker, the newest: here, the
+        one-worker fast lane would answer its queries behind the runaways handed over with it
+        (a client sending one runaway each from a dozen addresses starved everyone else)."""
+        for w in reversed(self.fronts):
+            if w.leaving or not w.ready.done():
+                continue
+            try:
+                control.send(w.down, {"op": "adopt", "fd": True}, b"", sock.fileno())
+            except OSError:
+                continue
+            sock.close()  # the front worker holds it now
+            self.stats["passed_on"] += 1
+            return True
+        return False
 
     def mark_heavy(self, text: str) -> None:
         """A text that overran: run in the slow lane here, handed over on arrival by the fronts."""
@@ -182,9 +207,27 @@ class Supervisor:
             w.tell({"op": "heavy", "digests": digests})
 
     def _sync_heavy(self) -> None:
-        """Texts the supervisor's own fast lane found heavy (on adopted connections) told to the fronts."""
+        """Texts the supervisor's own fast lane found heavy (on adopted connections) told to the
+        fronts, and the clients held here (:meth:`_sync_held`)."""
         self._tell_heavy(list(self.endpoint.pool._heavy))  # noqa: SLF001
-        self._sync = self.loop.call_later(0.2, self._sync_heavy)
+        self._sync_held()
+        self._sync = self.loop.call_later(SYNC_EVERY, self._sync_heavy)
+
+    def _sync_held(self) -> None:
+        """The per-client budget across the hand-over: a client with a query running or
+        waiting here (a runaway of its re-run in the slow lane, mostly) has its next queries
+        handed over on arrival by the fronts, to be run here within ``--per-client`` (429 +
+        Retry-After beyond) and the lanes' queue bound (503), until none is left here.
+        Without it, a client sending more distinct runaways than there are front workers
+        kept every front worker stuck for the fast budget and then replaced, one process
+        start per runaway, and nobody else was served (tests/test_endpoint_attack_direct.py).
+        The price: meanwhile, that address's queries (a NAT's other users' too) run in the
+        supervisor's one-worker fast lane."""
+        held = sorted(c for c, n in self.endpoint.in_flight.items() if n >= HOLD_AT)
+        if held != self.held:
+            self.held = held
+            for w in self.fronts + ([self.spare] if self.spare else []):
+                w.tell({"op": "held", "clients": held})
 
     # ------------------------------------------------------------------ replacing front workers
     def _replace(self, worker: FrontWorker) -> None:
@@ -234,7 +277,7 @@ class Supervisor:
         spare = self.spare
         return {"front": {"workers": self.settings.workers, "pids": [w.proc.pid for w in self.fronts],
                           "spare_pid": spare.proc.pid if spare else None,
-                          "spare_ready": bool(spare and spare.ready.done()), **self.stats},
+                          "spare_ready": bool(spare and spare.ready.done()), "held": list(self.held), **self.stats},
                 "lanes": mine["lanes"]}
 
     async def close(self) -> None:

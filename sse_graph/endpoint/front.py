@@ -63,6 +63,9 @@ class InlineBackend:
         if front.heavy and control.digest(job.query) in front.heavy:
             front.hand_over_now(conn, raw, job.query)
             return None
+        if front.held and conn.client in front.held:  # budget and lanes of the supervisor
+            front.hand_over_now(conn, raw, None)
+            return None
         front.begin(conn, raw, job.query)
         try:
             status, kind, body, truncated = answer_query(self.store, job.query, job.fmt, job.max_rows, job.base,
@@ -117,11 +120,13 @@ class Front:
     def __init__(self, settings: EndpointSettings, up: socket.socket, down: socket.socket):
         self.settings, self.up, self.down = settings, up, down
         self.heavy: set[str] = set()  # digests of texts known to overrun (control.digest)
+        self.held: frozenset[str] = frozenset()  # client addresses whose queries go to the supervisor (direct.py)
         self.state = None             # http.py's _Server, once serving
         self.lock = threading.Lock()
         self.running = None           # (connection, request, text, wall start) of the query in flight
         self.go = asyncio.Event()
         self.asked: dict[int, asyncio.Future] = {}
+        self.adopting: set[asyncio.Task] = set()
         self.next_id = 0
         self.clock = time.pthread_getcpuclockid(threading.main_thread().ident)
         self.reader = control.Reader(down)
@@ -140,16 +145,60 @@ class Front:
         frames = self.reader.read()
         if frames is None:  # the supervisor is gone: so are we
             os._exit(0)
-        for header, _payload, _fd in frames:
+        for header, _payload, fd in frames:
             op = header.get("op")
+            if op == "adopt" and fd is not None:
+                self._adopt(fd)
+            elif fd is not None:
+                os.close(fd)
             if op == "heavy":
                 self.heavy.update(header["digests"])
+            elif op == "held":
+                self.held = frozenset(header["clients"])
             elif op == "go":
                 self.go.set()
             elif op == "state":
                 fut = self.asked.pop(header.get("id"), None)
                 if fut is not None and not fut.done():
                     fut.set_result(header.get("state", {}))
+
+    def _adopt(self, fd: int) -> None:
+        """Serve a connection the supervisor passes on (another front worker's, which left)."""
+        from .http import HttpProtocol
+
+        try:
+            sock = socket.socket(fileno=fd)
+            sock.setblocking(False)
+        except OSError:
+            os.close(fd)
+            return
+
+        async def adopt() -> None:
+            while self.state is None:  # passed on with "go": serving starts in a moment
+                await asyncio.sleep(0.01)
+            try:
+                await asyncio.get_running_loop().connect_accepted_socket(lambda: HttpProtocol(self.state), sock)
+            except OSError:
+                sock.close()
+
+        task = asyncio.get_running_loop().create_task(adopt())
+        self.adopting.add(task)
+        task.add_done_callback(self.adopting.discard)
+
+    def _return_passed_on(self) -> None:
+        """(watchdog, leaving) Connections passed on to this worker but not read from the
+        control channel yet (the loop was stuck): back to the supervisor, not lost."""
+        try:
+            self.down.setblocking(False)
+            while True:
+                frames = self.reader.read()
+                if not frames:
+                    return
+                for header, _payload, fd in frames:
+                    if fd is not None and header.get("op") == "adopt":
+                        control.send(self.up, {"op": "connection", "fd": True, "heavy": None}, b"", fd)
+        except OSError:
+            pass
 
     async def ask_supervisor(self) -> dict:
         self.next_id += 1
@@ -162,8 +211,9 @@ class Front:
             self.asked.pop(self.next_id, None)
             return {}
 
-    def hand_over_now(self, conn, req, text: str) -> None:
-        """Hand one connection over (a known-heavy text arrived on it) and forget it here."""
+    def hand_over_now(self, conn, req, text: str | None) -> None:
+        """Hand one connection over (a known-heavy ``text`` arrived on it, or a request of a
+        client at its budget) and forget it here."""
         payload = self._pending_bytes(conn, req)
         if payload is None:
             conn.close()
@@ -220,6 +270,7 @@ class Front:
                 # accepted by the event loop, but their connection_made was still queued behind
                 # the stuck query: nothing read from them yet, the supervisor reads it all
                 control.send(self.up, {"op": "connection", "fd": True, "heavy": None}, b"", fd)
+            self._return_passed_on()
         except OSError:
             pass
         finally:
@@ -234,10 +285,12 @@ class Front:
         read, a non-query request in flight —: it is closed instead (rare)."""
         if conn.closed or conn.transport is None or conn.transport.is_closing():
             return None
-        if conn.transport.get_write_buffer_size() or conn.current is not None or conn.task is not None \
-                or conn.upgraded:
+        if conn.transport.get_write_buffer_size() or conn.task is not None or conn.upgraded:
             return None
-        return b"".join(reserialize(r) for r in ([first] if first is not None else []) + list(conn.queue))
+        if conn.current is not None and not conn.tail:  # a request half read, its bytes unknown
+            return None
+        pending = b"".join(reserialize(r) for r in ([first] if first is not None else []) + list(conn.queue))
+        return pending + (conn.tail if conn.current is not None else b"")
 
     @staticmethod
     def _fileno(conn) -> int | None:

@@ -43,8 +43,9 @@ MAX_HEADERS = 64 << 10  # bytes of header lines at most (else 431)
 MAX_PIPELINED = 16      # requests read ahead on one connection before reading pauses
 FLUSH_EVERY = 0.05      # seconds the access log's lines wait to be written together
 KEEP_ALIVE = 5.0        # seconds a connection may stay silent with nothing in flight (uvicorn's default)
+REQUEST_TIME = 10.0     # seconds a request may take to arrive whole, however its bytes trickle (else 408)
 REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-           406: "Not Acceptable", 413: "Content Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
+           406: "Not Acceptable", 408: "Request Timeout", 413: "Content Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
            429: "Too Many Requests", 431: "Request Header Fields Too Large", 499: "Client Closed Request",
            500: "Internal Server Error", 503: "Service Unavailable"}
 
@@ -137,6 +138,17 @@ class _Request:
         self.method, self.keep_alive, self.version, self.refused = "", True, "1.1", None
 
 
+def _content_length(req: _Request) -> int | None:
+    """The length of a request's body as framed on the wire; None if chunked."""
+    length = 0
+    for name, value in req.headers:
+        if name == b"transfer-encoding":
+            return None
+        if name == b"content-length":
+            length = int(value)
+    return length
+
+
 class HttpProtocol(asyncio.Protocol):
     """One client connection: requests are parsed as they arrive and answered one
     after the other, in order."""
@@ -155,6 +167,11 @@ class HttpProtocol(asyncio.Protocol):
         self.spent = 0.0  # seconds its first request ran in the front worker that handed it over
         self.closed = self.paused = self.upgraded = False
         self.last = 0.0  # loop time of the last bytes received or answer sent
+        self.begun = 0.0  # loop time the request being read began to arrive
+        self.blocked = False  # the client does not read its answers: no more are made (pause_writing)
+        self.unsent = (0, 0.0)  # (bytes left to send, since when none were sent) as the sweep last saw them
+        self.done = 0  # requests completed by the bytes being parsed
+        self.tail: bytes | None = b""  # (inline) the raw bytes of the request being read; None: unknown
 
     # ------------------------------------------------------------------ connection
     def connection_made(self, transport) -> None:
@@ -175,6 +192,31 @@ class HttpProtocol(asyncio.Protocol):
         """Whether nothing is in flight and nothing was received or sent since ``when``."""
         return self.task is None and not self.queue and self.last < when
 
+    def slow_since(self, when: float) -> bool:
+        """Whether the request being read began before ``when`` (slowloris: its bytes
+        trickle in, each of them keeping the connection from looking idle)."""
+        return self.current is not None and self.begun < when
+
+    def stalled(self, now: float, when: float) -> bool:
+        """Whether answers wait to be sent and none of their bytes left since ``when``
+        (a client that does not read); ``now`` is the sweep's time."""
+        size = self.transport.get_write_buffer_size() if self.transport is not None else 0
+        left, since = self.unsent
+        if not size or size < left:
+            self.unsent = (size, now)
+            return False
+        if size > left:
+            self.unsent = (size, since if left else now)
+        return since < when
+
+    def pause_writing(self) -> None:
+        self.blocked = True
+
+    def resume_writing(self) -> None:
+        self.blocked = False
+        if self.task is None and self.queue:
+            self._next()
+
     def close(self) -> None:
         if not self.closed:
             self.closed = True
@@ -184,23 +226,60 @@ class HttpProtocol(asyncio.Protocol):
         self.last = self.server.loop.time()
         if self.upgraded:  # bytes after an upgrade request: not HTTP/1.1 any more
             return
+        self.done = 0
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
+            self._next_unless_busy()
             # an upgrade (h2c, websocket) is not done: the request is answered as plain
             # HTTP/1.1 (as uvicorn does), and the connection closed after it
             self.upgraded = True
             if not self.queue and self.task is None:
                 self._refuse_now(400, "the request is not valid HTTP/1.1")
         except httptools.HttpParserError:
+            self._next_unless_busy()  # the requests read before the bad bytes are answered first
             if self.current is not None and self.current.refused:
                 self._refuse_now(*self.current.refused)
             else:
                 self._refuse_now(400, "the request is not valid HTTP/1.1")
+        else:
+            if self.server.inline and (self.current is not None or self.tail != b""):
+                self._keep_tail(data)
+            self._next_unless_busy()
+
+    def _keep_tail(self, data: bytes) -> None:
+        """Keep the raw bytes of a request only partly received (inline backends): if the
+        connection is handed over (front.py), the supervisor's parser must read them again.
+        Only done when a request spans reads; the requests completed in ``data`` are
+        skipped by their framing (headers, then Content-Length bytes)."""
+        if self.current is None:
+            self.tail = b""
+            return
+        if self.tail is None:
+            return
+        buf, pos = self.tail + data, 0
+        for req in list(self.queue)[len(self.queue) - self.done:] if self.done else ():
+            while buf.startswith(b"\r\n", pos):
+                pos += 2
+            end = buf.find(b"\r\n\r\n", pos)
+            length = _content_length(req)
+            if end < 0 or length is None:
+                self.tail = None
+                return
+            pos = end + 4 + length
+        self.tail = buf[pos:]
+
+    def _next_unless_busy(self) -> None:
+        # requests are answered once all the bytes received are parsed, not from the parser's
+        # callback: an inline answer (front.py) may hand the connection over, and the requests
+        # pipelined behind it must be in ``queue`` by then, not in bytes not yet parsed
+        if self.task is None and self.queue:
+            self._next()
 
     # ------------------------------------------------------------------ parser callbacks
     def on_message_begin(self) -> None:
         self.current = _Request()
+        self.begun = self.last
         self.header_bytes = self.body_bytes = 0
 
     def on_url(self, url: bytes) -> None:
@@ -243,19 +322,18 @@ class HttpProtocol(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         req, self.current = self.current, None
+        self.done += 1
         self.queue.append(req)
         if len(self.queue) > MAX_PIPELINED and not self.paused:
             self.paused = True
             self.transport.pause_reading()
-        if self.task is None:
-            self._next()
 
     # ------------------------------------------------------------------ answering
     def _next(self) -> None:
         self.last = self.server.loop.time()
         inline = self.server.inline
         while True:
-            if self.closed or not self.queue:
+            if self.closed or not self.queue or self.blocked:  # blocked: resume_writing goes on
                 self.task = None
                 return
             if self.paused and len(self.queue) <= MAX_PIPELINED // 2:
@@ -417,9 +495,16 @@ class _Server:
         """Close connections silent for KEEP_ALIVE seconds with nothing in flight (idle
         keep-alive connections, requests never finished): one timer for all of them,
         none per request."""
-        limit = self.loop.time() - KEEP_ALIVE
-        for proto in [p for p in self.connections if p.idle_since(limit)]:
-            proto.close()
+        now = self.loop.time()
+        limit = now - KEEP_ALIVE
+        for proto in list(self.connections):
+            if proto.stalled(now, limit):  # its answers cannot be sent: dropped, not flushed forever
+                proto.closed = True
+                proto.transport.abort()
+            elif proto.slow_since(now - REQUEST_TIME):
+                proto._refuse_now(408, f"the request did not arrive whole within {REQUEST_TIME:g} s")
+            elif proto.idle_since(limit):
+                proto.close()
         self._sweeper = self.loop.call_later(1.0, self._sweep)
 
     def stop(self) -> None:
