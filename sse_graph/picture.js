@@ -107,11 +107,13 @@
       need = ls.reduce(function (t, l) { return t + l.need; }, 0);
       if (need <= H - 2 * MY || P <= PX) break;
     }
-    var spare = Math.max(0, H - 2 * MY - need), weight = 0;
-    ls.forEach(function (l, i) { l.w = i && l.newLevel ? 2 : 1; weight += l.w; });
-    var y = MY, update = [];
+    // the room left goes between the lines (twice as much between two levels), a little above and below
+    var spare = Math.max(0, H - 2 * MY - need), weight = 0.2;
+    ls.forEach(function (l, i) { l.w = i ? (l.newLevel ? 2 : 1) : 0; weight += l.w; });
+    var y = MY + spare * 0.1 / weight, update = [];
     ls.forEach(function (l) {
-      var extra = spare * l.w / weight, cy = y + extra / 2 + l.r;
+      y += spare * l.w / weight;
+      var cy = y + l.r;
       var room = Math.max(0, (W - 2 * MX - l.width) / l.ids.length), x = MX;  // the line's room, shared by its nodes
       l.ids.forEach(function (id, k) {
         var slot = l.ws[k] + room;
@@ -119,7 +121,7 @@
         font[id] = id === D.focus ? P + 2 : P;
         x += slot;
       });
-      y += l.need + extra;
+      y += l.need;
     });
     if (need > H - 2 * MY) {  // too many lines even at PX: closer lines (a name that collides moves above its node or hides)
       var k = (H - 2 * MY - ls[0].r - ls[ls.length - 1].need + ls[ls.length - 1].r) / Math.max(1, y - MY - ls[0].r - ls[ls.length - 1].need + ls[ls.length - 1].r);

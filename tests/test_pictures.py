@@ -235,6 +235,64 @@ def test_focus_picture_labels_are_12px_and_never_overlap_in_chromium(built, tmp_
     assert boxes_overlap([l["box"] for l in labels]) is None
 
 
+# ---------------------------------------------------------------- focus pictures, legible for a report
+def _bench_draw():
+    """benchmarks/draw.py: the focus pictures are measured there and here the same way."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_draw", ROOT / "benchmarks" / "draw.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+FOCUS_PICTURES = [  # (organisation, depth, date, projection): SAW-B at depth 1 and 2, with a date, and large ones
+    ("SAW-B", 1, None, "representation"), ("SAW-B", 1, None, "all"), ("SAW-B", 2, None, "representation"),
+    ("SAW-B", 2, "2015-01-01", "representation"), ("RIPESS", 2, None, "all"),
+    ("Social Economy Europe", 2, "2020-01-01", "all"), ("SAW-B", 2, None, "all")]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [(1280, 800), (900, 600)], ids=["1280x800", "900x600"])
+@pytest.mark.parametrize("case", FOCUS_PICTURES, ids=lambda c: f"{c[0]}-d{c[1]}-{c[3]}" + (f"-{c[2][:4]}" if c[2] else ""))
+def test_focus_picture_fills_the_frame_with_legible_names(store, questions, tmp_path, page, case, size):
+    """A focus picture at its initial view in chromium: what is drawn spans the frame (less
+    than 35 % of it empty outside the box of the nodes and names, once there are more than
+    five nodes; top to bottom even for two), every name at least 12 px, the edges carry no
+    text (their colour is the relation, named in the legend), no two names overlap, every
+    name shown in 1280x800 (nine in ten for the 115 nodes of SAW-B's whole neighbourhood at
+    depth 2; in 900x600 the names of a picture of more than 30 nodes that do not fit are left
+    to the tooltip and to zooming in), and nothing is asked of the network."""
+    from datetime import date
+
+    from conftest import offline
+
+    from sse_graph.draw import draw_html
+
+    org, depth, as_of, projection = case
+    pic = draw_html(store, focus=questions.resolve(org), depth=depth, projection=projection, labels=questions.labels,
+                    as_of=date.fromisoformat(as_of) if as_of else None)
+    out = tmp_path / "focus.html"
+    out.write_text(pic.html, encoding="utf-8")
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+    offline(page)
+    m = _bench_draw().measure_focus(page, out, size)
+    w, h = m["frame"]
+    x0, y0, x1, y1 = m["bbox"]
+    assert m["nodes"] == pic.nodes
+    assert m["node_px"] >= 12 and m["overlaps"] == 0
+    assert m["edges_labelled"] == 0  # the relation is the edge's colour, named in the legend
+    if size == (1280, 800) or m["nodes"] <= 30:
+        assert m["labels"] >= (0.9 * m["nodes"] if m["nodes"] > 100 else m["nodes"])
+    assert (y1 - y0) >= 0.75 * h
+    if m["nodes"] > 5:
+        assert m["empty"] < 0.35, m
+    legend = page.inner_text("#sse-legend")
+    assert "member of" in legend
+    assert not asked
+
+
 # ---------------------------------------------------------------- the whole network in the browser
 NODE_POINTS = """() => { const pos = network.getPositions(); const out = {};
   for (const id in pos) { const p = network.canvasToDOM(pos[id]); out[id] = [p.x, p.y]; } return out; }"""
