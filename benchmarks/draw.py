@@ -165,6 +165,17 @@ for i, (name, depth, as_of, projection) in enumerate(json.loads(sys.argv[3])):
     pic = draw_html(store, focus=q.resolve(name), depth=depth, labels=q.labels, projection=projection,
                     as_of=date.fromisoformat(as_of) if as_of else None)
     Path(sys.argv[2], f"{i}.html").write_text(pic.html, encoding="utf-8")
+    # the A4 picture (draw -o x.svg): labels placed, and the page's empty share outside what is drawn
+    from sse_graph.draw import build_scene
+    from sse_graph.draw_static import FONT_PX, HEIGHT, WIDTH, _fit, _font, _legend_height, layout_labels
+    scene = build_scene(store, focus=q.resolve(name), depth=depth, labels=q.labels, projection=projection,
+                        as_of=date.fromisoformat(as_of) if as_of else None)
+    pos = _fit(scene)
+    boxes = list(layout_labels(scene, pos, _font(FONT_PX)).values())
+    drawn = boxes + [(x - 7, y - 7, x + 7, y + 7) for x, y in pos.values()]
+    area = (max(b[2] for b in drawn) - min(b[0] for b in drawn)) * (max(b[3] for b in drawn) - min(b[1] for b in drawn))
+    Path(sys.argv[2], f"{i}.json").write_text(json.dumps({"labels": len(boxes), "nodes": len(scene.nodes),
+        "empty": 1 - area / (WIDTH * (HEIGHT - _legend_height(scene)))}))
 """
 
 # What is drawn, on screen (CSS px of the page): node discs, node labels, edge labels.
@@ -218,6 +229,8 @@ def write_focus_pages(tree: Path, out: Path, cases=FOCUS_CASES) -> None:
 
 def focus_rows(baseline: Path | None = None) -> int:
     """The focus pictures' legibility table (see the module's docstring)."""
+    import json
+
     from playwright.sync_api import sync_playwright
 
     trees = ([("before", baseline)] if baseline else []) + [("after", ROOT)]
@@ -229,11 +242,22 @@ def focus_rows(baseline: Path | None = None) -> int:
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
         for name, tree in trees:
             write_focus_pages(tree, Path(d) / name)
+        static = {name: [json.loads((Path(d) / name / f"{i}.json").read_text()) for i in range(len(FOCUS_CASES))]
+                  for name, _tree in trees}
         for i, (org, depth, as_of, projection) in enumerate(FOCUS_CASES):
             for name, _tree in trees:
                 rows.append((name, f"{org} d{depth} {projection[:3]}" + (f" {as_of[:4]}" if as_of else ""),
                              measure_focus(page, Path(d) / name / f"{i}.html")))
         browser.close()
+    print("A4 picture (draw -o x.svg, 1754x1240 at 150 dpi, labels 16 px, never overlapping by construction)")
+    print(f"{'tree':<7}{'focus':<34}{'nodes':>6}{'labels':>7}{'empty':>7}")
+    for i, (org, depth, as_of, projection) in enumerate(FOCUS_CASES):
+        for name, _tree in trees:
+            a4 = static[name][i]
+            print(f"{name:<7}{org + f' d{depth} {projection[:3]}' + (f' {as_of[:4]}' if as_of else ''):<34}{a4['nodes']:>6}"
+                  f"{a4['labels']:>7}{a4['empty'] * 100:>6.0f}%")
+    print()
+    print("HTML picture in chromium, 1280x800 window, after the initial fit")
     print(f"{'tree':<7}{'focus':<34}{'nodes':>6}{'frame':>10}{'drawn box':>22}{'empty':>7}{'labels':>7}{'node px':>8}"
           f"{'edge lbl':>9}{'edge px':>8}{'overlaps':>9}")
     fmt = lambda v: "-" if v is None else f"{v:.1f}"  # noqa: E731

@@ -148,7 +148,7 @@
     placedScale = s;
     nodes.update(ids.map(function (id) {
       var f = { size: Math.max(font[id], PX / s), vadjust: 0 };
-      f.background = "rgba(255,255,255,0.8)";  // legible over the edges
+      f.background = D.mode === "rows" ? "rgba(255,255,255,0.92)" : "rgba(255,255,255,0.8)";  // legible over the edges
       return { id: id, label: label[id], font: f };
     }));
     network.redraw();

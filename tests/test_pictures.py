@@ -109,6 +109,39 @@ def test_format_follows_the_option_and_refuses_others(built, tmp_path):
     assert r.returncode == 2 and "gif" in r.stderr and not (tmp_path / "x.gif").exists()
 
 
+@pytest.mark.parametrize("org, depth, projection", [("SAW-B", 1, "all"), ("SAW-B", 2, "representation"),
+                                                     ("RIPESS", 2, "all"), ("SAW-B", 2, "all")])
+def test_focus_svg_names_every_node_and_fills_the_page(store, questions, org, depth, projection):
+    """The A4 picture of a neighbourhood, read back from the SVG: a name for every node
+    (115 for SAW-B's whole neighbourhood at depth 2), no two text boxes overlapping, every
+    name inside the page, the nodes spread over the page's width and height, in rows
+    (world at the top)."""
+    from sse_graph.draw import build_scene
+    from sse_graph.draw_static import FONT_PX, HEIGHT, WIDTH, _font, _legend_height, render_svg
+
+    scene = build_scene(store, focus=questions.resolve(org), depth=depth, projection=projection, labels=questions.labels)
+    root = ET.fromstring(render_svg(scene))
+    font = _font(FONT_PX)
+    names, boxes = [], []
+    for g in root.iter(f"{SVG}g"):  # a node's name: a <text> with its full name as <title>
+        t = g.find(f"{SVG}text")
+        text = "".join(t.itertext())
+        x, y = float(t.get("x")), float(t.get("y"))
+        left, top, right, bottom = font.getbbox(text, anchor="ls")
+        boxes.append((x + left, y + top, x + right, y + bottom))
+        names.append(text)
+    assert len(names) == len(scene.nodes)
+    assert boxes_overlap(boxes) is None
+    assert all(0 <= b[0] and b[2] <= WIDTH and 0 <= b[1] and b[3] <= HEIGHT - _legend_height(scene) + 20 for b in boxes)
+    xs = [float(c.get("cx")) for c in root.iter(f"{SVG}circle") if c.find(f"{SVG}title") is not None]
+    ys = [float(c.get("cy")) for c in root.iter(f"{SVG}circle") if c.find(f"{SVG}title") is not None]
+    assert len(xs) == len(scene.nodes)
+    assert max(ys) - min(ys) >= 0.75 * (HEIGHT - _legend_height(scene))
+    assert max(xs) - min(xs) >= 0.6 * WIDTH
+    focus = next(n for n in scene.nodes if n["focus"])
+    assert focus["label"] in names
+
+
 def test_no_two_label_boxes_overlap_and_labels_are_readable(seed_scene):
     from sse_graph.draw_static import FONT_PX, _fit, _font, layout_labels
 
