@@ -204,6 +204,11 @@ def measure_focus(page, path: Path, size=(1280, 800)) -> dict:
     except Exception:  # noqa: BLE001
         pass
     page.wait_for_timeout(400)
+    return focus_figures(page)
+
+
+def focus_figures(page) -> dict:
+    """The legibility figures of the focus picture open in ``page``, as drawn now."""
     m = page.evaluate(FOCUS_MEASURE)
     w, h = m["frame"]
     boxes = m["nodes"] + [l["box"] for l in m["labels"]] + [e["box"] for e in m["edges"]]

@@ -326,6 +326,32 @@ def test_focus_picture_fills_the_frame_with_legible_names(store, questions, tmp_
     assert not asked
 
 
+@pytest.mark.browser
+def test_focus_picture_is_laid_out_again_for_a_resized_window(store, questions, tmp_path, page):
+    """From 1280x800 to 900x600 and to 1600x1000: the rows are wrapped again for the new frame."""
+    from conftest import offline
+
+    from sse_graph.draw import draw_html
+
+    out = tmp_path / "focus.html"
+    out.write_text(draw_html(store, focus=questions.resolve("SAW-B"), depth=2, labels=questions.labels).html,
+                   encoding="utf-8")
+    offline(page)
+    bench = _bench_draw()
+    first = bench.measure_focus(page, out, (1280, 800))
+    for width, height in [(900, 600), (1600, 1000)]:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_function("w => document.querySelector('#mynetwork canvas').getBoundingClientRect().width === w",
+                               arg=width)
+        page.wait_for_timeout(800)  # laid out and labelled again after a resize
+        m = bench.focus_figures(page)
+        assert m["frame"][0] == width and m["frame"][1] < height
+        assert m["labels"] == m["nodes"] == first["nodes"]
+        assert m["node_px"] >= 12 and m["overlaps"] == 0 and m["empty"] < 0.35
+        x0, y0, x1, y1 = m["bbox"]
+        assert x1 <= width and y1 <= m["frame"][1] and x0 >= 0 and y0 >= 0
+
+
 # ---------------------------------------------------------------- the whole network in the browser
 NODE_POINTS = """() => { const pos = network.getPositions(); const out = {};
   for (const id in pos) { const p = network.canvasToDOM(pos[id]); out[id] = [p.x, p.y]; } return out; }"""
