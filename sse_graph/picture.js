@@ -102,6 +102,7 @@
   }
   function layRows() {
     var W = container.clientWidth, H = container.clientHeight, P = 16, ls, need;
+    if (!(W > 0 && H > 0)) return;  // not shown yet (a hidden frame): laid out at the first resize
     for (; ; P--) {
       ls = lines(P, W);
       need = ls.reduce(function (t, l) { return t + l.need; }, 0);
