@@ -584,3 +584,14 @@ def test_a_forged_message_opens_nothing(app, page):
     # still the explorer, and no organisation opened (a card would put ?org=… and view=card in the address)
     assert page.evaluate("location.pathname").endswith("/explore")
     assert page.evaluate("new URLSearchParams(location.search).get('view')") != "card"
+
+
+@pytest.mark.browser
+def test_explorer_focus_picture_fills_its_frame_with_legible_names(app, page):
+    """The explorer's picture of SAW-B's neighbourhood (depth 2), in its sandboxed frame."""
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    frame = explorer_picture(page, app + "/explore?org=SAW-B&lang=en")
+    m = _bench_draw().focus_figures(frame)
+    assert m["nodes"] == 19 and m["labels"] == m["nodes"]
+    assert m["node_px"] >= 12 and m["overlaps"] == 0 and m["edges_labelled"] == 0
+    assert m["empty"] < 0.35, m
