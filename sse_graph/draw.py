@@ -2,9 +2,10 @@
 
 The HTML is self-contained (vis.js inlined), written as UTF-8 by us, laid out in
 Python with a seeded spring layout (physics off: the picture is the same every
-time), coloured and shaped by kind of organisation with a legend, sized by a
-measure, with edges labelled by relation and the representation chain of the
-focused organisation highlighted.
+time; a focus picture's rows are wrapped to the window by picture.js), coloured
+and shaped by kind of organisation with a legend, sized by a measure, with edges
+coloured by relation (named in the legend and in each edge's tooltip) and the
+representation chain of the focused organisation highlighted.
 
 Nothing from the data runs as code: node ids are integers; labels and
 tooltips reach the page only through Jinja's ``tojson`` (``<``, ``>``, ``&``
