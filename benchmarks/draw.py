@@ -29,6 +29,18 @@ nodes span, and the time from navigation to the labels being placed.  Baseline
 in the same run: the same page without its label placement (sse_graph/picture.js
 removed: vis-network's own fit, every label drawn).  Targets: smallest label
 >= 12 px, 0 overlapping pairs.
+
+    python benchmarks/draw.py --focus-labels [--baseline TREE]
+
+Legibility of the focus pictures (``draw --focus``, and the explorer's picture
+of a neighbourhood), measured on the drawn canvas in a 1280x800 window after the
+initial fit: frame size, bounding box of what is drawn (node discs, node and
+edge labels), the frame's empty fraction outside that box, the smallest node
+and edge label in CSS px, and overlapping label pairs (node and edge labels
+together).  ``--baseline TREE``: the same pages drawn by another source tree
+(e.g. ``git archive`` of main) in the same run.  Targets: empty < 35 %, node
+labels >= 12 px, edge labels >= 11 px (or none: relation by colour and legend),
+0 overlaps.
 """
 from __future__ import annotations
 
@@ -130,6 +142,135 @@ def label_rows() -> int:
           f"{'span w/h':>12}{'seconds':>9}")
     for name, size, n, shown, px, over, span, sec in rows:
         print(f"{name:<32}{size:>10}{n:>7}{shown:>8}{px:>8.1f}{over:>10}{f'{span[0]:.2f}/{span[1]:.2f}':>12}{sec:>9.2f}")
+    return 0
+
+
+FOCUS_CASES = [  # (organisation, depth, date or None, projection)
+    ("SAW-B", 1, None, "representation"), ("SAW-B", 2, None, "representation"), ("SAW-B", 2, "2015-01-01", "representation"),
+    ("ConcertES", 2, None, "representation"), ("ConcertES", 2, "2015-01-01", "representation"),
+    ("RIPESS", 2, None, "representation"), ("ESS France", 2, None, "representation"), ("CEPES", 2, None, "representation"),
+    ("SAW-B", 1, None, "all"), ("SAW-B", 2, None, "all"), ("RIPESS", 1, None, "all"), ("RIPESS", 2, None, "all"),
+    ("ESS France", 1, None, "all"), ("CEPES", 2, None, "all"), ("Social Economy Europe", 1, None, "all"),
+    ("Social Economy Europe", 2, "2020-01-01", "all")]
+
+WRITE_FOCUS_PAGES = """import json, sys
+from datetime import date
+from pathlib import Path
+from sse_graph import Store, build
+from sse_graph.draw import draw_html
+from sse_graph.questions import Questions
+store = Store(build(Path(sys.argv[1])).dataset_path)
+q = Questions(store, lang="en")
+for i, (name, depth, as_of, projection) in enumerate(json.loads(sys.argv[3])):
+    pic = draw_html(store, focus=q.resolve(name), depth=depth, labels=q.labels, projection=projection,
+                    as_of=date.fromisoformat(as_of) if as_of else None)
+    Path(sys.argv[2], f"{i}.html").write_text(pic.html, encoding="utf-8")
+    # the A4 picture (draw -o x.svg): labels placed, and the page's empty share outside what is drawn
+    from sse_graph.draw import build_scene
+    from sse_graph.draw_static import FONT_PX, HEIGHT, WIDTH, _fit, _font, _legend_height, layout_labels
+    scene = build_scene(store, focus=q.resolve(name), depth=depth, labels=q.labels, projection=projection,
+                        as_of=date.fromisoformat(as_of) if as_of else None)
+    pos = _fit(scene)
+    boxes = list(layout_labels(scene, pos, _font(FONT_PX)).values())
+    drawn = boxes + [(x - 7, y - 7, x + 7, y + 7) for x, y in pos.values()]
+    area = (max(b[2] for b in drawn) - min(b[0] for b in drawn)) * (max(b[3] for b in drawn) - min(b[1] for b in drawn))
+    Path(sys.argv[2], f"{i}.json").write_text(json.dumps({"labels": len(boxes), "nodes": len(scene.nodes),
+        "empty": 1 - area / (WIDTH * (HEIGHT - _legend_height(scene)))}))
+"""
+
+# What is drawn, on screen (CSS px of the page): node discs, node labels, edge labels.
+FOCUS_MEASURE = """() => { const s = network.getScale(), out = {nodes: [], labels: [], edges: []};
+  const box = (x0, y0, x1, y1) => { const a = network.canvasToDOM({x: x0, y: y0}), b = network.canvasToDOM({x: x1, y: y1});
+    return [a.x, a.y, b.x, b.y]; };
+  for (const id of network.body.nodeIndices) { const n = network.body.nodes[id], r = n.options.size || 10;
+    out.nodes.push(box(n.x - r, n.y - r, n.x + r, n.y + r));
+    const l = n.labelModule;
+    if (n.options.label && l.size && l.size.width) { const v = n.options.font.vadjust || 0;
+      out.labels.push({px: n.options.font.size * s, box: box(l.size.left, l.size.top + v, l.size.left + l.size.width, l.size.top + l.size.height + v)}); } }
+  for (const id of network.body.edgeIndices) { const e = network.body.edges[id], l = e.labelModule;
+    if (e.options.label && l.size && l.size.width)
+      out.edges.push({px: e.options.font.size * s, box: box(l.size.left, l.size.top, l.size.left + l.size.width, l.size.top + l.size.height)}); }
+  const r = document.querySelector('#mynetwork canvas').getBoundingClientRect();
+  out.frame = [r.width, r.height]; return out; }"""
+
+
+def measure_focus(page, path: Path, size=(1280, 800)) -> dict:
+    """The legibility figures of one focus picture (see the module's docstring)."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(path.as_uri())
+    page.wait_for_function("() => typeof network !== 'undefined'")
+    try:  # pages that place their labels say so; older ones do not
+        page.wait_for_function("() => document.body.hasAttribute('data-labels-shown')", timeout=5000)
+    except Exception:  # noqa: BLE001
+        pass
+    page.wait_for_timeout(400)
+    return focus_figures(page)
+
+
+def focus_figures(page) -> dict:
+    """The legibility figures of the focus picture open in ``page``, as drawn now."""
+    m = page.evaluate(FOCUS_MEASURE)
+    w, h = m["frame"]
+    boxes = m["nodes"] + [l["box"] for l in m["labels"]] + [e["box"] for e in m["edges"]]
+    x0, y0 = max(0.0, min(b[0] for b in boxes)), max(0.0, min(b[1] for b in boxes))
+    x1, y1 = min(w, max(b[2] for b in boxes)), min(h, max(b[3] for b in boxes))
+    drawn = max(0.0, x1 - x0) * max(0.0, y1 - y0)
+    texts = [l["box"] for l in m["labels"]] + [e["box"] for e in m["edges"]]
+    return {"frame": (w, h), "bbox": (x0, y0, x1, y1), "empty": 1 - drawn / (w * h), "nodes": len(m["nodes"]),
+            "labels": len(m["labels"]), "node_px": min((l["px"] for l in m["labels"]), default=None),
+            "edges_labelled": len(m["edges"]), "edge_px": min((e["px"] for e in m["edges"]), default=None),
+            "overlaps": overlapping_pairs(texts)}
+
+
+def write_focus_pages(tree: Path, out: Path, cases=FOCUS_CASES) -> None:
+    import json
+
+    out.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run([sys.executable, "-c", WRITE_FOCUS_PAGES, str(ROOT), str(out), json.dumps(cases)],
+                       capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tree)}, cwd=tree)
+    if r.returncode:
+        raise SystemExit(f"drawing with {tree} failed: {r.stderr[-2000:]}")
+
+
+def focus_rows(baseline: Path | None = None) -> int:
+    """The focus pictures' legibility table (see the module's docstring)."""
+    import json
+
+    from playwright.sync_api import sync_playwright
+
+    trees = ([("before", baseline)] if baseline else []) + [("after", ROOT)]
+    rows = []
+    with tempfile.TemporaryDirectory() as d, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+        for name, tree in trees:
+            write_focus_pages(tree, Path(d) / name)
+        static = {name: [json.loads((Path(d) / name / f"{i}.json").read_text()) for i in range(len(FOCUS_CASES))]
+                  for name, _tree in trees}
+        for i, (org, depth, as_of, projection) in enumerate(FOCUS_CASES):
+            for name, _tree in trees:
+                rows.append((name, f"{org} d{depth} {projection[:3]}" + (f" {as_of[:4]}" if as_of else ""),
+                             measure_focus(page, Path(d) / name / f"{i}.html")))
+        browser.close()
+    print("A4 picture (draw -o x.svg, 1754x1240 at 150 dpi, labels 16 px, never overlapping by construction)")
+    print(f"{'tree':<7}{'focus':<34}{'nodes':>6}{'labels':>7}{'empty':>7}")
+    for i, (org, depth, as_of, projection) in enumerate(FOCUS_CASES):
+        for name, _tree in trees:
+            a4 = static[name][i]
+            print(f"{name:<7}{org + f' d{depth} {projection[:3]}' + (f' {as_of[:4]}' if as_of else ''):<34}{a4['nodes']:>6}"
+                  f"{a4['labels']:>7}{a4['empty'] * 100:>6.0f}%")
+    print()
+    print("HTML picture in chromium, 1280x800 window, after the initial fit")
+    print(f"{'tree':<7}{'focus':<34}{'nodes':>6}{'frame':>10}{'drawn box':>22}{'empty':>7}{'labels':>7}{'node px':>8}"
+          f"{'edge lbl':>9}{'edge px':>8}{'overlaps':>9}")
+    fmt = lambda v: "-" if v is None else f"{v:.1f}"  # noqa: E731
+    for name, focus, m in rows:
+        b = m["bbox"]
+        print(f"{name:<7}{focus:<34}{m['nodes']:>6}{'%dx%d' % m['frame']:>10}{'%d,%d-%d,%d' % tuple(map(round, b)):>22}"
+              f"{m['empty'] * 100:>6.0f}%{m['labels']:>7}{fmt(m['node_px']):>8}{m['edges_labelled']:>9}"
+              f"{fmt(m['edge_px']):>8}{m['overlaps']:>9}")
     return 0
 
 
@@ -253,7 +394,12 @@ def cli() -> int:
     ap.add_argument("--focus", action="append", default=[], help="NAME:DEPTH: a name, an IRI or a path under w3id.org/sse-graph/id/ such as gen/chamber-0 (repeatable)")
     ap.add_argument("--cap", type=float, default=600.0, help="seconds after which a run is stopped")
     ap.add_argument("--no-baseline", action="store_true", help="skip the whole-graph path")
+    ap.add_argument("--focus-labels", action="store_true", help="legibility of the focus pictures (1280x800)")
+    ap.add_argument("--labels", action="store_true", help="legibility of the whole-network picture")
+    ap.add_argument("--baseline", type=Path, help="with --focus-labels: the same pages drawn by this source tree")
     args = ap.parse_args()
+    if args.focus_labels:
+        return focus_rows(args.baseline)
     if args.ego_data is None:
         return main()
     foci = [(f.rsplit(":", 1)[0], int(f.rsplit(":", 1)[1])) for f in (args.focus or ["gen/federation-3:1"])]

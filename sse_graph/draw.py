@@ -2,9 +2,10 @@
 
 The HTML is self-contained (vis.js inlined), written as UTF-8 by us, laid out in
 Python with a seeded spring layout (physics off: the picture is the same every
-time), coloured and shaped by kind of organisation with a legend, sized by a
-measure, with edges labelled by relation and the representation chain of the
-focused organisation highlighted.
+time; a focus picture's rows are wrapped to the window by picture.js), coloured
+and shaped by kind of organisation with a legend, sized by a measure, with edges
+coloured by relation (named in the legend and in each edge's tooltip) and the
+representation chain of the focused organisation highlighted.
 
 Nothing from the data runs as code: node ids are integers; labels and
 tooltips reach the page only through Jinja's ``tojson`` (``<``, ``>``, ``&``
@@ -20,6 +21,7 @@ import html
 import math
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .names import LabelIndex
@@ -118,45 +120,93 @@ SUB_ROW_GAP = 70
 CHAR_WIDTH = 10  # vis units per character of a 16 px label (generous average)
 
 
+def layered_rows(ranks: dict[str, int | None], order: dict[str, float], focus: str | None = None,
+                 links: Iterable[tuple[str, str]] = ()) -> list[tuple[int, list[str]]]:
+    """The rows of a focus picture, top to bottom, as (level, nodes): one per
+    level (5 world at the top … 1 local, then unknown levels, 0, at the
+    bottom), nodes in the left-to-right order of ``order``.  Within a level,
+    the bodies that others of the same level link to (``links``: (from, to))
+    have a row of their own at its top, then ``focus`` has one: the links of
+    their peers to them do not run along a row, through the names.  How a row
+    is wrapped depends on the frame it is drawn in (picture.js for the HTML
+    picture, :func:`layered_positions` otherwise).
+
+    >>> layered_rows({"a": 5, "b": 1, "c": 1, "d": None, "e": 1}, {"a": 0, "b": 1, "c": -1, "d": 0, "e": 0}, "b",
+    ...              [("c", "e"), ("b", "a")])
+    [(5, ['a']), (1, ['e']), (1, ['b']), (1, ['c']), (0, ['d'])]
+    """
+    levels: dict[int, list[str]] = {}
+    for node, rank in ranks.items():
+        levels.setdefault(int(rank) if rank else 0, []).append(node)
+    out: list[tuple[int, list[str]]] = []
+    for rank in sorted(levels, key=lambda r: -r if r else 1):  # 5, 4, 3, 2, 1, then unknown (0)
+        nodes = sorted(levels[rank], key=lambda n: (order.get(n, 0.0), n))
+        here = set(nodes)
+        hubs = {b for a, b in links if a in here and b in here and a != b and b != focus}
+        for group in ([n for n in nodes if n in hubs], [focus] if focus in here else [],
+                      [n for n in nodes if n not in hubs and n != focus]):
+            if group:
+                out.append((rank, group))
+    return out
+
+
+def _cut(widths: list[float], limit: float) -> list[int]:
+    """Where each line starts when items of ``widths`` fill lines no wider than ``limit``."""
+    starts: list[int] = []
+    width = 0.0
+    for i, w in enumerate(widths):
+        if not starts or (width + w > limit and width > 0):
+            starts.append(i)
+            width = 0.0
+        width += w
+    return starts
+
+
+def even_lines(widths: list[float], limit: float) -> list[int]:
+    """Where each line starts when a row of items (``widths``) is wrapped at ``limit``,
+    into as few lines as a greedy wrap needs but of even widths (not a full line and
+    a short one); picture.js does the same in the browser.
+
+    >>> even_lines([10] * 16, 140)
+    [0, 8]
+    """
+    starts = _cut(widths, limit)
+    if len(starts) < 2:
+        return starts
+    width = max(sum(widths) / len(starts), max(widths))
+    while width < limit:
+        even = _cut(widths, width)
+        if len(even) <= len(starts):
+            return even
+        width *= 1.03
+    return starts
+
+
 def layered_positions(ranks: dict[str, int | None], order: dict[str, float], names: dict[str, str],
-                      focus: str | None = None) -> dict[str, tuple[float, float]]:
-    """Positions with one row per level (5 world at the top … 1 local, then
-    unknown levels at the bottom); within a row, nodes keep the left-to-right
-    order of ``order`` and are spaced by the width of their names, so that no
-    two labels of a row overlap; a long row wraps onto sub-rows; ``focus``
-    has a sub-row of its own at the top of its level (its peers' links to it
-    do not run along the row).
+                      focus: str | None = None, links: Iterable[tuple[str, str]] = ()) -> dict[str, tuple[float, float]]:
+    """Positions with one row per level (see :func:`layered_rows`); within a
+    row, nodes are spaced by the width of their names, so that no two labels
+    of a row overlap; a long row wraps onto sub-rows.
 
     >>> p = layered_positions({"a": 5, "b": 1, "c": 1}, {"a": 0, "b": 1, "c": -1}, {"a": "A", "b": "B", "c": "C"})
     >>> p["a"][1] < p["b"][1] == p["c"][1] and p["c"][0] < p["b"][0]
     True
     """
-    rows: dict[int, list[str]] = {}
-    for node, rank in ranks.items():
-        rows.setdefault(int(rank) if rank else 0, []).append(node)
     out: dict[str, tuple[float, float]] = {}
     y = 0.0
-    for rank in sorted(rows, key=lambda r: -r if r else 1):  # 5, 4, 3, 2, 1, then unknown (0)
-        nodes = sorted(rows[rank], key=lambda n: (order.get(n, 0.0), n))
-        lines: list[list[tuple[str, float]]] = [[]]
-        width = 0.0
-        if focus in nodes:
-            nodes.remove(focus)
-            lines = [[(focus, CHAR_WIDTH * len(names.get(focus, "")) + 40)], []]
-        for node in nodes:
-            w = CHAR_WIDTH * len(names.get(node, "")) + 40
-            if lines[-1] and width + w > ROW_WIDTH:
-                lines.append([])
-                width = 0.0
-            lines[-1].append((node, w))
-            width += w
+    rows = layered_rows(ranks, order, focus, links)
+    for i, (rank, nodes) in enumerate(rows):
+        widths = [CHAR_WIDTH * len(names.get(node, "")) + 40 for node in nodes]
+        starts = even_lines(widths, ROW_WIDTH)
+        lines = [list(zip(nodes[a:b], widths[a:b])) for a, b in zip(starts, [*starts[1:], len(nodes)])]
         for k, line in enumerate(lines):
             total = sum(w for _n, w in line)
             x = -total / 2
             for node, w in line:
                 out[node] = (x + w / 2, y + k * SUB_ROW_GAP)
                 x += w
-        y += ROW_GAP + SUB_ROW_GAP * (len([line for line in lines if line]) - 1)
+        same_level_next = i + 1 < len(rows) and rows[i + 1][0] == rank  # the focus, then its peers
+        y += (SUB_ROW_GAP if same_level_next else ROW_GAP) + SUB_ROW_GAP * (len(lines) - 1)
     return out
 
 
@@ -211,6 +261,7 @@ class Scene:
     relations: list[tuple[str, str]]  # (relation shown, colour) present among the edges
     focus_label: str | None
     lang: str
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # a focus picture's rows (layered_rows)
 
 
 def _counts_on(r: dict, as_of, strict: bool) -> bool:
@@ -292,8 +343,11 @@ def build_scene(store, *, focus: str | None = None, depth: int = 2, projection: 
 
         attrs = ego.attributes(store, labels, lang, G.nodes) if around else _attributes(store, labels, lang)
         ranks = {node: (attrs.get(node) or {}).get("rank") for node in G}
-        pos = layered_positions(ranks, {node: pos[node][0] for node in G},
-                                {node: isolate(labels.label(node, lang), LABEL_LIMIT) for node in G}, focus)
+        order = {node: pos[node][0] for node in G}
+        links = sorted({(a, b) for a, b in G.edges()})
+        rows = layered_rows(ranks, order, focus, links)
+        pos = layered_positions(ranks, order, {node: isolate(labels.label(node, lang), LABEL_LIMIT) for node in G}, focus,
+                                links)
         scale = 1.0
 
     scene_nodes, used = [], []
@@ -322,7 +376,8 @@ def build_scene(store, *, focus: str | None = None, depth: int = 2, projection: 
             rels.append((relation, colour))
         scene_edges.append({"a": a, "b": b, "relation": relation, "file": data.get("file") or "",
                             "colour": colour, "chain": on_chain})
-    return Scene(scene_nodes, scene_edges, used, rels, labels.label(focus, lang) if focus else None, lang)
+    return Scene(scene_nodes, scene_edges, used, rels, labels.label(focus, lang) if focus else None, lang,
+                 rows if focus is not None else [])
 
 
 def _whole_then_cut(q, focus, depth, projection, wanted, nodes, as_of, strict):
@@ -514,25 +569,27 @@ def pyvis_network():
 def scene_html(scene: Scene, *, height: str = "100%", seed: int = 42) -> Picture:
     """The scene as a self-contained pyvis page (the only place that touches pyvis).
 
-    The focus view keeps its rows (labels 16 px in the picture's units, never
-    less than 13 px on screen); the whole network is spread to fill the frame,
+    The focus view is drawn in rows (world at the top, local at the bottom) that
+    picture.js wraps and spreads over the whole frame, names at 13-16 px on
+    screen; edges carry no text (a "member of" on each of forty edges reads as
+    noise and covers the names): their colour is the relation, named in the
+    legend and in each edge's tooltip.  The whole network is spread to fill the frame,
     and its labels are drawn at 13 px on screen, the most important first, a
     label that would overlap another being left to the tooltip (picture.js).
     The page fills its window (``height`` is the default of the drawing area
     when the page is not given one)."""
     Network = pyvis_network()
 
-    layered = scene.focus_label is not None  # rows spaced for 16 px names (see layered_positions)
+    layered = scene.focus_label is not None  # rows laid out in the frame by picture.js
     pos = {n["iri"]: (n["x"], n["y"]) for n in scene.nodes}
     if not layered and len(pos) > 2:
         unit = spread_positions(pos)
         side = 160 * math.sqrt(len(pos))
         pos = {k: (x * side, y * side) for k, (x, y) in unit.items()}
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line", notebook=False)
-    edge_font = '"font": {"size": 9, "align": "middle"}, ' if layered else ""
     net.set_options('{"physics": {"enabled": false}, "layout": {"randomSeed": %d}, '
                     '"interaction": {"hover": true, "tooltipDelay": 120}, '
-                    '"edges": {"smooth": false, %s"arrows": {"to": {"scaleFactor": 0.5}}}}' % (seed, edge_font))
+                    '"edges": {"smooth": false, "arrows": {"to": {"scaleFactor": %s}}}}' % (seed, 0.7 if layered else 0.5))
     ids = {}
     for i, n in enumerate(scene.nodes):
         ids[n["iri"]] = i
@@ -542,8 +599,7 @@ def scene_html(scene: Scene, *, height: str = "100%", seed: int = 42) -> Picture
                      font={"size": (18 if n["focus"] else 16) if layered else PX})
     for e in scene.edges:
         # the chain is drawn thick in the colour of its relation: colours always mean the relation
-        net.add_edge(ids[e["a"]], ids[e["b"]], **({"label": safe_text(e["relation"])} if layered else {}),
-                     title=safe_text(f"{e['relation']} — {e['file']}"), color=e["colour"], width=4 if e["chain"] else 1)
+        net.add_edge(ids[e["a"]], ids[e["b"]], title=safe_text(f"{e['relation']} — {e['file']}"), color=e["colour"], width=4 if e["chain"] else 1)
     page = net.generate_html(notebook=False)
     if "popup.innerHTML" in page:  # pragma: no cover - safe_text prevents it
         raise RuntimeError("pyvis switched its tooltips to innerHTML")
@@ -552,7 +608,9 @@ def scene_html(scene: Scene, *, height: str = "100%", seed: int = 42) -> Picture
     page = re.sub(r"<script[^>]*cdn\.jsdelivr\.net[^>]*>\s*</script>", "", page)
     page = page.replace("<head>", f'<head>\n<meta http-equiv="Content-Security-Policy" content="{CSP}">', 1)
     words = CARD_WORDS.get(scene.lang, CARD_WORDS["en"])
-    data = {"mode": "layered" if layered else "fit", "px": PX, "margin_x": 70, "margin_y": 30,
+    data = {"mode": "rows" if layered else "fit", "px": PX, "margin_x": 70, "margin_y": 30,
+            "rows": [[level, [ids[n] for n in row]] for level, row in scene.rows] if layered else [],
+            "focus": next((i for i, n in enumerate(scene.nodes) if n["focus"]), None),
             "order": label_order(scene), "words": words,
             "top": 1 if layered else max(5, round(0.03 * len(scene.nodes))),  # labels that may cover other nodes
             "cards": [{"name": n["full"], "kinds": n.get("kinds", []), "level": n.get("level", ""),

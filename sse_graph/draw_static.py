@@ -1,10 +1,12 @@
 """The picture as a file for a report: SVG or PNG sized for an A4 page (landscape).
 
 Drawn server-side from the same :class:`~sse_graph.draw.Scene` as the HTML
-picture (same nodes, positions, colours, legend).  Labels are real text (SVG
+picture (same nodes, colours, legend; a focus picture's rows laid out on the page
+as picture.js lays them out in a window: lines of even widths filling the page,
+each name centred below its node).  Labels are real text (SVG
 ``<text>``, escaped by the XML writer: nothing from the data is markup), at
 least 12 px on a 150 dpi A4 page, and placed so that no two label boxes
-overlap: each label tries a few places around its node and keeps the first
+overlap, with a white halo over the edges: each label tries a few places around its node and keeps the first
 free one; a label with no free place is left out (its node stays, the full
 name is in the HTML picture's tooltip).  No new dependency: SVG is written by
 hand, PNG with Pillow, text measured with the DejaVu Sans font when present.
@@ -23,6 +25,8 @@ WIDTH, HEIGHT = 1754, 1240  # A4 landscape at 150 dpi
 FONT_PX = 16  # 16 px at 150 dpi = 7.7 pt on paper; ≥ 12 px on screen
 MARGIN = 40
 LEGEND_H = 70
+RADIUS, GAP_X, GAP_Y = 9, 24, 10  # a focus picture's node (the largest drawn), and the room around its name
+HALO = ' stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'  # a name stays legible over edges
 FONT_FILES = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans.ttf"]
 
 
@@ -59,12 +63,52 @@ def _legend_height(scene: Scene) -> float:
     return legend_layout(scene, _font(FONT_PX))[1]
 
 
+def _rows_fit(scene: Scene, font) -> dict[str, tuple[float, float]]:
+    """A focus picture's rows (world at the top, local at the bottom) laid out on
+    the page as picture.js lays them out in the browser: each row wrapped to the
+    page's width into lines of even widths, each node given the width of its name
+    (drawn centred below it), the nodes of a line spread over the width and the
+    lines over the height (twice the room between two levels)."""
+    from .draw import even_lines
+
+    names = {n["iri"]: n["label"] for n in scene.nodes}
+    width = WIDTH - 2 * MARGIN
+    lines: list[tuple[int, bool, list[str], list[float]]] = []  # (level, first line of a new level, nodes, widths)
+    for level, row in scene.rows:
+        ws = [max(font.getlength(names[iri]), 2 * RADIUS) + GAP_X for iri in row]
+        starts = even_lines(ws, width)
+        for a, b in zip(starts, [*starts[1:], len(row)]):
+            lines.append((level, bool(lines) and lines[-1][0] != level, row[a:b], ws[a:b]))
+    need = 2 * RADIUS + FONT_PX + 8 + GAP_Y  # a line: its nodes, their names below, the room under them
+    height = HEIGHT - _legend_height(scene) - 2 * MARGIN
+    spare = height - need * len(lines)
+    weights = [0.0] + [2.0 if new_level else 1.0 for _level, new_level, _row, _ws in lines[1:]]
+    total = 0.2 + sum(weights)
+    if spare >= 0:  # the room left goes between the lines, a little above and below
+        top, step, gaps = spare * 0.1 / total, need, [spare * w / total for w in weights]
+    else:  # too many lines: closer (a name that collides then moves or is left out)
+        top, step, gaps = 0.0, (height - need) / max(1, len(lines) - 1), [0.0] * len(lines)
+    out = {}
+    y = MARGIN + top
+    for i, (_level, _new, row, ws) in enumerate(lines):
+        if i:
+            y += step + gaps[i]
+        room = max(0.0, (width - sum(ws)) / len(row))
+        x = MARGIN
+        for iri, w in zip(row, ws):
+            out[iri] = (x + (w + room) / 2, y + RADIUS)
+            x += w + room
+    return out
+
+
 def _fit(scene: Scene) -> dict[str, tuple[float, float]]:
     """Node positions scaled to fill the drawing area (y grows downward); the
     whole network is first spread evenly (as in the HTML picture), the focus
-    view keeps its rows."""
+    view is laid out in rows (:func:`_rows_fit`)."""
     from .draw import spread_positions
 
+    if scene.focus_label is not None and scene.rows:
+        return _rows_fit(scene, _font(FONT_PX))
     at = {n["iri"]: (n["x"], n["y"]) for n in scene.nodes}
     if scene.focus_label is None and len(at) > 2:
         at = spread_positions(at)
@@ -98,8 +142,11 @@ def layout_labels(scene: Scene, pos, font) -> dict[str, tuple[float, float, floa
         x, y = pos[n["iri"]]
         w = font.getlength(n["label"])
         h = FONT_PX + 2
-        for dx, dy in [(radius + 3, -h / 2), (-w / 2, radius + 2), (-w / 2, -radius - h - 2), (-w - radius - 3, -h / 2),
-                       (radius + 3, -h - 4), (radius + 3, 4), (-w / 2, radius + h + 4), (-w / 2, -radius - 2 * h - 4)]:
+        tries = [(radius + 3, -h / 2), (-w / 2, radius + 2), (-w / 2, -radius - h - 2), (-w - radius - 3, -h / 2),
+                 (radius + 3, -h - 4), (radius + 3, 4), (-w / 2, radius + h + 4), (-w / 2, -radius - 2 * h - 4)]
+        if scene.rows:  # a focus picture's nodes are spaced for their names below them
+            tries.insert(0, tries.pop(1))
+        for dx, dy in tries:
             box = (x + dx, y + dy, x + dx + w, y + dy + h)
             if box[0] < 2 or box[2] > WIDTH - 2 or box[1] < 2 or box[3] > bottom:
                 continue
@@ -145,7 +192,7 @@ def render_svg(scene: Scene) -> bytes:
             x0, y0, _x1, y1 = boxes[n["iri"]]
             weight = ' font-weight="bold"' if n["focus"] else ""
             o.append(f'<g><title>{escape(n["full"])}</title>'
-                     f'<text x="{x0:.1f}" y="{y1 - 4:.1f}"{weight}>{escape(n["label"])}</text></g>')
+                     f'<text x="{x0:.1f}" y="{y1 - 4:.1f}"{weight}{HALO}>{escape(n["label"])}</text></g>')
     for kind, colour, text, x, y in legend_layout(scene, font)[0]:
         if kind == "node":
             o.append(f'<circle cx="{x + 7}" cy="{y - 5}" r="7" fill={quoteattr(colour)}/>')
@@ -181,7 +228,7 @@ def render_png(scene: Scene) -> bytes:
     for n in scene.nodes:
         if n["iri"] in boxes:
             x0, y0, _x1, _y1 = boxes[n["iri"]]
-            d.text((x0, y0), n["label"], fill="#111", font=bold)
+            d.text((x0, y0), n["label"], fill="#111", font=bold, stroke_width=2, stroke_fill="white")  # legible over edges
     for kind, colour, text, x, y in legend_layout(scene, font)[0]:
         if kind == "node":
             d.ellipse([x, y - 12, x + 14, y + 2], fill=colour)

@@ -7,6 +7,10 @@
 //   label already placed, another node or the edge of the frame is hidden (its name stays on
 //   hover, and shows when zooming in).
 // - The whole network is stretched to the frame's proportions, so that it fills the frame.
+// - A focus picture ("rows": world at the top, local at the bottom) is laid out in the frame at
+//   scale 1: each row is wrapped to the frame's width at the largest name size (16 px down to PX)
+//   that lets every line fit the frame's height, its nodes spread over the width, and the lines
+//   spread over the height (more room between two levels than between two lines of one level).
 // - Clicking a node shows its card (name, kind, level, sources) in a side panel, and, when the
 //   picture is embedded, tells the embedding page which node (an integer) was clicked.
 (function () {
@@ -56,6 +60,79 @@
     network.moveTo({ position: { x: (b.x0 + b.x1) / 2, y: (b.y0 + b.y1) / 2 }, scale: s, animation: false });
   }
 
+  // a focus picture: its rows wrapped to the frame (see the top), at scale 1 (canvas units = CSS px)
+  var MX = 8, MY = 8, GAP_X = 18, GAP_Y = 6, measure = document.createElement("canvas").getContext("2d");
+  function radius(id) { return network.body.nodes[id].options.size || 10; }
+  function labelHeight(P) { return Math.ceil(P * 1.75) + 2; }  // vis draws a name 0.75 of its size below its node
+  // a row's nodes (widths ws) cut into lines no wider than limit: the number of lines each starts
+  function cut(ws, limit) {
+    var out = [], width = 0;
+    ws.forEach(function (w, i) {
+      if (!out.length || (width + w > limit && width > 0)) { out.push(i); width = 0; }
+      width += w;
+    });
+    return out;
+  }
+  // the lines of the picture at name size P in a frame W wide; a row that wraps is cut into
+  // lines of even widths (not a full line and a short one)
+  function lines(P, W) {
+    var out = [], A = W - 2 * MX;
+    D.rows.forEach(function (row) {
+      var ids = row[1].filter(function (id) { return id in base; });
+      var ws = ids.map(function (id) {
+        measure.font = (id === D.focus ? P + 2 : P) + "px arial";
+        return Math.max(label[id] ? measure.measureText(label[id]).width : 0, 2 * radius(id)) + GAP_X;
+      });
+      if (!ids.length) return;
+      var starts = cut(ws, A), k = starts.length, total = ws.reduce(function (t, w) { return t + w; }, 0);
+      for (var limit = Math.max(total / k, Math.max.apply(null, ws)); k > 1 && limit < A; limit *= 1.03) {
+        var even = cut(ws, limit);
+        if (even.length <= k) { starts = even; break; }
+      }
+      starts.forEach(function (from, j) {
+        var to = j + 1 < starts.length ? starts[j + 1] : ids.length, prev = out[out.length - 1];
+        var line = { ids: ids.slice(from, to), ws: ws.slice(from, to), level: row[0], newLevel: !prev || prev.level !== row[0] };
+        line.width = line.ws.reduce(function (t, w) { return t + w; }, 0);
+        line.r = Math.max.apply(null, line.ids.map(radius));
+        line.need = 2 * line.r + labelHeight(P) + GAP_Y;
+        out.push(line);
+      });
+    });
+    return out;
+  }
+  function layRows() {
+    var W = container.clientWidth, H = container.clientHeight, P = 16, ls, need;
+    if (!(W > 0 && H > 0)) return;  // not shown yet (a hidden frame): laid out at the first resize
+    for (; ; P--) {
+      ls = lines(P, W);
+      need = ls.reduce(function (t, l) { return t + l.need; }, 0);
+      if (need <= H - 2 * MY || P <= PX) break;
+    }
+    // the room left goes between the lines (twice as much between two levels), a little above and below
+    var spare = Math.max(0, H - 2 * MY - need), weight = 0.2;
+    ls.forEach(function (l, i) { l.w = i ? (l.newLevel ? 2 : 1) : 0; weight += l.w; });
+    var y = MY + spare * 0.1 / weight, update = [];
+    ls.forEach(function (l) {
+      y += spare * l.w / weight;
+      var cy = y + l.r;
+      var room = Math.max(0, (W - 2 * MX - l.width) / l.ids.length), x = MX;  // the line's room, shared by its nodes
+      l.ids.forEach(function (id, k) {
+        var slot = l.ws[k] + room;
+        update.push({ id: id, x: x + slot / 2, y: cy });
+        font[id] = id === D.focus ? P + 2 : P;
+        x += slot;
+      });
+      y += l.need;
+    });
+    if (need > H - 2 * MY) {  // too many lines even at PX: closer lines (a name that collides moves above its node or hides)
+      var k = (H - 2 * MY - ls[0].r - ls[ls.length - 1].need + ls[ls.length - 1].r) / Math.max(1, y - MY - ls[0].r - ls[ls.length - 1].need + ls[ls.length - 1].r);
+      var top = MY + ls[0].r;
+      update.forEach(function (u) { u.y = top + (u.y - top) * k; });
+    }
+    nodes.update(update);
+    network.moveTo({ position: { x: W / 2, y: H / 2 }, scale: 1, animation: false });
+  }
+
   function overlap(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
 
   function domBox(x0, y0, x1, y1, pad) {
@@ -72,7 +149,7 @@
     placedScale = s;
     nodes.update(ids.map(function (id) {
       var f = { size: Math.max(font[id], PX / s), vadjust: 0 };
-      if (D.mode === "fit") f.background = "rgba(255,255,255,0.8)";  // legible over the edges
+      f.background = D.mode === "rows" ? "rgba(255,255,255,0.92)" : "rgba(255,255,255,0.8)";  // legible over the edges
       return { id: id, label: label[id], font: f };
     }));
     network.redraw();
@@ -113,7 +190,11 @@
     document.body.setAttribute("data-labels-shown", String(placed.length));
   }
 
-  function refresh() { network.redraw(); stretch(); fit(); place(); }
+  function refresh() {
+    network.redraw();
+    if (D.mode === "rows") layRows(); else { stretch(); fit(); }
+    place();
+  }
 
   var timer = null;
   function later(fn) { clearTimeout(timer); timer = setTimeout(fn, 120); }

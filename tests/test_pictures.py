@@ -109,6 +109,39 @@ def test_format_follows_the_option_and_refuses_others(built, tmp_path):
     assert r.returncode == 2 and "gif" in r.stderr and not (tmp_path / "x.gif").exists()
 
 
+@pytest.mark.parametrize("org, depth, projection", [("SAW-B", 1, "all"), ("SAW-B", 2, "representation"),
+                                                     ("RIPESS", 2, "all"), ("SAW-B", 2, "all")])
+def test_focus_svg_names_every_node_and_fills_the_page(store, questions, org, depth, projection):
+    """The A4 picture of a neighbourhood, read back from the SVG: a name for every node
+    (115 for SAW-B's whole neighbourhood at depth 2), no two text boxes overlapping, every
+    name inside the page, the nodes spread over the page's width and height, in rows
+    (world at the top)."""
+    from sse_graph.draw import build_scene
+    from sse_graph.draw_static import FONT_PX, HEIGHT, WIDTH, _font, _legend_height, render_svg
+
+    scene = build_scene(store, focus=questions.resolve(org), depth=depth, projection=projection, labels=questions.labels)
+    root = ET.fromstring(render_svg(scene))
+    font = _font(FONT_PX)
+    names, boxes = [], []
+    for g in root.iter(f"{SVG}g"):  # a node's name: a <text> with its full name as <title>
+        t = g.find(f"{SVG}text")
+        text = "".join(t.itertext())
+        x, y = float(t.get("x")), float(t.get("y"))
+        left, top, right, bottom = font.getbbox(text, anchor="ls")
+        boxes.append((x + left, y + top, x + right, y + bottom))
+        names.append(text)
+    assert len(names) == len(scene.nodes)
+    assert boxes_overlap(boxes) is None
+    assert all(0 <= b[0] and b[2] <= WIDTH and 0 <= b[1] and b[3] <= HEIGHT - _legend_height(scene) + 20 for b in boxes)
+    xs = [float(c.get("cx")) for c in root.iter(f"{SVG}circle") if c.find(f"{SVG}title") is not None]
+    ys = [float(c.get("cy")) for c in root.iter(f"{SVG}circle") if c.find(f"{SVG}title") is not None]
+    assert len(xs) == len(scene.nodes)
+    assert max(ys) - min(ys) >= 0.75 * (HEIGHT - _legend_height(scene))
+    assert max(xs) - min(xs) >= 0.6 * WIDTH
+    focus = next(n for n in scene.nodes if n["focus"])
+    assert focus["label"] in names
+
+
 def test_no_two_label_boxes_overlap_and_labels_are_readable(seed_scene):
     from sse_graph.draw_static import FONT_PX, _fit, _font, layout_labels
 
@@ -233,6 +266,90 @@ def test_focus_picture_labels_are_12px_and_never_overlap_in_chromium(built, tmp_
     assert len(labels) == page.evaluate("network.body.data.nodes.length") >= 5
     assert min(l["px"] for l in labels) >= 12
     assert boxes_overlap([l["box"] for l in labels]) is None
+
+
+# ---------------------------------------------------------------- focus pictures, legible for a report
+def _bench_draw():
+    """benchmarks/draw.py: the focus pictures are measured there and here the same way."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_draw", ROOT / "benchmarks" / "draw.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+FOCUS_PICTURES = [  # (organisation, depth, date, projection): SAW-B at depth 1 and 2, with a date, and large ones
+    ("SAW-B", 1, None, "representation"), ("SAW-B", 1, None, "all"), ("SAW-B", 2, None, "representation"),
+    ("SAW-B", 2, "2015-01-01", "representation"), ("RIPESS", 2, None, "all"),
+    ("Social Economy Europe", 2, "2020-01-01", "all"), ("SAW-B", 2, None, "all")]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [(1280, 800), (900, 600)], ids=["1280x800", "900x600"])
+@pytest.mark.parametrize("case", FOCUS_PICTURES, ids=lambda c: f"{c[0]}-d{c[1]}-{c[3]}" + (f"-{c[2][:4]}" if c[2] else ""))
+def test_focus_picture_fills_the_frame_with_legible_names(store, questions, tmp_path, page, case, size):
+    """A focus picture at its initial view in chromium: what is drawn spans the frame (less
+    than 35 % of it empty outside the box of the nodes and names, once there are more than
+    five nodes; top to bottom even for two), every name at least 12 px, the edges carry no
+    text (their colour is the relation, named in the legend), no two names overlap, every
+    name shown in 1280x800 (nine in ten for the 115 nodes of SAW-B's whole neighbourhood at
+    depth 2; in 900x600 the names of a picture of more than 30 nodes that do not fit are left
+    to the tooltip and to zooming in), and nothing is asked of the network."""
+    from datetime import date
+
+    from conftest import offline
+
+    from sse_graph.draw import draw_html
+
+    org, depth, as_of, projection = case
+    pic = draw_html(store, focus=questions.resolve(org), depth=depth, projection=projection, labels=questions.labels,
+                    as_of=date.fromisoformat(as_of) if as_of else None)
+    out = tmp_path / "focus.html"
+    out.write_text(pic.html, encoding="utf-8")
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+    offline(page)
+    m = _bench_draw().measure_focus(page, out, size)
+    w, h = m["frame"]
+    x0, y0, x1, y1 = m["bbox"]
+    assert m["nodes"] == pic.nodes
+    assert m["node_px"] >= 12 and m["overlaps"] == 0
+    assert m["edges_labelled"] == 0  # the relation is the edge's colour, named in the legend
+    if size == (1280, 800) or m["nodes"] <= 30:
+        assert m["labels"] >= (0.9 * m["nodes"] if m["nodes"] > 100 else m["nodes"])
+    assert (y1 - y0) >= 0.75 * h
+    if m["nodes"] > 5:
+        assert m["empty"] < 0.35, m
+    legend = page.inner_text("#sse-legend")
+    assert "member of" in legend
+    assert not asked
+
+
+@pytest.mark.browser
+def test_focus_picture_is_laid_out_again_for_a_resized_window(store, questions, tmp_path, page):
+    """From 1280x800 to 900x600 and to 1600x1000: the rows are wrapped again for the new frame."""
+    from conftest import offline
+
+    from sse_graph.draw import draw_html
+
+    out = tmp_path / "focus.html"
+    out.write_text(draw_html(store, focus=questions.resolve("SAW-B"), depth=2, labels=questions.labels).html,
+                   encoding="utf-8")
+    offline(page)
+    bench = _bench_draw()
+    first = bench.measure_focus(page, out, (1280, 800))
+    for width, height in [(900, 600), (1600, 1000)]:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_function("w => document.querySelector('#mynetwork canvas').getBoundingClientRect().width === w",
+                               arg=width)
+        page.wait_for_timeout(800)  # laid out and labelled again after a resize
+        m = bench.focus_figures(page)
+        assert m["frame"][0] == width and m["frame"][1] < height
+        assert m["labels"] == m["nodes"] == first["nodes"]
+        assert m["node_px"] >= 12 and m["overlaps"] == 0 and m["empty"] < 0.35
+        x0, y0, x1, y1 = m["bbox"]
+        assert x1 <= width and y1 <= m["frame"][1] and x0 >= 0 and y0 >= 0
 
 
 # ---------------------------------------------------------------- the whole network in the browser
@@ -467,3 +584,14 @@ def test_a_forged_message_opens_nothing(app, page):
     # still the explorer, and no organisation opened (a card would put ?org=… and view=card in the address)
     assert page.evaluate("location.pathname").endswith("/explore")
     assert page.evaluate("new URLSearchParams(location.search).get('view')") != "card"
+
+
+@pytest.mark.browser
+def test_explorer_focus_picture_fills_its_frame_with_legible_names(app, page):
+    """The explorer's picture of SAW-B's neighbourhood (depth 2), in its sandboxed frame."""
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    frame = explorer_picture(page, app + "/explore?org=SAW-B&lang=en")
+    m = _bench_draw().focus_figures(frame)
+    assert m["nodes"] == 19 and m["labels"] == m["nodes"]
+    assert m["node_px"] >= 12 and m["overlaps"] == 0 and m["edges_labelled"] == 0
+    assert m["empty"] < 0.35, m
