@@ -85,6 +85,24 @@ def test_explore_ego_view_from_a_deep_link(built):
     assert at.caption[0].value.startswith("11 organisations")
 
 
+def test_explore_draws_the_picture_as_of_the_chosen_date(built):
+    # the same picture as `sse-graph draw --focus SAW-B --as-of 2015`: a relation of SAW-B's
+    # neighbourhood attested only from 2018 (003's report) does not count in 2015
+    from sse_graph import draw, open_store
+    from sse_graph.dates import parse_user_date
+
+    store = open_store()
+    expected = draw.draw_html(store, focus="https://w3id.org/sse-graph/id/saw-b", as_of=parse_user_date("2015")).nodes
+    every = draw.draw_html(store, focus="https://w3id.org/sse-graph/id/saw-b").nodes
+    assert expected < every
+    at = open_page("explore", org="SAW-B")
+    assert at.caption[0].value.startswith(f"{every} organisations")
+    at.select_slider(key="ex_as_of").set_value("2015").run()
+    assert not at.exception
+    assert at.caption[0].value.startswith(f"{expected} organisations")
+    assert at.query_params["as_of"] == ["2015"] or at.query_params["as_of"] == "2015"
+
+
 def test_analysis_page_ranks_and_explains(built):
     at = open_page("analysis")
     body = texts(at)

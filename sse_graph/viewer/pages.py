@@ -68,23 +68,24 @@ def _q(lang: str):
 
 @st.cache_data(show_spinner=False)
 def picture_html(focus: str | None, depth: int, projection: str, lang: str, nodes: tuple[str, ...] | None,
-                 data_dir: str | None = None) -> tuple[str, int, int, list[str]]:
+                 data_dir: str | None = None, as_of=None) -> tuple[str, int, int, list[str]]:
+    """The picture; ``as_of`` (a date) keeps only the relations that count on it."""
     from sse_graph.draw import draw_html
 
     pic = draw_html(_store(), focus=focus, depth=depth, projection=projection, lang=lang,
-                    labels=_q(lang).labels, nodes=set(nodes) if nodes is not None else None)
+                    labels=_q(lang).labels, nodes=set(nodes) if nodes is not None else None, as_of=as_of)
     return pic.html, pic.nodes, pic.edges, pic.iris
 
 
 @st.cache_data(show_spinner=False)
 def picture_file(fmt: str, focus: str | None, depth: int, projection: str, lang: str, nodes: tuple[str, ...] | None,
-                 data_dir: str | None = None) -> bytes:
+                 data_dir: str | None = None, as_of=None) -> bytes:
     """The same picture as an A4 SVG or PNG, drawn server-side, for a report."""
     from sse_graph.draw import build_scene
     from sse_graph.draw_static import render_png, render_svg
 
     scene = build_scene(_store(), focus=focus, depth=depth, projection=projection, lang=lang,
-                        labels=_q(lang).labels, nodes=set(nodes) if nodes is not None else None)
+                        labels=_q(lang).labels, nodes=set(nodes) if nodes is not None else None, as_of=as_of)
     return render_svg(scene) if fmt == "svg" else render_png(scene)
 
 
@@ -241,6 +242,9 @@ def page_explore():
             focus = pick_org("ex_org")
         with f2:
             depth = st.slider(tr("depth", L), 1, 4, 2, key="ex_depth")
+    # the picture as of a date (the same slider and ?as_of= as the card's): relations that do not
+    # count on it are left out (undated ones stay, as in the card's chains)
+    on = as_of_picker("ex_as_of")
     keep = attrs
     if country != tr("all", L):
         keep = keep[keep["countries"].map(lambda cs: country in cs)]
@@ -253,7 +257,7 @@ def page_explore():
     from sse_graph.errors import SSEGraphError
 
     try:
-        html, n, e, iris = picture_html(focus, depth, projection, L, nodes, _data_dir())
+        html, n, e, iris = picture_html(focus, depth, projection, L, nodes, _data_dir(), on)
     except SSEGraphError as err:
         st.info(md_text(str(err), 300))
         return
@@ -264,7 +268,7 @@ def page_explore():
     kept = {"lang": L, **({"as_of": as_of_param()} if as_of_param() != "any" else {})}
     picture_frame(html, iris, key="ex_picture", query=kept)
     d1, d2, _rest = st.columns([1, 1, 4])
-    args = (focus, depth, projection, L, nodes, _data_dir())
+    args = (focus, depth, projection, L, nodes, _data_dir(), on)
     with d1:
         st.download_button(tr("download_png", L), lambda: picture_file("png", *args), "sse-graph.png", "image/png",
                            key="ex_png", on_click="ignore")
