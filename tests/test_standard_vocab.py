@@ -151,6 +151,15 @@ def test_where_pls_is_based_by_dcterms_spatial(reasoned):
     assert column(reasoned, where, "name") == {"Brussels"}
 
 
+def test_what_is_active_in_belgium_through_dcterms_is_part_of(reasoned):
+    # 000: "ConcertES is the consultation platform for organisations representing the social economy in
+    # the Brussels-Capital Region and Wallonia (Belgium)"; PLS "based in Brussels"; the regions are
+    # part of Belgium, Brussels of its region (ISO 3166, graph/places.ttl).
+    where = "SELECT ?o WHERE { ?o dcterms:spatial/dcterms:isPartOf* id:place-be }"
+    assert {"concertes", "pls"} <= column(reasoned, where, "o")
+    assert column(reasoned, "SELECT ?p WHERE { id:place-brussels dcterms:isPartOf ?p }", "p") == {"place-be-bru"}
+
+
 # ---------------------------------------------------------------------- sources
 def test_the_passage_a_membership_comes_from_by_prov_and_web_annotation(reasoned):
     # 000: "COCETA is a member of CEPES, which brings together all the Social Economy organisations in Spain"
