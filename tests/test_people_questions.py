@@ -131,6 +131,13 @@ def test_the_seats_table_of_a_person_says_for_whom(built, capsys):
     assert "holds a post in" in text and "holds a seat on" in text and "Who sits on" not in text
 
 
+def test_a_persons_card_gives_each_post_and_seat_its_passage(built, capsys):
+    # "Depuis 2017, c'est Denis Morrier qui assure la Présidence de ConcertES."
+    text = said(capsys, "show", "Denis Morrier", "--evidence")
+    assert "post: holds a post in ConcertES" in text and "seat: holds a post in" not in text
+    assert "Depuis 2017, c'est Denis Morrier qui assure la Présidence de ConcertES." in text
+
+
 def test_a_persons_seats_are_not_representation(built, capsys):
     # The report says Pereau sits *for* ConcertES; it never makes him a member of it: no chain.
     assert said(capsys, "why", "Sébastien Pereau", "ConcertES").startswith("no representation chain")

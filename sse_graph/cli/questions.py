@@ -68,7 +68,8 @@ def _print_evidence(card: dict) -> None:
               for v in values if name != "note"]
     facts += [(f"{r['direction']} {r['relation']} {r['label']}" + (f" ({r['role']})" if r["role"] else ""),
                r.get("evidence", [])) for r in card["relations"]]
-    facts += [(f"seat: {s['relation']} {s['body']}", s.get("evidence", [])) for s in card["seats"]]
+    facts += [(f"{'post' if s['relation'] == 'holds a post in' else 'seat'}: {s['relation']} {s['body']}", s.get("evidence", []))
+              for s in card["seats"]]  # a person's card lists their posts beside their seats
     facts += [(f"{c['measure']}: {c['qualifier'] or ''} {c['value']}", c.get("evidence", [])) for c in card["counts"]]
     out.print("[bold]Evidence[/bold]")
     for fact, passages in facts:
