@@ -1,7 +1,8 @@
 """The persistent name index: every label and acronym of a build, in SQLite.
 
 The build writes ``names.sqlite`` beside ``dataset.nq`` (:func:`write_name_index`):
-what :meth:`LabelIndex.from_store` reads (labels, names, collective nodes); the question
+what :meth:`LabelIndex.from_store` reads (labels, names of organisations and persons, collective
+nodes, which names are persons'); the question
 commands open it (:func:`open_labels`) and look up only the names they need —
 an exact or partial name by its normalised form, the labels of the IRIs they
 print — instead of reading every label of the graph at each call (9 s at 1M
@@ -22,6 +23,7 @@ _SCHEMA = """
 CREATE TABLE label (iri TEXT NOT NULL, lang TEXT NOT NULL, value TEXT NOT NULL);
 CREATE TABLE name (org TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, norm TEXT NOT NULL);
 CREATE TABLE collective (iri TEXT PRIMARY KEY);
+CREATE TABLE person (iri TEXT PRIMARY KEY);
 """
 _INDEXES = """
 CREATE INDEX label_iri ON label (iri);
@@ -34,9 +36,10 @@ def write_name_index(store, path: Path) -> int:
     """Write the index of ``store`` (a :class:`~sse_graph.store.Store`) to ``path``:
     the contents of :meth:`LabelIndex.from_store` (the first preferred label per
     language, the alternative labels), so that both answer alike; returns the
-    number of organisation names."""
+    number of names (of organisations and persons)."""
     full = LabelIndex.from_store(store)
-    names = [(org, kind, value, normalise(value)) for org in sorted(full.organisations)
+    agents = sorted(full.organisations) + sorted(full.persons - full.organisations)  # persons after: as _names
+    names = [(org, kind, value, normalise(value)) for org in agents
              for kind, values in (("pref", full.pref.get(org, {}).values()), ("alt", full.alt.get(org, [])))
              for value in values]
     db = sqlite3.connect(path)
@@ -46,6 +49,7 @@ def write_name_index(store, path: Path) -> int:
                        ((iri, lang, value) for iri, labels in full.pref.items() for lang, value in labels.items()))
         db.executemany("INSERT INTO name VALUES (?, ?, ?, ?)", names)
         db.executemany("INSERT INTO collective VALUES (?)", ((iri,) for iri in sorted(full.collectives)))
+        db.executemany("INSERT INTO person VALUES (?)", ((iri,) for iri in sorted(full.persons - full.organisations)))
         db.executescript(_INDEXES)
         db.commit()
         return len(names)
@@ -97,12 +101,24 @@ class StoredLabelIndex(LabelIndex):
     @property
     def organisations(self) -> set[str]:  # every organisation: read once, when asked (the viewer's list)
         if self._organisations is None:
-            self._organisations = {o for (o,) in self._db.execute("SELECT DISTINCT org FROM name")}
+            self._organisations = {o for (o,) in self._db.execute(
+                "SELECT DISTINCT org FROM name WHERE org NOT IN (SELECT iri FROM person)")}
         return self._organisations
 
     @organisations.setter
     def organisations(self, value) -> None:
         self._organisations = value or None
+
+    @property
+    def persons(self) -> set[str]:  # every person: read when asked (a question asks is_person)
+        return {p for (p,) in self._db.execute("SELECT iri FROM person")}
+
+    @persons.setter
+    def persons(self, value) -> None:  # the dataclass's default; the persons are in the file
+        pass
+
+    def is_person(self, iri: str) -> bool:
+        return self._db.execute("SELECT 1 FROM person WHERE iri = ?", (iri,)).fetchone() is not None
 
     def candidates(self, key: str):
         yield from self._db.execute("SELECT org, value, norm FROM name WHERE instr(norm, ?) > 0 ORDER BY rowid", (key,))

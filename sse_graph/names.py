@@ -1,8 +1,10 @@
-"""Labels and names: pick a label in a language, and find an organisation by name.
+"""Labels and names: pick a label in a language, and find an organisation or a person by name.
 
 A name is an IRI, a prefixed name (``id:concertes``), a label or an acronym in
 any language, matched without regard to case, accents or punctuation
 (``febisp`` finds FÉBISP).  An exact label or acronym wins over a partial one.
+People (``foaf:Person``) are found by their labels and alternative names the same
+way (``Sébastien Perea-u``, the staff list's spelling, finds Sébastien Pereau).
 """
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ class LabelIndex:
     alt: dict[str, list[str]] = field(default_factory=dict)
     organisations: set[str] = field(default_factory=set)
     collectives: set[str] = field(default_factory=set)  # groups a source names only collectively
+    persons: set[str] = field(default_factory=set)  # people, found by name as organisations are
 
     @classmethod
     def from_store(cls, store) -> "LabelIndex":
@@ -59,6 +62,15 @@ class LabelIndex:
                 if label.value not in idx.alt[org.value]:
                     idx.alt[org.value].append(label.value)
         idx.collectives = {row[0].value for row in store.select(load_query("collectives").text).rows}
+        for row in store.select(load_query("person_labels").text).rows:
+            person, label, kind = row
+            if person.value in idx.organisations:  # an agent typed both ways is named once, as an organisation
+                continue
+            idx.persons.add(person.value)
+            if kind.value == "alt":  # skos:altLabel, foaf:name
+                names = idx.alt.setdefault(person.value, [])
+                if label.value not in names:
+                    names.append(label.value)
         return idx
 
     def label(self, iri: str, lang: str = "en") -> str:
@@ -79,25 +91,28 @@ class LabelIndex:
 
     # ------------------------------------------------------------------ resolving
     def _names(self):
-        for iri in self.organisations:
+        for iri in [*self.organisations, *sorted(self.persons - self.organisations)]:
             for value in self.pref.get(iri, {}).values():
                 yield iri, value
             for value in self.alt.get(iri, []):
                 yield iri, value
 
+    def is_person(self, iri: str) -> bool:
+        return iri in self.persons
+
     def candidates(self, key: str):
-        """``(organisation, name, normalised name)`` for each name of an organisation
-        whose normalised form contains ``key`` (a normalised text)."""
+        """``(organisation or person, name, normalised name)`` for each name of an organisation
+        or a person whose normalised form contains ``key`` (a normalised text)."""
         for org, value in self._names():
             norm = normalise(value)
             if key in norm:
                 yield org, value, norm
 
     def is_known(self, iri: str) -> bool:
-        return iri in self.organisations or iri in self.pref
+        return iri in self.organisations or iri in self.persons or iri in self.pref
 
     def resolve(self, name: str, *, lang: str = "en") -> str:
-        """The IRI of the one organisation ``name`` designates.
+        """The IRI of the one organisation or person ``name`` designates.
 
         Raises :class:`NotFoundError` (exit 2) with suggestions when nothing
         matches, :class:`AmbiguousNameError` (exit 2) when several organisations
@@ -112,7 +127,7 @@ class LabelIndex:
         if iri is not None:
             if self.is_known(iri):
                 return iri
-            raise NotFoundError(f"no organisation has the IRI <{iri}>")
+            raise NotFoundError(f"no organisation has the IRI <{iri}>, nor any person")
         key = normalise(text)
         if not key:
             raise InputError(f"'{name}' has no letter or digit to match")
@@ -142,11 +157,12 @@ class LabelIndex:
             self._ambiguous(name, top, lang)
         choices = {normalise(v): v for _o, v in self._names()}
         close = difflib.get_close_matches(key, list(choices), n=5, cutoff=0.6)
-        raise NotFoundError(f"no organisation matches '{name}'", [choices[c] for c in close])
+        raise NotFoundError(f"no organisation matches '{name}' (nor any person)", [choices[c] for c in close])
 
     def _ambiguous(self, name: str, iris: set[str], lang: str):
         candidates = sorted(((i, self.label(i, lang)) for i in iris), key=lambda c: c[1].casefold())
-        raise AmbiguousNameError(f"'{name}' matches {len(candidates)} organisations; name one of them", candidates)
+        what = "organisations" if not any(self.is_person(i) for i in iris) else "organisations or persons"
+        raise AmbiguousNameError(f"'{name}' matches {len(candidates)} {what}; name one of them", candidates)
 
     @staticmethod
     def _as_iri(text: str) -> str | None:

@@ -68,7 +68,8 @@ def _print_evidence(card: dict) -> None:
               for v in values if name != "note"]
     facts += [(f"{r['direction']} {r['relation']} {r['label']}" + (f" ({r['role']})" if r["role"] else ""),
                r.get("evidence", [])) for r in card["relations"]]
-    facts += [(f"seat: {s['relation']} {s['body']}", s.get("evidence", [])) for s in card["seats"]]
+    facts += [(f"{'post' if s['relation'] == 'holds a post in' else 'seat'}: {s['relation']} {s['body']}", s.get("evidence", []))
+              for s in card["seats"]]  # a person's card lists their posts beside their seats
     facts += [(f"{c['measure']}: {c['qualifier'] or ''} {c['value']}", c.get("evidence", [])) for c in card["counts"]]
     out.print("[bold]Evidence[/bold]")
     for fact, passages in facts:
@@ -171,13 +172,17 @@ def seats(
     as_of: Optional[str] = AsOfOpt, strict: bool = StrictOpt,
     as_json: bool = JsonOpt, lang: str = LangOpt, data: Optional[Path] = DataOpt,
 ):
-    """The seats and mandates ORG holds on public or consultative bodies."""
+    """The seats and mandates ORG holds on public or consultative bodies; for a body, who sits on it;
+    for a person, the seats and posts they hold and whom they sit for."""
     when = _when(as_of)
     q = _questions(data, lang)
     iri = q.resolve(org)
     rows = _with_status(q.seats(iri), when, strict)
     if as_json:
         _emit_json(rows)
+        return
+    if q.is_person(iri):
+        _person_seats_table(q.labels.label(iri, lang), rows, lang)
         return
     sitting = _with_status(q.sitting(iri), when, strict)
     if rows or not sitting:  # a body that only has people sitting on it: no empty table of its own seats first
@@ -192,6 +197,20 @@ def seats(
             t2.add_row(escape(e["label"]), escape(", ".join(e["roles"])), escape(e["on_behalf_of"] or ""),
                        escape(e["nominated_by"] or ""), _dates(e), _src(e))
         out.print(t2)
+
+
+def _person_seats_table(name: str, rows: list[dict], lang: str) -> None:
+    """A person's seats and posts: the body or organisation, how, the role, whom they sit for and
+    who nominated them, with dates, status and sources."""
+    t = _table(f"Seats, mandates and posts of {name}", "body or organisation", "how", "role", "for", "nominated by",
+               "dates", "status", "sources")
+    for e in rows:
+        how = "holds a seat on" if e["relation"] == "holds" else e["relation"]
+        t.add_row(escape(e["body"]), how, escape(", ".join(e["roles"])), escape(e["on_behalf_of"] or ""),
+                  escape(e.get("nominated_by") or ""), _dates(e), status_words(e.get("status"), lang), _src(e))
+    out.print(t)
+    if not rows:
+        out.print("none in the graph (unknown is not none: the sources may not say)", highlight=False, markup=False)
 
 
 @app.command()
@@ -280,7 +299,7 @@ def search(
     text: str = typer.Argument(..., help="Part of a label or an acronym."),
     as_json: bool = JsonOpt, lang: str = LangOpt, data: Optional[Path] = DataOpt,
 ):
-    """Organisations whose label or acronym matches TEXT, best first."""
+    """Organisations (and persons) whose label, acronym or name matches TEXT, best first."""
     q = _questions(data, lang)
     rows = q.search(text)
     if as_json:
@@ -289,7 +308,7 @@ def search(
     if not rows:  # an answer, an empty one: exit 0
         out.print(f"no organisation matches '{text}'", highlight=False, markup=False)
         return
-    t = _table(f"Organisations matching '{text}'", "label", "also", "iri")
+    t = _table(f"Organisations and persons matching '{text}'", "label", "also", "iri")
     for e in rows:
         t.add_row(escape(e["label"]), escape(", ".join(e["alt_labels"])), e["iri"])
     out.print(t)

@@ -188,9 +188,16 @@ class Questions:
         return timed.declared_vs_observed(declared, self.format.members(lookup.member_rows(self.store, self.labels, org)))
 
     # ------------------------------------------------------------------ seats
+    def is_person(self, iri: str) -> bool:
+        return self.labels.is_person(iri)
+
     def seats(self, org: str) -> list[dict]:
-        """The seats and mandates ``org`` holds on bodies, itself or through a person."""
+        """The seats and mandates ``org`` holds on bodies, itself or through a person; for a person,
+        the seats they hold (with the organisation they sit for) and the posts they hold
+        (``relation`` "holds a post in", ``body`` the organisation of the post)."""
         rows = self._select("seats", org).dicts()
+        if self.is_person(org):
+            rows += self._select("posts_held", org).dicts()
         return self.format.seats(rows, self.fact_evidence([r["seat"] for r in rows]))
 
     def sitting(self, body: str) -> list[dict]:

@@ -86,7 +86,8 @@ class Formatter:
 
     # ------------------------------------------------------------------ seats
     def seats(self, rows: list[dict], evidence: dict[str, list[dict]] | None = None) -> list[dict]:
-        """One entry per seat and relation, with its roles, sources and evidence."""
+        """One entry per seat (or post) and relation, with its roles, the organisation it is held for
+        and the one that nominated its holder, sources and evidence."""
         grouped: dict[tuple, dict] = {}
         for row in rows:
             key = (row["seat"], row["relation"])
@@ -99,6 +100,7 @@ class Formatter:
                     "roles": [],
                     "person": self.label(row["person"]),
                     "on_behalf_of": self.label(row["behalf"]),
+                    "nominated_by": self.label(row.get("nominator")),
                     "start": row["start"], "end": row["end"], "attested": None, "attestations": [], "during": row["during"],
                     "sources": [],
                     "evidence": self.evidence_list((evidence or {}).get(row["seat"], [])),
