@@ -222,7 +222,7 @@ def page_explore():
     L = lang()
     st.header(tr("explore", L), anchor=False)
     attrs = attributes(L, _data_dir())
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     with c1:
         projection = st.selectbox(tr("projection", L), ["representation", "governance", "affiliation", "all"], key="ex_proj",
                                   format_func=lambda p: tr(f"proj_{p}", L), placeholder=tr("choose_one", L))
@@ -234,6 +234,10 @@ def page_explore():
         kind = st.selectbox(tr("kind", L), [tr("all", L), *kinds], key="ex_kind", placeholder=tr("choose_one", L))
     with c4:
         level = st.selectbox(tr("level", L), [tr("all", L), 1, 2, 3, 4, 5], key="ex_level", placeholder=tr("choose_one", L))
+    with c5:
+        # the picture as of a date (the card's slider and ?as_of=): relations that do not count on
+        # it are left out (undated ones stay, as in the card's chains)
+        on = as_of_picker("ex_as_of")
     focus_on = st.toggle(tr("search", L), value=bool(st.query_params.get("org")), key="ex_focus_on")
     focus, depth = None, 2
     if focus_on:
@@ -242,9 +246,6 @@ def page_explore():
             focus = pick_org("ex_org")
         with f2:
             depth = st.slider(tr("depth", L), 1, 4, 2, key="ex_depth")
-    # the picture as of a date (the same slider and ?as_of= as the card's): relations that do not
-    # count on it are left out (undated ones stay, as in the card's chains)
-    on = as_of_picker("ex_as_of")
     keep = attrs
     if country != tr("all", L):
         keep = keep[keep["countries"].map(lambda cs: country in cs)]
