@@ -201,3 +201,46 @@ def serving(args: list[str], log_path, wait: float = 60):
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@contextlib.contextmanager
+def oxigraph_serving(location):
+    """A real ``oxigraph serve`` (read-write, empty or not) on 127.0.0.1 storing in
+    ``location``; yields its base URL, stops it after.  Tests using it are marked oxigraph."""
+    import subprocess
+    import time
+    import urllib.request
+
+    port = free_port()
+    proc = subprocess.Popen([find_oxigraph(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def ask(capsys, *args) -> list | dict:
+    """A question through the command line (in this process), its --json answer (exit 0)."""
+    import json
+
+    from sse_graph.cli import main
+
+    assert main([*args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def said(capsys, *args) -> str:
+    """A question through the command line (in this process), what it prints (exit 0)."""
+    from sse_graph.cli import main
+
+    assert main(list(args)) == 0
+    return capsys.readouterr().out

@@ -7,10 +7,10 @@ states are asserted; where the text leaves a case open, the test asserts that th
 """
 from __future__ import annotations
 
-import json
 
 import pytest
 
+from conftest import ask, said
 from sse_graph.cli import main
 
 ID = "https://w3id.org/sse-graph/id/"
@@ -19,16 +19,6 @@ CONCERTES_MEMBERS = {"acfi", "aid", "aleap", "atout-ei", "coopac", "credal", "ca
                      "febecoop", "febisp", "res", "ressources", "rfa", "saw-b", "syneco", "union-scop-wb"}
 
 
-def ask(capsys, *args) -> list | dict:
-    """A question through the command line, its --json answer."""
-    assert main([*args, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
-
-
-def said(capsys, *args) -> str:
-    """A question through the command line, what it prints."""
-    assert main(list(args)) == 0
-    return capsys.readouterr().out
 
 
 def ids(rows) -> set[str]:

@@ -17,20 +17,11 @@ import sys
 
 import pytest
 
-from sse_graph.cli import main
+from conftest import ask, said
 
 ID = "https://w3id.org/sse-graph/id/"
 
 
-def ask(capsys, *args) -> list | dict:
-    """A question through the command line, its --json answer (exit 0)."""
-    assert main([*args, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
-
-
-def said(capsys, *args) -> str:
-    assert main(list(args)) == 0
-    return capsys.readouterr().out
 
 
 def by_body(rows) -> dict[tuple[str, str], dict]:
@@ -168,27 +159,12 @@ def test_the_name_index_knows_persons_apart_from_organisations(built, store):
 
 @pytest.mark.oxigraph
 def test_a_person_is_found_in_an_external_store(built, tmp_path):
-    from conftest import find_oxigraph, free_port
-    import time
-    import urllib.request
+    from conftest import oxigraph_serving
 
-    port = free_port()
-    proc = subprocess.Popen([find_oxigraph(), "serve", "--location", str(tmp_path / "ox"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with oxigraph_serving(tmp_path / "ox") as base:
         run = lambda *a, env=None: subprocess.run([sys.executable, "-m", "sse_graph", *a], capture_output=True,  # noqa: E731
                                                   text=True, env={**os.environ, **(env or {})})
         assert run("push", "--store", base).returncode == 0
         r = run("seats", "Sébastien Perea-u", "--json", env={"SSE_GRAPH_STORE": base})
         assert r.returncode == 0, r.stderr
         assert {(e["body"], e["relation"]) for e in json.loads(r.stdout)} >= {("GECES", "holds"), ("ConcertES", "holds a post in")}
-    finally:
-        proc.terminate()
-        proc.wait(10)

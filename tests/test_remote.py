@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import find_oxigraph, free_port, running_virtuoso
+from conftest import find_oxigraph, free_port, oxigraph_serving, running_virtuoso
 
 ORACLE = "https://w3id.org/sse-graph/id/"
 
@@ -19,20 +18,9 @@ ORACLE = "https://w3id.org/sse-graph/id/"
 
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
-    exe = find_oxigraph()  # the tests using this fixture are marked oxigraph: skipped without it
-    port = free_port()
-    proc = subprocess.Popen([exe, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    proc.terminate()
-    proc.wait(10)
+    # the tests using this fixture are marked oxigraph: skipped without it
+    with oxigraph_serving(tmp_path_factory.mktemp("oxigraph")) as base:
+        yield base
 
 
 def cli(*args, env=None):
