@@ -179,16 +179,19 @@ def running_virtuoso(built, folder):
 
 
 @contextlib.contextmanager
-def serving(args: list[str], log_path, wait: float = 60):
+def serving(args: list[str], log_path, wait: float = 60, command: list[str] | None = None):
     """A real ``sse-graph serve --port PORT ARGS`` on 127.0.0.1, its output in ``log_path``;
-    yields its base URL, stops it after (the test fails with its log if it does not start)."""
+    yields its base URL, stops it after (the test fails with its log if it does not start).
+    ``command``: another argv serving on 127.0.0.1 instead (e.g. the app with the parser
+    check off, reachable from Python only), its "PORT" replaced by the port."""
     import os
     import subprocess
     import sys
 
     port = free_port()
+    argv = command or [sys.executable, "-m", "sse_graph", "serve", "--port", "PORT", *args]
     with open(log_path, "w", encoding="utf-8") as log_file:
-        proc = subprocess.Popen([sys.executable, "-m", "sse_graph", "serve", "--port", str(port), *args],
+        proc = subprocess.Popen([str(port) if a == "PORT" else a for a in argv],
                                 stdout=log_file, stderr=subprocess.STDOUT, env=os.environ, text=True)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -244,3 +247,23 @@ def said(capsys, *args) -> str:
 
     assert main(list(args)) == 0
     return capsys.readouterr().out
+
+
+def read_response(f, method: str = "GET") -> tuple[int, dict, bytes] | None:
+    """One HTTP/1.1 response from a socket's file: (status, lower-case headers, body), the
+    body read by its Content-Length (none for HEAD, 100, 204, 304); None at end of file."""
+    status_line = f.readline()
+    if not status_line:
+        return None
+    assert status_line.startswith(b"HTTP/1.1 "), status_line
+    status = int(status_line.split()[1])
+    headers = {}
+    while True:
+        line = f.readline()
+        if line in (b"\r\n", b""):
+            break
+        k, _, v = line.decode("latin-1").partition(":")
+        headers[k.strip().lower()] = v.strip()
+    if method == "HEAD" or status in (100, 204, 304):
+        return status, headers, b""
+    return status, headers, f.read(int(headers.get("content-length", 0)))

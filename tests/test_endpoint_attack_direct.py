@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -19,7 +18,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import free_port, wait_until_up
+from conftest import free_port, read_response, wait_until_up
 from test_endpoint_safety import RUNAWAY
 
 FLAGS = ["--workers", "2", "--fast-budget", "0.5", "--timeout", "2"]
@@ -110,19 +109,10 @@ def read_responses(sock: socket.socket, methods: list[str], timeout: float) -> l
     out = []
     try:
         for method in methods:
-            line = f.readline()
-            if not line:
+            response = read_response(f, method)
+            if response is None:
                 break
-            status = int(line.split()[1])
-            headers = {}
-            while True:
-                h = f.readline()
-                if h in (b"\r\n", b""):
-                    break
-                k, _, v = h.decode("latin-1").partition(":")
-                headers[k.strip().lower()] = v.strip()
-            n = 0 if method == "HEAD" else int(headers.get("content-length", 0))
-            out.append((status, headers, f.read(n)))
+            out.append(response)
     except (socket.timeout, ConnectionError):
         pass
     finally:

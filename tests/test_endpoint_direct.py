@@ -7,50 +7,29 @@ import http.client
 import json
 import os
 import socket
-import subprocess
 import sys
 import threading
 import time
 
 import pytest
 
-from conftest import free_port, wait_until_up
+from conftest import serving
 from test_endpoint import ORG_MEMBERS
 from test_endpoint_safety import RUNAWAY, Listener, hostile_corpus
 
 JSON = "application/sparql-results+json"
 
 
-def _start(cmd, tmp_path_factory):
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("direct") / "server.log"
-    log_file = open(log_path, "w", encoding="utf-8")
-    proc = subprocess.Popen([c.replace("PORT", str(port)) for c in cmd], stdout=log_file, stderr=subprocess.STDOUT,
-                            env=os.environ)
-    base = f"http://127.0.0.1:{port}"
-    if not wait_until_up(base + "/health", 90):
-        proc.kill()
-        pytest.fail("the endpoint did not start: " + log_path.read_text(encoding="utf-8"))
-    return proc, port, log_file
-
-
-def _stop(proc, log_file):
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log_file.close()
+def _port(base: str) -> int:
+    return int(base.rsplit(":", 1)[1])
 
 
 @pytest.fixture(scope="module")
 def direct(built, tmp_path_factory):
     """Two front workers, a one-second fast budget, a four-second deadline."""
-    proc, port, log_file = _start([sys.executable, "-m", "sse_graph", "serve", "--front", "direct", "--port", "PORT",
-                                   "--workers", "2", "--fast-budget", "1", "--timeout", "4", "--cache-size", "0"],
-                                  tmp_path_factory)
-    yield port
-    _stop(proc, log_file)
+    with serving(["--front", "direct", "--workers", "2", "--fast-budget", "1", "--timeout", "4", "--cache-size", "0"],
+                 tmp_path_factory.mktemp("direct") / "server.log", wait=90) as base:
+        yield _port(base)
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +38,9 @@ def direct_barrier_only(built, tmp_path_factory):
     code = ("import sys; from sse_graph.endpoint import EndpointSettings, run_serve; "
             "run_serve(EndpointSettings(sys.argv[1], timeout=3, check_queries=False, front='direct'), "
             "host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')")
-    proc, port, log_file = _start([sys.executable, "-c", code, str(built.dataset_path), "PORT"], tmp_path_factory)
-    yield port
-    _stop(proc, log_file)
+    with serving([], tmp_path_factory.mktemp("direct") / "server.log", wait=90,
+                 command=[sys.executable, "-c", code, str(built.dataset_path), "PORT"]) as base:
+        yield _port(base)
 
 
 class Client:
@@ -234,11 +213,9 @@ def test_the_barrier_alone_blocks_service_in_front_workers(direct_barrier_only):
 @pytest.fixture(scope="module")
 def one_front(built, tmp_path_factory):
     """A single front worker: every connection waits behind its runaway."""
-    proc, port, log_file = _start([sys.executable, "-m", "sse_graph", "serve", "--front", "direct", "--port", "PORT",
-                                   "--workers", "1", "--fast-budget", "1", "--timeout", "3", "--cache-size", "0"],
-                                  tmp_path_factory)
-    yield port
-    _stop(proc, log_file)
+    with serving(["--front", "direct", "--workers", "1", "--fast-budget", "1", "--timeout", "3", "--cache-size", "0"],
+                 tmp_path_factory.mktemp("direct") / "server.log", wait=90) as base:
+        yield _port(base)
 
 
 def test_connections_waiting_behind_a_runaway_are_answered_never_reset(one_front):

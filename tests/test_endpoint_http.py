@@ -11,7 +11,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import free_port, serving, wait_until_up
+from conftest import free_port, read_response, serving, wait_until_up
 from test_endpoint import MAX_ROWS, ORG_MEMBERS, TIMEOUT, http
 
 
@@ -35,18 +35,9 @@ def _sock(base: str) -> socket.socket:
 
 def _read_response(f) -> tuple[int, dict, bytes]:
     """One response from a socket's file: (status, lower-case headers, body)."""
-    status_line = f.readline()
-    assert status_line.startswith(b"HTTP/1.1 "), status_line
-    status = int(status_line.split()[1])
-    headers = {}
-    while True:
-        line = f.readline()
-        if line in (b"\r\n", b""):
-            break
-        k, _, v = line.decode("latin-1").partition(":")
-        headers[k.strip().lower()] = v.strip()
-    body = f.read(int(headers.get("content-length", 0))) if status not in (100, 204, 304) else b""
-    return status, headers, body
+    response = read_response(f)
+    assert response is not None, "the server closed the connection"
+    return response
 
 
 def _post(query: str, accept: str = "application/sparql-results+json", extra: bytes = b"") -> bytes:

@@ -14,7 +14,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import free_port, wait_until_up
+from conftest import free_port, serving
 from test_endpoint import ORG_MEMBERS, http
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -138,49 +138,25 @@ def _legit_corpus() -> list[str]:
     ]
 
 
-def _start(built, tmp_path_factory, *args, check=True):
-    """A real server on 127.0.0.1: ``sse-graph serve`` (or, with ``check=False``, the same
-    app with the parser check switched off, reachable from Python only)."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("srv") / "server.log"
-    log_file = open(log_path, "w", encoding="utf-8")
-    if check:
-        cmd = [sys.executable, "-m", "sse_graph", "serve", "--port", str(port), *args]
-    else:
-        code = ("import sys; from sse_graph.endpoint import EndpointSettings, run_serve; "
+BARRIER_ONLY = ("import sys; from sse_graph.endpoint import EndpointSettings, run_serve; "
                 "run_serve(EndpointSettings(sys.argv[1], timeout=3, check_queries=False), "
                 "host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')")
-        cmd = [sys.executable, "-c", code, str(built.dataset_path), str(port)]
-    proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, env=os.environ)
-    base = f"http://127.0.0.1:{port}"
-    if not wait_until_up(base + "/health", 90):
-        proc.kill()
-        pytest.fail("the endpoint did not start: " + log_path.read_text(encoding="utf-8"))
-    return proc, base, log_file, log_path
-
-
-def _stop(proc, log_file):
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log_file.close()
 
 
 @pytest.fixture(scope="module")
 def guarded(built, tmp_path_factory):
-    proc, base, log_file, log_path = _start(built, tmp_path_factory, "--timeout", "3", "--max-body", "20000",
-                                            "--max-url", "8000", "--cache-mb", "1")
-    yield base, log_path
-    _stop(proc, log_file)
+    log_path = tmp_path_factory.mktemp("srv") / "server.log"
+    with serving(["--timeout", "3", "--max-body", "20000", "--max-url", "8000", "--cache-mb", "1"], log_path,
+                 wait=90) as base:
+        yield base, log_path
 
 
 @pytest.fixture(scope="module")
 def barrier_only(built, tmp_path_factory):
-    proc, base, log_file, _ = _start(built, tmp_path_factory, check=False)
-    yield base
-    _stop(proc, log_file)
+    # the same app with the parser check switched off, reachable from Python only
+    with serving([], tmp_path_factory.mktemp("srv") / "server.log", wait=90,
+                 command=[sys.executable, "-c", BARRIER_ONLY, str(built.dataset_path), "PORT"]) as base:
+        yield base
 
 
 def post(base, query, **headers):
@@ -378,10 +354,9 @@ def small(built, tmp_path_factory):
     """One fast-lane worker, room for two waiting queries, two queries per client.  The hop
     mode's lanes whatever the default (these tests read its fast lane's queue and pids;
     the direct mode's runaways and gone clients: tests/test_endpoint_direct.py)."""
-    proc, base, log_file, _ = _start(built, tmp_path_factory, "--timeout", "4", "--fast-budget", "4", "--workers", "1",
-                                     "--max-queue", "1", "--per-client", "2", "--cache-size", "0", "--front", "hop")
-    yield base
-    _stop(proc, log_file)
+    with serving(["--timeout", "4", "--fast-budget", "4", "--workers", "1", "--max-queue", "1", "--per-client", "2",
+                  "--cache-size", "0", "--front", "hop"], tmp_path_factory.mktemp("srv") / "server.log", wait=90) as base:
+        yield base
 
 
 def test_429_per_client_and_503_when_the_queue_is_full(small):
