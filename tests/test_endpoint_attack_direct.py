@@ -327,7 +327,7 @@ def test_more_runaways_than_front_workers_do_not_starve_other_clients(server):
     while time.perf_counter() < stop:
         s = socket.create_connection(("127.0.0.1", server.port), source_address=("127.0.0.2", 0))
         t0 = time.perf_counter()
-        s.sendall(post("ASK { ?s ?p ?o }", "Connection: close\r\n"))
+        s.sendall(post(unique("ASK { ?s ?p ?o }"), "Connection: close\r\n"))  # not a cached answer
         got = read_responses(s, ["POST"], timeout=15)
         took.append(time.perf_counter() - t0)
         s.close()
@@ -338,10 +338,14 @@ def test_more_runaways_than_front_workers_do_not_starve_other_clients(server):
     took.sort()
     assert set(codes) <= {429, 503}, codes
     assert 429 in retry_after, codes
-    if server.front == "direct":
-        assert took[len(took) // 2] < 0.5 and took[-1] < 2.0, took
-    else:  # the hop mode's fast lane is the attacker's (--per-client 8 > --workers 2): the
-        assert took[-1] < 2 + 2.5, took  # victim waits for the fast budget, at worst the deadline
+    assert took[len(took) // 2] < 0.5, took
+    if server.front == "hop":
+        # --per-client 8 > --workers 2: once one of its runaways has overrun the fast lane, the
+        # attacker may hold one fast worker, and only while a spare is up (pool.Lanes._restrict);
+        # a waiting victim goes first (pool._IdleWorkers: fewest workers held first)
+        assert took[-1] < 2.0, took
+    else:  # a victim's connection may land on a front worker inside a runaway: it waits for that
+        assert took[-2] < 1.0 and took[-1] < 2 + 2.5, took  # hand-over (once), never the deadline twice
 
 
 def test_idle_connections_of_a_front_worker_that_left_are_served_by_front_workers(server):

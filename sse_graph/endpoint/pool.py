@@ -48,6 +48,7 @@ class QueryJob:
     default_graphs: list[str] | None = None
     named_graphs: list[str] | None = None
     base: str | None = None
+    client: str | None = None  # who asked (the fast lane's fair share); not sent to the worker
 
     def encode(self) -> bytes:
         """The job as the worker reads it (worker.decode_job): a length and a marshalled tuple."""
@@ -148,54 +149,93 @@ def _expire(fut: asyncio.Future) -> None:
 
 
 class _IdleWorkers:
-    """The idle workers, and the queries waiting for one, first come first served:
-    ``asyncio.Queue`` with a time limit on ``get`` but without ``wait_for``'s task
-    per waiting query (one future and one timer), and no barging: a worker freed
-    while queries wait is promised to the first of them."""
+    """The idle workers, and the queries waiting for one: ``asyncio.Queue`` with a
+    time limit on ``get`` but without ``wait_for``'s task per waiting query (one
+    future and one timer), no barging (a worker freed while queries wait is
+    promised to one of them), and a fair share: the worker goes to the waiting
+    query whose client holds the fewest workers of the pool, the earliest first
+    among equals — so a client with many queries in the queue does not make
+    another client's single query wait behind all of them — and never to a client
+    past its :attr:`limit` (see :class:`Lanes`)."""
 
     def __init__(self):
         self._queue: deque[_Worker] = deque()
-        self._waiters: deque[asyncio.Future] = deque()
+        self._waiters: list[tuple[asyncio.Future, object]] = []  # (future, client), in arrival order
         self._promised = 0
+        self.holding: dict[object, int] = {}  # client -> workers running (or promised to) its queries
+        self.limit: dict[object, int] = {}  # client -> at most this many workers (no entry: no limit)
+        self.spare_ready = lambda: True  # a limited client takes a worker only while a spare is up (Lanes)
 
     def qsize(self) -> int:
         return len(self._queue)
 
-    def available(self) -> bool:
-        """Whether a worker is idle and promised to no waiting query."""
-        return len(self._queue) > self._promised
+    def available(self, client=None) -> bool:
+        """Whether a worker is idle, promised to no waiting query, and ``client`` may have it."""
+        return len(self._queue) > self._promised and self._may_hold(client)
 
-    def get_nowait(self) -> "_Worker":
+    def _may_hold(self, client) -> bool:
+        return client not in self.limit or (self.holding.get(client, 0) < self.limit[client] and self.spare_ready())
+
+    def set_limit(self, client, most: int | None) -> None:
+        """Let ``client`` hold at most ``most`` workers from now on (None: no limit)."""
+        if most is None:
+            self.limit.pop(client, None)
+            self._wake()
+        else:
+            self.limit[client] = most
+
+    def take(self, client) -> "_Worker":
+        """An idle worker (:meth:`available` said there is one) for ``client``'s query."""
+        self._hold(client)
         return self._queue.popleft()
 
     def put_nowait(self, worker: "_Worker") -> None:
         self._queue.append(worker)
         self._wake()
 
+    def _hold(self, client) -> None:
+        self.holding[client] = self.holding.get(client, 0) + 1
+
+    def release(self, client) -> None:
+        """``client``'s query is done with its worker (answered, stopped or handed back)."""
+        left = self.holding.get(client, 0) - 1
+        if left > 0:
+            self.holding[client] = left
+        else:
+            self.holding.pop(client, None)
+
     def _wake(self) -> None:
         while self._waiters and len(self._queue) > self._promised:
-            fut = self._waiters.popleft()
+            holding, waiters = self.holding, self._waiters
+            eligible = [j for j in range(len(waiters)) if waiters[j][0].done() or self._may_hold(waiters[j][1])]
+            if not eligible:
+                return
+            i = min(eligible, key=lambda j: (holding.get(waiters[j][1], 0), j))
+            fut, client = waiters.pop(i)
             if not fut.done():
                 fut.set_result(None)
                 self._promised += 1
+                self._hold(client)
 
-    async def get(self, timeout: float | None) -> "_Worker":
-        """The next idle worker; :class:`asyncio.TimeoutError` after ``timeout`` s."""
-        if self.available():
-            return self._queue.popleft()
+    async def get(self, timeout: float | None, client=None) -> "_Worker":
+        """The next idle worker for ``client``; :class:`asyncio.TimeoutError` after ``timeout`` s."""
+        if self.available(client):
+            return self.take(client)
         loop = asyncio.get_running_loop()
         fut = loop.create_future()
-        self._waiters.append(fut)
+        entry = (fut, client)
+        self._waiters.append(entry)
         handle = loop.call_later(timeout, _expire, fut) if timeout is not None else None
         try:
             await fut
         except BaseException:
             if fut.done() and not fut.cancelled() and fut.exception() is None:
                 self._promised -= 1  # woken, then cancelled: the worker goes to the next waiter
+                self.release(client)
                 self._wake()
             else:
                 try:
-                    self._waiters.remove(fut)
+                    self._waiters.remove(entry)
                 except ValueError:
                     pass
             raise
@@ -225,11 +265,18 @@ class WorkerPool:
         self._tasks: set[asyncio.Task] = set()
 
     def _new(self) -> "asyncio.Task[_Worker]":
-        return asyncio.ensure_future(_Worker.start(self.dataset_path, self.check_queries, self.memory_limit, self.background,
+        task = asyncio.ensure_future(_Worker.start(self.dataset_path, self.check_queries, self.memory_limit, self.background,
                                                    self.in_memory))
+        task.add_done_callback(self._spare_up)
+        return task
+
+    def _spare_up(self, _task) -> None:
+        if self._idle is not None:
+            self._idle._wake()  # noqa: SLF001 - a limited client waiting for a spare may go on
 
     async def start(self) -> None:
         self._idle = _IdleWorkers()
+        self._idle.spare_ready = lambda: self.spare_ready
         workers = await asyncio.gather(*(self._new() for _ in range(self.size)))
         self.graph_names, self.barriers = workers[0].graphs, workers[0].barriers
         self.priority = workers[0].priority
@@ -247,25 +294,27 @@ class WorkerPool:
         budget ``cpu_budget`` of :class:`_Limit` (else :class:`BudgetSpent`, also at once
         if ``moved()`` says so once a worker is free: the same text overran meanwhile);
         :class:`PoolBusy` at once if ``max_queue`` queries already wait, or after ``wait``
-        s of waiting."""
-        if self._idle is None:
+        s of waiting; a client under a :meth:`_IdleWorkers.limit` waits within it."""
+        idle, client = self._idle, job.client
+        if idle is None:
             raise PoolBusy()
-        if not self._idle.available() and self.waiting >= self.max_queue:
+        if not idle.available(client) and self.waiting >= self.max_queue:
             self.stats.refused_busy += 1
             raise PoolBusy()
-        if self._idle.available():
-            worker = self._idle.get_nowait()  # the common case: no task, no timer
+        if idle.available(client):
+            worker = idle.take(client)  # the common case: no task, no timer
         else:
             self.waiting += 1
             try:
-                worker = await self._idle.get(wait)
+                worker = await idle.get(wait, client)
             except asyncio.TimeoutError:
                 self.stats.refused_busy += 1
                 raise PoolBusy() from None
             finally:
                 self.waiting -= 1
             if moved is not None and moved():
-                self._idle.put_nowait(worker)
+                idle.release(client)
+                idle.put_nowait(worker)
                 raise BudgetSpent()
         self._busy.add(worker)
         stopped: list[Exception] = []
@@ -286,9 +335,15 @@ class WorkerPool:
             raise WorkerUnavailable() from None
         finally:
             timer.cancel()
+            idle.release(client)
         self._busy.discard(worker)
-        self._idle.put_nowait(worker)
+        idle.put_nowait(worker)
         return answer
+
+    def limit(self, client, most: int | None) -> None:
+        """Let ``client`` hold at most ``most`` of the pool's workers (None: no limit)."""
+        if self._idle is not None:
+            self._idle.set_limit(client, most)
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker``; the spare takes its place as soon as it is up, and a new spare starts."""
@@ -343,6 +398,7 @@ class WorkerPool:
 
 
 BUSY_SHARE = 0.1
+COOL_DOWN = 10.0  # s a client whose query overran the fast lane is held to all its workers but one (Lanes._restrict)
 
 
 class _Limit:
@@ -394,6 +450,7 @@ class Lanes:
                                check_queries=check_queries, name="slow", background=True, in_memory=in_memory)
         self.fast_budget = fast_budget
         self._heavy: OrderedDict[str, None] = OrderedDict()  # query texts that overran the fast budget
+        self._overran: dict[object, int] = {}  # client -> its queries moved to the slow lane, in flight
 
     @property
     def graph_names(self) -> list[str]:
@@ -422,7 +479,25 @@ class Lanes:
         left = timeout - (time.monotonic() - t0)
         if left <= 0:
             raise QueryTimeout()
+        self._restrict(job.client, +1)  # for a while, whatever the slow lane does with it
+        asyncio.get_running_loop().call_later(max(left, COOL_DOWN), self._restrict, job.client, -1)
         return await self.slow.run(job, left, wait=left)
+
+    def _restrict(self, client, step: int) -> None:
+        """For :data:`COOL_DOWN` s after a client's query overran the fast lane's budget (or
+        until its deadline, if later), the client may hold all the fast workers but one, and takes one only while
+        a spare is up: each such query cost a fast worker (killed, replaced by its spare),
+        and a client sending distinct runaway texts, which the heavy list cannot know in
+        advance, would otherwise keep every fast worker starting up while other clients
+        wait.  So it can cost the lane one worker per spare's start-up, never the last one."""
+        n = self._overran.get(client, 0) + step
+        if n > 0:
+            self._overran[client] = n
+            if n == 1 and step > 0 and self.fast.size > 1:
+                self.fast.limit(client, self.fast.size - 1)
+        else:
+            self._overran.pop(client, None)
+            self.fast.limit(client, None)
 
     async def close(self) -> None:
         await asyncio.gather(self.fast.close(), self.slow.close())

@@ -476,7 +476,7 @@ class Endpoint:
         answer = self.cache.get(key)
         if answer is not None:
             return self.reply(fmts, answer)
-        return Pending(key, QueryJob(query, fmts, settings.max_rows, default_graphs, named_graphs, base))
+        return Pending(key, QueryJob(query, fmts, settings.max_rows, default_graphs, named_graphs, base, req.client))
 
     def answer_now(self, req: QueryRequest, conn=None, raw=None) -> Reply | None:
         """:meth:`handle` with an inline backend (front.py): the query runs in this
