@@ -477,3 +477,52 @@ def test_the_aei_committee_led_by_the_aei_is_said_to_be_a_reading(built, store):
         ?st rdf:subject <https://w3id.org/sse-graph/id/aei-artists-call-committee> ; rdf:predicate sse:ledBy ;
             sse:note ?note }""").dicts()
     assert any("not stated" in n["note"] for n in notes)
+
+
+# ====================================================================== fidelity4: every name, every figure
+@pytest.mark.parametrize("name,expected,kind", [
+    ("VISES", "vises", "project"),  # 003 "VISES est un projet transfrontalier qui réunit 21 partenaires"
+    ("Jours Fous", "jours-fous-2018", "event"),  # 003 "les Jours Fous de l'économie sociale se sont tenus le weekend du 17 et 18 mars 2018"
+    ("GSEF2016", "gsef-2016", "event"),  # 004 "A Montréal, le GSEF2016 a réuni près de 1 500 participants"
+    ("RIS 3", "ris-3", "event"),  # 003 "nos 3èmes Rencontres de l'Impact Social (RIS 3)"
+    ("Novacitis", "novacitis", "venue"),  # 003 "dans le futur centre d'entreprises sociales liégeois, Novacitis"
+    ("Transfo", "transfo", "publication series"),  # 003 "le magazine Transfo reprend le flambeau de l'ancien ES-Infos"
+    ("CAPSE", "capse", "project"),  # 000 "CAPSE project partners"
+    ("SRDEII", "grand-est-srdeii", "funding or support programme"),  # 002 "within the framework of its SRDEII"
+    ("Dijon", "place-dijon", "city"),  # 002 "organised in Dijon by Alternatives économiques"
+])
+def test_a_project_event_document_or_place_is_found_by_the_name_the_text_gives(built, capsys, name, expected, kind):
+    # Before: "no organisation matches 'VISES'" — only organisations and persons could be named.
+    rows = ask(capsys, "search", name)
+    assert rows[0]["iri"] == ID + expected
+    card = ask(capsys, "show", name)
+    assert card["iri"] == ID + expected and kind in {t["label"] for t in card["types"]}
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Brasero", "brasero"),  # 003 "la mission déléguée BRASERO à la Sowecsom": the programme, not its committee
+    ("Digi-serv", "digiserv"),  # 003 "l'étude Digi-serv": the study, not "Comité d'accompagnement de l'étude Digi-serv"
+    ("ProforCES", "proforces"),  # 003 "le Comité d'accompagnement du projet ProforCES"
+    ("Québec", "place-ca-qc"),  # 004 "Au Québec": the province, not the RISQ ("... social du Québec")
+    ("Montréal", "place-montreal"),  # 004 "A Montréal, le GSEF2016": the city, not Montréal International
+])
+def test_an_exact_name_of_a_thing_wins_over_an_organisation_that_only_contains_it(built, capsys, name, expected):
+    assert ask(capsys, "show", name)["iri"] == ID + expected
+
+
+@pytest.mark.parametrize("name,expected", [("ConcertES", "concertes"), ("Wallonie", "region-wallonne"),
+                                           ("SAW-B", "saw-b"), ("Sébastien Perea-u", "sebastien-perea")])
+def test_an_organisation_or_person_still_wins_over_a_thing_of_the_same_name(built, capsys, name, expected):
+    # "Wallonie" is both the Walloon Region (co-financer of VISES: "co-financé par la Wallonie") and
+    # the place: the organisation is what a question asks about; the place is found as "Wallonia".
+    assert ask(capsys, "show", name)["iri"] == ID + expected
+    assert ask(capsys, "search", name)[0]["iri"] == ID + expected
+
+
+def test_a_place_card_lists_what_the_documents_put_there(built, capsys):
+    # 004 "Ville de Bilbao" (a founder, based in the town); 003 "En vue du GSEF, organisé à Bilbao, en
+    # octobre 2018". Two organisations of one town are not related: no path goes through a place.
+    rows = {(r["relation"], r["iri"].removeprefix(ID)) for r in ask(capsys, "show", "Bilbao")["relations"]}
+    assert {("based in", "ville-de-bilbao"), ("held in", "gsef-2018")} <= rows
+    card = ask(capsys, "show", "GSEF2016")
+    assert any(p["relation"] == "heldIn" and p["iri"] == ID + "place-montreal" for p in card["places"])

@@ -25,7 +25,7 @@ from ..name_index import open_labels
 from ..names import LabelIndex, normalise
 from ..store import Store
 from . import lookup, timed
-from .format import Formatter
+from .format import SSE, Formatter
 
 __all__ = [
     "Questions",
@@ -219,6 +219,13 @@ class Questions:
                        **{k: r.get(k) for k in dates}}
                       for r in coming if r["b"] == iri and r["a"] != iri]  # a relation with itself: once, going out
 
+    def located_here(self, place: str) -> list[dict]:
+        """What the documents say is based, active or held in ``place``, as relations coming in
+        (a place's card; never a step of a path: two organisations of one town are not related)."""
+        names = {SSE + "basedIn": "based in", SSE + "activeIn": "active in", SSE + "heldIn": "held in"}
+        return [{"direction": "in", "relation": names[r["p"]], "other": r["thing"], "role": None, "file": r["file"]}
+                for r in self._select("located_here", place).dicts()]
+
     def path(self, a: str, b: str, *, as_of: date | None = None, strict: bool = False) -> list[dict]:
         """The shortest chain of sourced relations linking ``a`` and ``b`` (either direction).
 
@@ -276,7 +283,7 @@ class Questions:
         own = self.fact_evidence([org] + [r["count"] for r in count_rows])
         counts = [{**self.format.count(row), "evidence": self.format.evidence_list(own.get(row["count"], []))}
                   for row in count_rows]
-        neighbours = self.format.merged_relations(self.neighbours(org))
+        neighbours = self.format.merged_relations(self.neighbours(org) + self.located_here(org))
         links = self.link_evidence([(org, n["other"]) for n in neighbours])
         relations = []
         for n in neighbours:

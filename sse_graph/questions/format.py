@@ -16,7 +16,7 @@ __all__ = ["Formatter"]
 
 SSE = "https://w3id.org/sse-graph/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-PLACE_PROPERTIES = (SSE + "basedIn", SSE + "activeIn", SSE + "locatedIn")
+PLACE_PROPERTIES = (SSE + "basedIn", SSE + "activeIn", SSE + "heldIn", SSE + "locatedIn")
 FACT_PROPERTIES = (SSE + "note", SSE + "founded", SSE + "level", SSE + "statutoryForm")
 
 
