@@ -526,3 +526,82 @@ def test_a_place_card_lists_what_the_documents_put_there(built, capsys):
     assert {("based in", "ville-de-bilbao"), ("held in", "gsef-2018")} <= rows
     card = ask(capsys, "show", "GSEF2016")
     assert any(p["relation"] == "heldIn" and p["iri"] == ID + "place-montreal" for p in card["places"])
+
+
+def _counts(card: dict, measure: str) -> set[tuple]:
+    return {(c["qualifier"], c["value"], str(c["as_of"])) for c in card["counts"] if c["measure"] == measure}
+
+
+def test_concertes_ten_years_in_2018_beside_nearly_seventeen_in_the_later_text(built, capsys):
+    # 003 "le 20 novembre 2018, pour célébrer le 10e anniversaire conjoint de ConcertES et du décret
+    # wallon"; 000 "It was set up nearly 17 years ago". Both kept, each as of its document; no
+    # founding date is computed from either.
+    card = ask(capsys, "show", "ConcertES")
+    assert _counts(card, "years of existence") == {("exactly", 10, "2018"), ("nearly", 17, "None")}
+    assert "founded" not in card["facts"]
+
+
+def test_the_observatory_about_ten_years_old_in_2018(built, capsys):
+    # "Dix ans après sa création, l'Observatoire de l'ES a entrepris un important travail d'optimisation"
+    card = ask(capsys, "show", "Observatoire de l'ES")
+    assert _counts(card, "years of existence") == {("about", 10, "2018")}
+
+
+def test_the_walloon_decree_of_2008_is_a_legal_act_dated_to_the_year_only(built, capsys):
+    # "le 10e anniversaire conjoint de ConcertES et du décret wallon relatif à l'économie sociale";
+    # "Ayant initié le Décret en 2008 en tant que Ministre de l'économie sociale" — a year, no day.
+    card = ask(capsys, "show", "décret wallon")
+    assert card["iri"] == ID + "decret-wallon-economie-sociale"
+    assert "legal act (law, decree, ordinance)" in {t["label"] for t in card["types"]}
+    assert [f["value"] for f in card["facts"]["date"]] == ["2008"]
+
+
+def test_the_2014_sse_law_named_by_two_documents(built, capsys):
+    # 000 "Recognised as a representative structure of the SSE since the 2014 Law on the Social and
+    # Solidarity Economy"; 002 "provided for by the 2014 SSE law" — one law, both passages.
+    card = ask(capsys, "show", "2014 Law on the Social and Solidarity Economy")
+    assert [f["value"] for f in card["facts"]["date"]] == ["2014"]
+    assert {e["source"] for e in card["evidence"]} == {"000_30352ab47c79168e.txt", "002_8a782234b05de830.txt"}
+
+
+def test_coopus_finds_brusoc_and_what_it_is_stays_open(built, capsys):
+    # "contacts réguliers avec la SOWECSOM, BRUSOC (CoopUs), l'AEI / SOWALFIN" — the name in
+    # parentheses is found; the card says the report does not say what CoopUs is.
+    assert ask(capsys, "search", "CoopUs")[0]["iri"] == ID + "brusoc"
+    [note] = [f["value"] for f in ask(capsys, "show", "BRUSOC")["facts"]["note"]]
+    assert "CoopUs" in note and "not stated" in note
+
+
+def test_an_events_card_gives_its_date(built, capsys):
+    # 004 "A Montréal, le GSEF2016 a réuni près de 1 500 participants"; 003 "le GSEF, organisé à
+    # Bilbao, en octobre 2018" and 004 "La ville sera l'hôte du prochain forum ... en 2018".
+    assert [f["value"] for f in ask(capsys, "show", "GSEF2016")["facts"]["eventDate"]] == ["2016"]
+    assert {f["value"] for f in ask(capsys, "show", "GSEF 2018")["facts"]["eventDate"]} == {"2018", "2018-10"}
+
+
+@pytest.mark.parametrize("org,kind,clause", [
+    ("synhera", "SupportOrganisation", "qui encadre et accompagne la valorisation de la recherche"),
+    ("sowecsom", "PublicAgency", "la mission déléguée BRASERO à la Sowecsom"),
+    ("interfede", "Federation", "aux côtés de l'Interfédé"),
+])
+def test_a_kind_the_report_does_not_name_rests_on_the_clause_that_suggests_it_and_says_it_is_a_reading(
+        built, store, org, kind, clause):
+    # Synhéra "qui encadre et accompagne la valorisation de la recherche dans toutes les hautes écoles
+    # francophones" (its kind rested on "ConcertES a rencontré et échangé avec Synhéra"); the Sowecsom's
+    # public missions ("la mission déléguée BRASERO à la Sowecsom"; it rested on the Co-entreprendre
+    # campaign); "l'Interfédé", a federation by its name only.
+    rows = store.select(f"""PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        PREFIX sse: <https://w3id.org/sse-graph/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX oa: <http://www.w3.org/ns/oa#> SELECT ?note ?exact WHERE {{
+        ?st rdf:subject <{ID}{org}> ; rdf:predicate rdf:type ; rdf:object sse:{kind} ; sse:note ?note ;
+            prov:wasDerivedFrom/oa:hasSelector/oa:exact ?exact }}""").dicts()
+    assert any(clause in r["exact"] for r in rows)
+    assert all("not name" in r["note"] or "neither what it is" in r["note"] for r in rows)
+
+
+def test_ulla_engelmann_is_attested_in_march_2018_not_on_a_day_the_text_does_not_choose(built, capsys):
+    # "Le jour de l'événement ... Invitée pour l'occasion, Ulla Engelmann, chef d'unité de l'économie
+    # sociale de la Commission Européenne, a répondu présent" — the Jours Fous were held "le weekend du
+    # 17 et 18 mars 2018": which day is not said, so the month (it was sharpened to 17 March).
+    [seat] = ask(capsys, "seats", "Ulla Engelmann")
+    assert seat["attested"] == "2018-03"

@@ -17,7 +17,8 @@ __all__ = ["Formatter"]
 SSE = "https://w3id.org/sse-graph/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PLACE_PROPERTIES = (SSE + "basedIn", SSE + "activeIn", SSE + "heldIn", SSE + "locatedIn")
-FACT_PROPERTIES = (SSE + "note", SSE + "founded", SSE + "level", SSE + "statutoryForm")
+FACT_PROPERTIES = (SSE + "note", SSE + "founded", SSE + "level", SSE + "statutoryForm",
+                   SSE + "eventDate", "http://purl.org/dc/terms/date")  # an event's, a document's or a law's date
 
 
 @dataclass
@@ -167,7 +168,7 @@ class Formatter:
                     places.append(entry)
             elif p in FACT_PROPERTIES:
                 value = self.label(o) if o.startswith("http") else o
-                facts[p.rsplit("#", 1)[1]].append({"value": value, "sources": [f] if f else [],
+                facts[p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]].append({"value": value, "sources": [f] if f else [],
                                                    "evidence": self.evidence_list(evidence.get((p, o), []))})
         types.sort(key=lambda t: (t["inferred"], t["label"]))
         return types, places, dict(facts), sources
