@@ -605,3 +605,21 @@ def test_ulla_engelmann_is_attested_in_march_2018_not_on_a_day_the_text_does_not
     # 17 et 18 mars 2018": which day is not said, so the month (it was sharpened to 17 March).
     [seat] = ask(capsys, "seats", "Ulla Engelmann")
     assert seat["attested"] == "2018-03"
+
+
+def test_the_cwes_opinions_of_2018_are_all_three(built, capsys):
+    # "Avis n°26 du CWES sur les rapports d'activité de l'AEI ...", "Avis d'initiative n°27 du CWES
+    # relatif au guide des dépenses éligibles ...", "Avis n°28 du CWES sur le rapport d'activité ..."
+    # (only n°27 had a node); each card names its author, the council's card its opinions.
+    made = {r["iri"].removeprefix(ID) for r in ask(capsys, "show", "CWES")["relations"] if r["relation"] == "created by"}
+    assert {"cwes-avis-26", "cwes-avis-27", "cwes-avis-28"} <= made
+    card = ask(capsys, "show", "Avis n°28")
+    assert [f["value"] for f in card["facts"]["date"]] == ["2018"]
+    assert any(r["relation"] == "created by" and r["iri"] == ID + "cwes" and r["evidence"] for r in card["relations"])
+
+
+def test_a_publications_card_names_its_publisher_and_its_parts(built, capsys):
+    # 002 "RTES proposes a Regional SSE kit"; "Sheets 1 and 2 of the RegionalESS kit are SSE
+    # presentation sheets ... (fact sheet n°2504) and ... (fact sheet n°2505)".
+    rows = {(r["direction"], r["relation"], r["iri"].removeprefix(ID)) for r in ask(capsys, "show", "Kit RégionalESS")["relations"]}
+    assert {("out", "published by", "rtes"), ("in", "part of", "fact-sheet-2504"), ("in", "part of", "fact-sheet-2505")} <= rows

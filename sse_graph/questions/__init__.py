@@ -226,6 +226,16 @@ class Questions:
         return [{"direction": "in", "relation": names[r["p"]], "other": r["thing"], "role": None, "file": r["file"]}
                 for r in self._select("located_here", place).dicts()]
 
+    def card_links(self, iri: str) -> list[dict]:
+        """What a document, an event or a project is linked to by what the documents say of it — its
+        creator, publisher, the whole it is part of, its series, the project that made it — both ways
+        (a card's rows; never a step of a path)."""
+        names = {"http://purl.org/dc/terms/creator": "created by", "http://purl.org/dc/terms/publisher": "published by",
+                 "http://purl.org/dc/terms/isPartOf": "part of", SSE + "inSeries": "in the series",
+                 "http://www.w3.org/ns/prov#wasGeneratedBy": "made in"}
+        return [{"direction": r["direction"], "relation": names[r["p"]], "other": r["other"], "role": None,
+                 "file": r["file"]} for r in self._select("card_links", iri).dicts()]
+
     def path(self, a: str, b: str, *, as_of: date | None = None, strict: bool = False) -> list[dict]:
         """The shortest chain of sourced relations linking ``a`` and ``b`` (either direction).
 
@@ -283,7 +293,7 @@ class Questions:
         own = self.fact_evidence([org] + [r["count"] for r in count_rows])
         counts = [{**self.format.count(row), "evidence": self.format.evidence_list(own.get(row["count"], []))}
                   for row in count_rows]
-        neighbours = self.format.merged_relations(self.neighbours(org) + self.located_here(org))
+        neighbours = self.format.merged_relations(self.neighbours(org) + self.located_here(org) + self.card_links(org))
         links = self.link_evidence([(org, n["other"]) for n in neighbours])
         relations = []
         for n in neighbours:
