@@ -526,6 +526,10 @@ def test_a_place_card_lists_what_the_documents_put_there(built, capsys):
     assert {("based in", "ville-de-bilbao"), ("held in", "gsef-2018")} <= rows
     card = ask(capsys, "show", "GSEF2016")
     assert any(p["relation"] == "heldIn" and p["iri"] == ID + "place-montreal" for p in card["places"])
+    # 003 "dans le futur centre d'entreprises sociales liégeois, Novacitis"; "Le Centre d'Economie
+    # Sociale de HEC Liège"
+    rows = {(r["relation"], r["iri"].removeprefix(ID)) for r in ask(capsys, "show", "Liège")["relations"]}
+    assert {("situated in", "novacitis"), ("based in", "hec-liege")} <= rows
 
 
 def _counts(card: dict, measure: str) -> set[tuple]:

@@ -222,7 +222,8 @@ class Questions:
     def located_here(self, place: str) -> list[dict]:
         """What the documents say is based, active or held in ``place``, as relations coming in
         (a place's card; never a step of a path: two organisations of one town are not related)."""
-        names = {SSE + "basedIn": "based in", SSE + "activeIn": "active in", SSE + "heldIn": "held in"}
+        names = {SSE + "basedIn": "based in", SSE + "activeIn": "active in", SSE + "heldIn": "held in",
+                 SSE + "partOfPlace": "situated in"}
         return [{"direction": "in", "relation": names[r["p"]], "other": r["thing"], "role": None, "file": r["file"]}
                 for r in self._select("located_here", place).dicts()]
 
