@@ -627,3 +627,9 @@ def test_a_publications_card_names_its_publisher_and_its_parts(built, capsys):
     # presentation sheets ... (fact sheet n°2504) and ... (fact sheet n°2505)".
     rows = {(r["direction"], r["relation"], r["iri"].removeprefix(ID)) for r in ask(capsys, "show", "Kit RégionalESS")["relations"]}
     assert {("out", "published by", "rtes"), ("in", "part of", "fact-sheet-2504"), ("in", "part of", "fact-sheet-2505")} <= rows
+
+
+def test_the_gsef_is_an_association_by_its_heading(built, capsys):
+    # 004 "L'Association GSEF (Global Social Economy Forum)" — the statutory form its heading gives.
+    card = ask(capsys, "show", "GSEF")
+    assert [f["value"] for f in card["facts"]["statutoryForm"]] == ["association"]
