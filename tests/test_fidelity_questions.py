@@ -633,3 +633,9 @@ def test_the_gsef_is_an_association_by_its_heading(built, capsys):
     # 004 "L'Association GSEF (Global Social Economy Forum)" — the statutory form its heading gives.
     card = ask(capsys, "show", "GSEF")
     assert [f["value"] for f in card["facts"]["statutoryForm"]] == ["association"]
+
+
+def test_a_projects_card_gives_the_period_the_text_gives(built, capsys):
+    # "Cette étude a été menée de juillet 2017 à octobre 2018 par un consortium de centres de recherche"
+    facts = ask(capsys, "show", "Digi-serv")["facts"]
+    assert ([f["value"] for f in facts["startDate"]], [f["value"] for f in facts["endDate"]]) == (["2017-07"], ["2018-10"])

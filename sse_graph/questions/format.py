@@ -18,7 +18,9 @@ SSE = "https://w3id.org/sse-graph/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PLACE_PROPERTIES = (SSE + "basedIn", SSE + "activeIn", SSE + "heldIn", SSE + "locatedIn")
 FACT_PROPERTIES = (SSE + "note", SSE + "founded", SSE + "level", SSE + "statutoryForm",
-                   SSE + "eventDate", "http://purl.org/dc/terms/date")  # an event's, a document's or a law's date
+                   # an event's, a project's, a document's or a law's own dates, number and address
+                   SSE + "eventDate", SSE + "endEventDate", SSE + "startDate", SSE + "endDate", SSE + "homepage",
+                   "http://purl.org/dc/terms/date", "http://purl.org/dc/terms/modified", "http://purl.org/dc/terms/identifier")
 
 
 @dataclass
