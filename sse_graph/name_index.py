@@ -24,11 +24,13 @@ CREATE TABLE label (iri TEXT NOT NULL, lang TEXT NOT NULL, value TEXT NOT NULL);
 CREATE TABLE name (org TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, norm TEXT NOT NULL);
 CREATE TABLE collective (iri TEXT PRIMARY KEY);
 CREATE TABLE person (iri TEXT PRIMARY KEY);
+CREATE TABLE thing_name (iri TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, norm TEXT NOT NULL);
 """
 _INDEXES = """
 CREATE INDEX label_iri ON label (iri);
 CREATE INDEX name_org ON name (org);
 CREATE INDEX name_norm ON name (norm);
+CREATE INDEX thing_name_iri ON thing_name (iri);
 """
 
 
@@ -42,12 +44,16 @@ def write_name_index(store, path: Path) -> int:
     names = [(org, kind, value, normalise(value)) for org in agents
              for kind, values in (("pref", full.pref.get(org, {}).values()), ("alt", full.alt.get(org, [])))
              for value in values]
+    thing_names = [(iri, kind, value, normalise(value)) for iri in sorted(full.things)
+                   for kind, values in (("pref", full.pref.get(iri, {}).values()), ("alt", full.alt.get(iri, [])))
+                   for value in values]
     db = sqlite3.connect(path)
     try:
         db.executescript(_SCHEMA)
         db.executemany("INSERT INTO label VALUES (?, ?, ?)",
                        ((iri, lang, value) for iri, labels in full.pref.items() for lang, value in labels.items()))
         db.executemany("INSERT INTO name VALUES (?, ?, ?, ?)", names)
+        db.executemany("INSERT INTO thing_name VALUES (?, ?, ?, ?)", thing_names)
         db.executemany("INSERT INTO collective VALUES (?)", ((iri,) for iri in sorted(full.collectives)))
         db.executemany("INSERT INTO person VALUES (?)", ((iri,) for iri in sorted(full.persons - full.organisations)))
         db.executescript(_INDEXES)
@@ -76,14 +82,19 @@ class _Pref:
 
 
 class _Alt:
-    """``organisation → [alternative labels]``, read on demand."""
+    """``organisation, person or named thing → [alternative labels]``, read on demand."""
 
-    def __init__(self, db: sqlite3.Connection):
+    def __init__(self, db: sqlite3.Connection, things: bool):
         self._db = db
+        self._query = "SELECT value FROM name WHERE org = ? AND kind = 'alt'"
+        self._params = 1
+        if things:  # an index written before named things had their table has none
+            self._query = f"SELECT value FROM ({self._query} UNION ALL SELECT value FROM thing_name WHERE iri = ? AND kind = 'alt')"
+            self._params = 2
 
     def get(self, iri: str, default=None):
         values: list[str] = []
-        for (value,) in self._db.execute("SELECT value FROM name WHERE org = ? AND kind = 'alt' ORDER BY rowid", (iri,)):
+        for (value,) in self._db.execute(self._query, (iri,) * self._params):
             if value not in values:
                 values.append(value)
         return values or default
@@ -95,7 +106,9 @@ class StoredLabelIndex(LabelIndex):
     def __init__(self, path: Path):
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         collectives = {iri for (iri,) in self._db.execute("SELECT iri FROM collective")}  # a few
-        super().__init__(pref=_Pref(self._db), alt=_Alt(self._db), collectives=collectives)
+        self._has_things = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'thing_name'").fetchone() is not None
+        super().__init__(pref=_Pref(self._db), alt=_Alt(self._db, self._has_things), collectives=collectives)
         self._organisations: set[str] | None = None
 
     @property
@@ -117,11 +130,26 @@ class StoredLabelIndex(LabelIndex):
     def persons(self, value) -> None:  # the dataclass's default; the persons are in the file
         pass
 
+    @property
+    def things(self) -> set[str]:  # every named thing that is not an agent: read when asked
+        if not self._has_things:
+            return set()
+        return {i for (i,) in self._db.execute("SELECT DISTINCT iri FROM thing_name")}
+
+    @things.setter
+    def things(self, value) -> None:  # the dataclass's default; the things are in the file
+        pass
+
     def is_person(self, iri: str) -> bool:
         return self._db.execute("SELECT 1 FROM person WHERE iri = ?", (iri,)).fetchone() is not None
 
     def candidates(self, key: str):
         yield from self._db.execute("SELECT org, value, norm FROM name WHERE instr(norm, ?) > 0 ORDER BY rowid", (key,))
+
+    def thing_candidates(self, key: str):
+        if self._has_things:
+            yield from self._db.execute(
+                "SELECT iri, value, norm FROM thing_name WHERE instr(norm, ?) > 0 ORDER BY rowid", (key,))
 
     def is_known(self, iri: str) -> bool:
         return self._db.execute("SELECT 1 FROM name WHERE org = ? UNION SELECT 1 FROM label WHERE iri = ? LIMIT 1",
@@ -129,6 +157,10 @@ class StoredLabelIndex(LabelIndex):
 
     def _names(self):  # only for suggestions, when nothing matches
         yield from self._db.execute("SELECT org, value FROM name ORDER BY rowid")
+
+    def _thing_names(self):  # only for suggestions, when nothing matches
+        if self._has_things:
+            yield from self._db.execute("SELECT iri, value FROM thing_name ORDER BY rowid")
 
 
 def open_labels(store) -> LabelIndex:

@@ -5,6 +5,9 @@ any language, matched without regard to case, accents or punctuation
 (``febisp`` finds FÉBISP).  An exact label or acronym wins over a partial one.
 People (``foaf:Person``) are found by their labels and alternative names the same
 way (``Sébastien Perea-u``, the staff list's spelling, finds Sébastien Pereau).
+The other things a document names — projects, events, publications, legal acts, policy
+reforms, places — are found by name too, but only when no organisation or person matches
+(``VISES`` is the project, ``Bilbao`` still the city council, ``Dijon`` the town).
 """
 from __future__ import annotations
 
@@ -47,6 +50,7 @@ class LabelIndex:
     organisations: set[str] = field(default_factory=set)
     collectives: set[str] = field(default_factory=set)  # groups a source names only collectively
     persons: set[str] = field(default_factory=set)  # people, found by name as organisations are
+    things: set[str] = field(default_factory=set)  # projects, events, places ...: found when no agent matches
 
     @classmethod
     def from_store(cls, store) -> "LabelIndex":
@@ -69,6 +73,15 @@ class LabelIndex:
             idx.persons.add(person.value)
             if kind.value == "alt":  # skos:altLabel, foaf:name
                 names = idx.alt.setdefault(person.value, [])
+                if label.value not in names:
+                    names.append(label.value)
+        for row in store.select(load_query("named_things").text).rows:
+            thing, label, kind = row
+            if thing.value in idx.organisations or thing.value in idx.persons:  # an agent is named as one
+                continue
+            idx.things.add(thing.value)
+            if kind.value == "alt":
+                names = idx.alt.setdefault(thing.value, [])
                 if label.value not in names:
                     names.append(label.value)
         return idx
@@ -100,6 +113,13 @@ class LabelIndex:
     def is_person(self, iri: str) -> bool:
         return iri in self.persons
 
+    def _thing_names(self):
+        for iri in sorted(self.things):
+            for value in self.pref.get(iri, {}).values():
+                yield iri, value
+            for value in self.alt.get(iri, []):
+                yield iri, value
+
     def candidates(self, key: str):
         """``(organisation or person, name, normalised name)`` for each name of an organisation
         or a person whose normalised form contains ``key`` (a normalised text)."""
@@ -108,8 +128,15 @@ class LabelIndex:
             if key in norm:
                 yield org, value, norm
 
+    def thing_candidates(self, key: str):
+        """The same for the other named things (projects, events, publications, places ...)."""
+        for iri, value in self._thing_names():
+            norm = normalise(value)
+            if key in norm:
+                yield iri, value, norm
+
     def is_known(self, iri: str) -> bool:
-        return iri in self.organisations or iri in self.persons or iri in self.pref
+        return iri in self.organisations or iri in self.persons or iri in self.things or iri in self.pref
 
     def resolve(self, name: str, *, lang: str = "en") -> str:
         """The IRI of the one organisation or person ``name`` designates.
@@ -131,37 +158,52 @@ class LabelIndex:
         key = normalise(text)
         if not key:
             raise InputError(f"'{name}' has no letter or digit to match")
-        exact: set[str] = set()
-        scored: dict[str, int] = {}
-        for org, value, norm in self.candidates(key):
-            if norm == key:
-                exact.add(org)
-            elif key in norm:
-                # Prefer a match at the start, then a match on a word boundary.
-                words = [normalise(w) for w in re.split(r"[\s\-–/']+", value) if w]
-                score = 2 if norm.startswith(key) else 1 if any(w.startswith(key) for w in words) else 0
-                scored[org] = max(scored.get(org, -1), score)
+        agents = self._matches(key, self.candidates(key))
+        things = self._matches(key, self.thing_candidates(key))
+        # An exact name wins over a partial one, an agent over another thing: exact agent, exact
+        # thing (``Brasero`` the programme, not its committee), partial agent, partial thing.
+        (exact, scored), (thing_exact, thing_scored) = agents, things
         if len(exact) == 1:
-            only = exact.pop()
+            only = next(iter(exact))
             rivals = {o for o, score in scored.items() if score >= 1 and o != only}
             if only in self.collectives and rivals:
                 self._ambiguous(name, {only} | rivals, lang)
             return only
-        if len(exact) > 1:
-            self._ambiguous(name, exact, lang)
-        if scored:
-            best = max(scored.values())
-            top = {o for o, s in scored.items() if s == best}
-            if len(top) == 1:
-                return top.pop()
-            self._ambiguous(name, top, lang)
-        choices = {normalise(v): v for _o, v in self._names()}
+        for found in (exact, thing_exact):
+            if len(found) == 1:
+                return next(iter(found))
+            if found:
+                self._ambiguous(name, found, lang)
+        for found in (scored, thing_scored):
+            if found:
+                best = max(found.values())
+                top = {o for o, s in found.items() if s == best}
+                if len(top) == 1:
+                    return top.pop()
+                self._ambiguous(name, top, lang)
+        choices = {normalise(v): v for _o, v in [*self._names(), *self._thing_names()]}
         close = difflib.get_close_matches(key, list(choices), n=5, cutoff=0.6)
         raise NotFoundError(f"no organisation matches '{name}' (nor any person)", [choices[c] for c in close])
 
+    @staticmethod
+    def _matches(key: str, candidates) -> tuple[set[str], dict[str, int]]:
+        """Among ``candidates``, the IRIs with a name equal to ``key``, and the others whose name
+        contains it, scored 2 (at the start), 1 (at a word's start) or 0 (inside a word)."""
+        exact: set[str] = set()
+        scored: dict[str, int] = {}
+        for iri, value, norm in candidates:
+            if norm == key:
+                exact.add(iri)
+            elif key in norm:
+                words = [normalise(w) for w in re.split(r"[\s\-–/']+", value) if w]
+                score = 2 if norm.startswith(key) else 1 if any(w.startswith(key) for w in words) else 0
+                scored[iri] = max(scored.get(iri, -1), score)
+        return exact, scored
+
     def _ambiguous(self, name: str, iris: set[str], lang: str):
         candidates = sorted(((i, self.label(i, lang)) for i in iris), key=lambda c: c[1].casefold())
-        what = "organisations" if not any(self.is_person(i) for i in iris) else "organisations or persons"
+        what = ("named things (projects, events, documents, places)" if all(i in self.things for i in iris)
+                else "organisations" if not any(self.is_person(i) for i in iris) else "organisations or persons")
         raise AmbiguousNameError(f"'{name}' matches {len(candidates)} {what}; name one of them", candidates)
 
     @staticmethod

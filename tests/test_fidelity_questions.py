@@ -477,3 +477,165 @@ def test_the_aei_committee_led_by_the_aei_is_said_to_be_a_reading(built, store):
         ?st rdf:subject <https://w3id.org/sse-graph/id/aei-artists-call-committee> ; rdf:predicate sse:ledBy ;
             sse:note ?note }""").dicts()
     assert any("not stated" in n["note"] for n in notes)
+
+
+# ====================================================================== fidelity4: every name, every figure
+@pytest.mark.parametrize("name,expected,kind", [
+    ("VISES", "vises", "project"),  # 003 "VISES est un projet transfrontalier qui réunit 21 partenaires"
+    ("Jours Fous", "jours-fous-2018", "event"),  # 003 "les Jours Fous de l'économie sociale se sont tenus le weekend du 17 et 18 mars 2018"
+    ("GSEF2016", "gsef-2016", "event"),  # 004 "A Montréal, le GSEF2016 a réuni près de 1 500 participants"
+    ("RIS 3", "ris-3", "event"),  # 003 "nos 3èmes Rencontres de l'Impact Social (RIS 3)"
+    ("Novacitis", "novacitis", "venue"),  # 003 "dans le futur centre d'entreprises sociales liégeois, Novacitis"
+    ("Transfo", "transfo", "publication series"),  # 003 "le magazine Transfo reprend le flambeau de l'ancien ES-Infos"
+    ("CAPSE", "capse", "project"),  # 000 "CAPSE project partners"
+    ("SRDEII", "grand-est-srdeii", "funding or support programme"),  # 002 "within the framework of its SRDEII"
+    ("Dijon", "place-dijon", "city"),  # 002 "organised in Dijon by Alternatives économiques"
+])
+def test_a_project_event_document_or_place_is_found_by_the_name_the_text_gives(built, capsys, name, expected, kind):
+    # Before: "no organisation matches 'VISES'" — only organisations and persons could be named.
+    rows = ask(capsys, "search", name)
+    assert rows[0]["iri"] == ID + expected
+    card = ask(capsys, "show", name)
+    assert card["iri"] == ID + expected and kind in {t["label"] for t in card["types"]}
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Brasero", "brasero"),  # 003 "la mission déléguée BRASERO à la Sowecsom": the programme, not its committee
+    ("Digi-serv", "digiserv"),  # 003 "l'étude Digi-serv": the study, not "Comité d'accompagnement de l'étude Digi-serv"
+    ("ProforCES", "proforces"),  # 003 "le Comité d'accompagnement du projet ProforCES"
+    ("Québec", "place-ca-qc"),  # 004 "Au Québec": the province, not the RISQ ("... social du Québec")
+    ("Montréal", "place-montreal"),  # 004 "A Montréal, le GSEF2016": the city, not Montréal International
+])
+def test_an_exact_name_of_a_thing_wins_over_an_organisation_that_only_contains_it(built, capsys, name, expected):
+    assert ask(capsys, "show", name)["iri"] == ID + expected
+
+
+@pytest.mark.parametrize("name,expected", [("ConcertES", "concertes"), ("Wallonie", "region-wallonne"),
+                                           ("SAW-B", "saw-b"), ("Sébastien Perea-u", "sebastien-perea")])
+def test_an_organisation_or_person_still_wins_over_a_thing_of_the_same_name(built, capsys, name, expected):
+    # "Wallonie" is both the Walloon Region (co-financer of VISES: "co-financé par la Wallonie") and
+    # the place: the organisation is what a question asks about; the place is found as "Wallonia".
+    assert ask(capsys, "show", name)["iri"] == ID + expected
+    assert ask(capsys, "search", name)[0]["iri"] == ID + expected
+
+
+def test_a_place_card_lists_what_the_documents_put_there(built, capsys):
+    # 004 "Ville de Bilbao" (a founder, based in the town); 003 "En vue du GSEF, organisé à Bilbao, en
+    # octobre 2018". Two organisations of one town are not related: no path goes through a place.
+    rows = {(r["relation"], r["iri"].removeprefix(ID)) for r in ask(capsys, "show", "Bilbao")["relations"]}
+    assert {("based in", "ville-de-bilbao"), ("held in", "gsef-2018")} <= rows
+    card = ask(capsys, "show", "GSEF2016")
+    assert any(p["relation"] == "heldIn" and p["iri"] == ID + "place-montreal" for p in card["places"])
+    # 003 "dans le futur centre d'entreprises sociales liégeois, Novacitis"; "Le Centre d'Economie
+    # Sociale de HEC Liège"
+    rows = {(r["relation"], r["iri"].removeprefix(ID)) for r in ask(capsys, "show", "Liège")["relations"]}
+    assert {("situated in", "novacitis"), ("based in", "hec-liege")} <= rows
+
+
+def _counts(card: dict, measure: str) -> set[tuple]:
+    return {(c["qualifier"], c["value"], str(c["as_of"])) for c in card["counts"] if c["measure"] == measure}
+
+
+def test_concertes_ten_years_in_2018_beside_nearly_seventeen_in_the_later_text(built, capsys):
+    # 003 "le 20 novembre 2018, pour célébrer le 10e anniversaire conjoint de ConcertES et du décret
+    # wallon"; 000 "It was set up nearly 17 years ago". Both kept, each as of its document; no
+    # founding date is computed from either.
+    card = ask(capsys, "show", "ConcertES")
+    assert _counts(card, "years of existence") == {("exactly", 10, "2018"), ("nearly", 17, "None")}
+    assert "founded" not in card["facts"]
+
+
+def test_the_observatory_about_ten_years_old_in_2018(built, capsys):
+    # "Dix ans après sa création, l'Observatoire de l'ES a entrepris un important travail d'optimisation"
+    card = ask(capsys, "show", "Observatoire de l'ES")
+    assert _counts(card, "years of existence") == {("about", 10, "2018")}
+
+
+def test_the_walloon_decree_of_2008_is_a_legal_act_dated_to_the_year_only(built, capsys):
+    # "le 10e anniversaire conjoint de ConcertES et du décret wallon relatif à l'économie sociale";
+    # "Ayant initié le Décret en 2008 en tant que Ministre de l'économie sociale" — a year, no day.
+    card = ask(capsys, "show", "décret wallon")
+    assert card["iri"] == ID + "decret-wallon-economie-sociale"
+    assert "legal act (law, decree, ordinance)" in {t["label"] for t in card["types"]}
+    assert [f["value"] for f in card["facts"]["date"]] == ["2008"]
+
+
+def test_the_2014_sse_law_named_by_two_documents(built, capsys):
+    # 000 "Recognised as a representative structure of the SSE since the 2014 Law on the Social and
+    # Solidarity Economy"; 002 "provided for by the 2014 SSE law" — one law, both passages.
+    card = ask(capsys, "show", "2014 Law on the Social and Solidarity Economy")
+    assert [f["value"] for f in card["facts"]["date"]] == ["2014"]
+    assert {e["source"] for e in card["evidence"]} == {"000_30352ab47c79168e.txt", "002_8a782234b05de830.txt"}
+
+
+def test_coopus_finds_brusoc_and_what_it_is_stays_open(built, capsys):
+    # "contacts réguliers avec la SOWECSOM, BRUSOC (CoopUs), l'AEI / SOWALFIN" — the name in
+    # parentheses is found; the card says the report does not say what CoopUs is.
+    assert ask(capsys, "search", "CoopUs")[0]["iri"] == ID + "brusoc"
+    [note] = [f["value"] for f in ask(capsys, "show", "BRUSOC")["facts"]["note"]]
+    assert "CoopUs" in note and "not stated" in note
+
+
+def test_an_events_card_gives_its_date(built, capsys):
+    # 004 "A Montréal, le GSEF2016 a réuni près de 1 500 participants"; 003 "le GSEF, organisé à
+    # Bilbao, en octobre 2018" and 004 "La ville sera l'hôte du prochain forum ... en 2018".
+    assert [f["value"] for f in ask(capsys, "show", "GSEF2016")["facts"]["eventDate"]] == ["2016"]
+    assert {f["value"] for f in ask(capsys, "show", "GSEF 2018")["facts"]["eventDate"]} == {"2018", "2018-10"}
+
+
+@pytest.mark.parametrize("org,kind,clause", [
+    ("synhera", "SupportOrganisation", "qui encadre et accompagne la valorisation de la recherche"),
+    ("sowecsom", "PublicAgency", "la mission déléguée BRASERO à la Sowecsom"),
+    ("interfede", "Federation", "aux côtés de l'Interfédé"),
+])
+def test_a_kind_the_report_does_not_name_rests_on_the_clause_that_suggests_it_and_says_it_is_a_reading(
+        built, store, org, kind, clause):
+    # Synhéra "qui encadre et accompagne la valorisation de la recherche dans toutes les hautes écoles
+    # francophones" (its kind rested on "ConcertES a rencontré et échangé avec Synhéra"); the Sowecsom's
+    # public missions ("la mission déléguée BRASERO à la Sowecsom"; it rested on the Co-entreprendre
+    # campaign); "l'Interfédé", a federation by its name only.
+    rows = store.select(f"""PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        PREFIX sse: <https://w3id.org/sse-graph/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX oa: <http://www.w3.org/ns/oa#> SELECT ?note ?exact WHERE {{
+        ?st rdf:subject <{ID}{org}> ; rdf:predicate rdf:type ; rdf:object sse:{kind} ; sse:note ?note ;
+            prov:wasDerivedFrom/oa:hasSelector/oa:exact ?exact }}""").dicts()
+    assert any(clause in r["exact"] for r in rows)
+    assert all("not name" in r["note"] or "neither what it is" in r["note"] for r in rows)
+
+
+def test_ulla_engelmann_is_attested_in_march_2018_not_on_a_day_the_text_does_not_choose(built, capsys):
+    # "Le jour de l'événement ... Invitée pour l'occasion, Ulla Engelmann, chef d'unité de l'économie
+    # sociale de la Commission Européenne, a répondu présent" — the Jours Fous were held "le weekend du
+    # 17 et 18 mars 2018": which day is not said, so the month (it was sharpened to 17 March).
+    [seat] = ask(capsys, "seats", "Ulla Engelmann")
+    assert seat["attested"] == "2018-03"
+
+
+def test_the_cwes_opinions_of_2018_are_all_three(built, capsys):
+    # "Avis n°26 du CWES sur les rapports d'activité de l'AEI ...", "Avis d'initiative n°27 du CWES
+    # relatif au guide des dépenses éligibles ...", "Avis n°28 du CWES sur le rapport d'activité ..."
+    # (only n°27 had a node); each card names its author, the council's card its opinions.
+    made = {r["iri"].removeprefix(ID) for r in ask(capsys, "show", "CWES")["relations"] if r["relation"] == "created by"}
+    assert {"cwes-avis-26", "cwes-avis-27", "cwes-avis-28"} <= made
+    card = ask(capsys, "show", "Avis n°28")
+    assert [f["value"] for f in card["facts"]["date"]] == ["2018"]
+    assert any(r["relation"] == "created by" and r["iri"] == ID + "cwes" and r["evidence"] for r in card["relations"])
+
+
+def test_a_publications_card_names_its_publisher_and_its_parts(built, capsys):
+    # 002 "RTES proposes a Regional SSE kit"; "Sheets 1 and 2 of the RegionalESS kit are SSE
+    # presentation sheets ... (fact sheet n°2504) and ... (fact sheet n°2505)".
+    rows = {(r["direction"], r["relation"], r["iri"].removeprefix(ID)) for r in ask(capsys, "show", "Kit RégionalESS")["relations"]}
+    assert {("out", "published by", "rtes"), ("in", "part of", "fact-sheet-2504"), ("in", "part of", "fact-sheet-2505")} <= rows
+
+
+def test_the_gsef_is_an_association_by_its_heading(built, capsys):
+    # 004 "L'Association GSEF (Global Social Economy Forum)" — the statutory form its heading gives.
+    card = ask(capsys, "show", "GSEF")
+    assert [f["value"] for f in card["facts"]["statutoryForm"]] == ["association"]
+
+
+def test_a_projects_card_gives_the_period_the_text_gives(built, capsys):
+    # "Cette étude a été menée de juillet 2017 à octobre 2018 par un consortium de centres de recherche"
+    facts = ask(capsys, "show", "Digi-serv")["facts"]
+    assert ([f["value"] for f in facts["startDate"]], [f["value"] for f in facts["endDate"]]) == (["2017-07"], ["2018-10"])

@@ -25,7 +25,7 @@ from ..name_index import open_labels
 from ..names import LabelIndex, normalise
 from ..store import Store
 from . import lookup, timed
-from .format import Formatter
+from .format import SSE, Formatter
 
 __all__ = [
     "Questions",
@@ -219,6 +219,24 @@ class Questions:
                        **{k: r.get(k) for k in dates}}
                       for r in coming if r["b"] == iri and r["a"] != iri]  # a relation with itself: once, going out
 
+    def located_here(self, place: str) -> list[dict]:
+        """What the documents say is based, active or held in ``place``, as relations coming in
+        (a place's card; never a step of a path: two organisations of one town are not related)."""
+        names = {SSE + "basedIn": "based in", SSE + "activeIn": "active in", SSE + "heldIn": "held in",
+                 SSE + "partOfPlace": "situated in"}
+        return [{"direction": "in", "relation": names[r["p"]], "other": r["thing"], "role": None, "file": r["file"]}
+                for r in self._select("located_here", place).dicts()]
+
+    def card_links(self, iri: str) -> list[dict]:
+        """What a document, an event or a project is linked to by what the documents say of it — its
+        creator, publisher, the whole it is part of, its series, the project that made it — both ways
+        (a card's rows; never a step of a path)."""
+        names = {"http://purl.org/dc/terms/creator": "created by", "http://purl.org/dc/terms/publisher": "published by",
+                 "http://purl.org/dc/terms/isPartOf": "part of", SSE + "inSeries": "in the series",
+                 "http://www.w3.org/ns/prov#wasGeneratedBy": "made in"}
+        return [{"direction": r["direction"], "relation": names[r["p"]], "other": r["other"], "role": None,
+                 "file": r["file"]} for r in self._select("card_links", iri).dicts()]
+
     def path(self, a: str, b: str, *, as_of: date | None = None, strict: bool = False) -> list[dict]:
         """The shortest chain of sourced relations linking ``a`` and ``b`` (either direction).
 
@@ -276,7 +294,7 @@ class Questions:
         own = self.fact_evidence([org] + [r["count"] for r in count_rows])
         counts = [{**self.format.count(row), "evidence": self.format.evidence_list(own.get(row["count"], []))}
                   for row in count_rows]
-        neighbours = self.format.merged_relations(self.neighbours(org))
+        neighbours = self.format.merged_relations(self.neighbours(org) + self.located_here(org) + self.card_links(org))
         links = self.link_evidence([(org, n["other"]) for n in neighbours])
         relations = []
         for n in neighbours:

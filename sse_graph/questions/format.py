@@ -16,8 +16,11 @@ __all__ = ["Formatter"]
 
 SSE = "https://w3id.org/sse-graph/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-PLACE_PROPERTIES = (SSE + "basedIn", SSE + "activeIn", SSE + "locatedIn")
-FACT_PROPERTIES = (SSE + "note", SSE + "founded", SSE + "level", SSE + "statutoryForm")
+PLACE_PROPERTIES = (SSE + "basedIn", SSE + "activeIn", SSE + "heldIn", SSE + "locatedIn")
+FACT_PROPERTIES = (SSE + "note", SSE + "founded", SSE + "level", SSE + "statutoryForm",
+                   # an event's, a project's, a document's or a law's own dates, number and address
+                   SSE + "eventDate", SSE + "endEventDate", SSE + "startDate", SSE + "endDate", SSE + "homepage",
+                   "http://purl.org/dc/terms/date", "http://purl.org/dc/terms/modified", "http://purl.org/dc/terms/identifier")
 
 
 @dataclass
@@ -167,7 +170,7 @@ class Formatter:
                     places.append(entry)
             elif p in FACT_PROPERTIES:
                 value = self.label(o) if o.startswith("http") else o
-                facts[p.rsplit("#", 1)[1]].append({"value": value, "sources": [f] if f else [],
+                facts[p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]].append({"value": value, "sources": [f] if f else [],
                                                    "evidence": self.evidence_list(evidence.get((p, o), []))})
         types.sort(key=lambda t: (t["inferred"], t["label"]))
         return types, places, dict(facts), sources

@@ -242,14 +242,17 @@ def step_sources(adj: Adjacency, parent: str, node: str, relation: str) -> list[
 
 
 def search_scores(labels: LabelIndex, text: str) -> dict[str, int]:
-    """Organisations whose label or acronym matches ``text``: 100 exact, 80 prefix, 60 inside."""
+    """Organisations and persons whose label or acronym matches ``text``: 100 exact, 80 prefix,
+    60 inside; then the other named things (projects, events, documents, places), one point
+    lower, so that an organisation comes first at the same closeness."""
     key = normalise(text)
     if not key:
         return {}
     scores: dict[str, int] = {}
-    for iri, _name, norm in labels.candidates(key):
-        best = 100 if norm == key else 80 if norm.startswith(key) else 60
-        scores[iri] = max(scores.get(iri, 0), best)
+    for candidates, lower in ((labels.candidates, 0), (labels.thing_candidates, 1)):
+        for iri, _name, norm in candidates(key):
+            best = (100 if norm == key else 80 if norm.startswith(key) else 60) - lower
+            scores[iri] = max(scores.get(iri, 0), best)  # a thing is never an agent (names.py)
     return scores
 
 
