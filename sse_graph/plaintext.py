@@ -4,14 +4,16 @@ A name may carry bidi controls (embeddings, overrides, isolates, marks) that
 reorder the text around it (``"‮gpj.exe"`` shows as ``"exe.jpg"``) and may be
 thousands of characters long.  :func:`isolate` removes the controls and wraps a
 right-to-left name in a first-strong isolate; :func:`shorten` cuts it.  Used by
-the explorer (sse_graph/viewer) and the pictures (sse_graph/draw.py).
+the explorer (sse_graph/viewer) and the pictures (sse_graph/draw.py).  On a
+terminal, :func:`visible` shows every control and format character by its code
+point instead (an escape sequence, a bidi override, a line end inside a name).
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 
-__all__ = ["isolate", "shorten", "FSI", "PDI"]
+__all__ = ["isolate", "shorten", "visible", "FSI", "PDI"]
 
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 FSI, PDI = "\u2068", "\u2069"
@@ -43,3 +45,15 @@ def isolate(text, limit: int | None = None) -> str:
     if any(unicodedata.bidirectional(c) in ("R", "AL") for c in value):
         return FSI + value + PDI
     return value
+
+
+def visible(text) -> str:
+    """The text for a terminal: line ends shown as ⏎, every other control or format
+    character (escape sequences, bidi controls, zero-width marks) by its code point, so
+    nothing in it can colour, move or reorder what the terminal shows.
+
+    >>> visible("a\\x1b[31mb\\u202ec\\nd")
+    'a<U+001B>[31mb<U+202E>c⏎d'
+    """
+    return "".join("⏎" if c == "\n" else f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cc", "Cf") else c
+                   for c in ("" if text is None else str(text)))

@@ -12,6 +12,9 @@ import os
 import sys
 
 import typer
+from rich.markup import escape
+
+from ..plaintext import visible
 
 try:  # typer 0.2x vendors click as typer._click; older ones use click itself
     from typer._click import exceptions as click_exceptions
@@ -46,22 +49,22 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         err.print("aborted")
         return 130
-    except AmbiguousNameError as e:
-        err.print(f"[red]error:[/red] {e}", highlight=False)
+    except AmbiguousNameError as e:  # the message quotes the user's text: never read as markup
+        err.print("[red]error:[/red] " + escape(visible(e)), highlight=False)
         for iri, label in e.candidates:
-            err.print(f"  {label}  <{iri}>", highlight=False, markup=False)
+            err.print(f"  {visible(label)}  <{visible(iri)}>", highlight=False, markup=False)
         return e.exit_code
     except NotFoundError as e:
-        err.print(f"[red]error:[/red] {e}", highlight=False)
+        err.print("[red]error:[/red] " + escape(visible(e)), highlight=False)
         if e.suggestions:
-            err.print("did you mean: " + ", ".join(e.suggestions), highlight=False, markup=False)
+            err.print("did you mean: " + ", ".join(map(visible, e.suggestions)), highlight=False, markup=False)
         return e.exit_code
     except ValidationFailed as e:
         _print_violations(e.report, data=e.result.root if e.result is not None else None)
         err.print(f"[red]error:[/red] the dataset has {e.report.violation_count} violation(s); run 'sse-graph validate'")
         return EXIT_FAILED_CHECK
     except SSEGraphError as e:
-        err.print("error: " + str(e), highlight=False, markup=False)
+        err.print("error: " + visible(e), highlight=False, markup=False)
         return e.exit_code
     except BrokenPipeError:
         return 0
@@ -70,6 +73,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - a bug: say so without a traceback unless asked
         if os.environ.get("SSE_GRAPH_DEBUG"):
             raise
-        err.print(f"internal error: {type(e).__name__}: {e} (set SSE_GRAPH_DEBUG=1 for the traceback, and please report it)",
+        err.print(f"internal error: {type(e).__name__}: {visible(e)} (set SSE_GRAPH_DEBUG=1 for the traceback, and please report it)",
                   highlight=False, markup=False)
         return 70

@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
+from ..plaintext import visible
 from ..questions.format import ARROW, chain_words, held_words, not_counted_words, span_words, status_words
 from .context import AsOfOpt, StrictOpt, _when, DataOpt, JsonOpt, LangOpt, _emit_json, _questions, _table, app, out
 
@@ -45,11 +46,7 @@ def _src(e: dict) -> str:
 def _plain(text: str | None) -> str:
     """Text from the data made inert for rich: markup escaped, line ends shown as ⏎, control
     and bidi characters shown by their code point."""
-    import unicodedata
-
-    shown = "".join("⏎" if c == "\n" else f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cc", "Cf") else c
-                    for c in text or "")
-    return escape(shown)
+    return escape(visible(text))
 
 
 def _passage(e: dict) -> str:
