@@ -499,6 +499,17 @@ def test_a_project_event_document_or_place_is_found_by_the_name_the_text_gives(b
     assert card["iri"] == ID + expected and kind in {t["label"] for t in card["types"]}
 
 
+@pytest.mark.parametrize("command", ["members", "represents", "represented-by", "seats"])
+def test_an_organisations_question_about_a_project_says_it_does_not_apply(built, capsys, command):
+    # 003 "VISES est un projet transfrontalier qui réunit 21 partenaires": partners, not members; once
+    # projects could be named, "members VISES" answered "0 member(s) known by name", which reads as none
+    from sse_graph.cli import main
+
+    assert main([command, "VISES"]) == 2
+    err = capsys.readouterr().err
+    assert "not an organisation or a person" in err and "sse-graph show VISES" in err
+
+
 @pytest.mark.parametrize("name,expected", [
     ("Brasero", "brasero"),  # 003 "la mission déléguée BRASERO à la Sowecsom": the programme, not its committee
     ("Digi-serv", "digiserv"),  # 003 "l'étude Digi-serv": the study, not "Comité d'accompagnement de l'étude Digi-serv"

@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
+from ..errors import InputError
 from ..plaintext import visible
 from ..questions.format import ARROW, chain_words, held_words, not_counted_words, span_words, status_words
 from .context import AsOfOpt, StrictOpt, _when, DataOpt, JsonOpt, LangOpt, _emit_json, _questions, _table, app, out
@@ -26,6 +27,19 @@ def _dates(e: dict) -> str:
     if e.get("attestations") or e.get("attested"):
         parts.append("as of " + ", ".join(e.get("attestations") or [e["attested"]]))
     return ", ".join(parts) or "undated"
+
+
+def _agent(q, name: str, command: str) -> str:
+    """The organisation or person ``name`` designates.  A project, event, document, law or
+    place the documents name is found too (``show`` and ``search`` take them), but has no
+    members, representatives or seats in them: ``command`` on one is a usage error (exit 2)
+    that points to ``show``, not an empty answer that reads as "none"."""
+    iri = q.resolve(name)
+    if iri in getattr(q.labels, "things", ()):
+        raise InputError(f"{q.labels.label(iri, q.lang)!r} is a project, event, document, law or place the documents "
+                         f"name, not an organisation or a person: '{command}' does not apply to it; "
+                         f"'sse-graph show {name}' lists what it is linked to")
+    return iri
 
 
 def _dated(e: dict) -> bool:
@@ -90,7 +104,7 @@ def members(
     """The members of ORG, with roles, dates and sources."""
     when = _when(as_of)
     q = _questions(data, lang)
-    iri = q.resolve(org)
+    iri = _agent(q, org, "members")
     rows = q.members(iri, as_of=when, role=role, strict=strict)
     if as_json:
         _emit_json(rows)
@@ -109,7 +123,7 @@ def members(
 def _chain_command(org, as_of, strict, as_json, lang, data, *, up: bool):
     when = _when(as_of)
     q = _questions(data, lang)
-    iri = q.resolve(org)
+    iri = _agent(q, org, "represented-by" if up else "represents")
     rows, apart = (q.represented_by_apart if up else q.represents_apart)(iri, as_of=when, strict=strict)
     if as_json:
         _emit_json(rows)
@@ -173,7 +187,7 @@ def seats(
     for a person, the seats and posts they hold and whom they sit for."""
     when = _when(as_of)
     q = _questions(data, lang)
-    iri = q.resolve(org)
+    iri = _agent(q, org, "seats")
     rows = _with_status(q.seats(iri), when, strict)
     if as_json:
         _emit_json(rows)
