@@ -93,14 +93,14 @@ def baseline(nt: str) -> None:
     print(json.dumps(out))
 
 
-def fresh_process(cmd: list[str], cap: float, env: dict | None = None):
-    """Run ``cmd``; (wall seconds or None past ``cap``, its own peak MB, its stdout);
+def fresh_process(cmd: list[str], cap: float, env: dict | None = None, cwd: Path = ROOT):
+    """Run ``cmd`` in ``cwd``; (wall seconds or None past ``cap``, its own peak MB, its stdout);
     its CPU seconds (user + system, every thread) in ``fresh_process.cpu``."""
     with tempfile.TemporaryFile() as out:
         t0 = time.perf_counter()
-        # cwd=ROOT: `python -m sse_graph` puts the working folder first on sys.path, so run
-        # from another checkout it would time that checkout's code, not this one's
-        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})}, cwd=ROOT)
+        # cwd: `python -m sse_graph` puts the working folder first on sys.path, before
+        # $PYTHONPATH, so run from another checkout it would time that checkout's code
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})}, cwd=cwd)
         while True:
             pid, status, usage = os.wait4(p.pid, os.WNOHANG)
             if pid:
