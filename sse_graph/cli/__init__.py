@@ -80,6 +80,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rv = command.main(args=argv, prog_name="sse-graph", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
+    except (Exception, KeyboardInterrupt) as e:
+        return exit_code_for(e)
+
+
+def exit_code_for(error: BaseException) -> int:
+    """Say what went wrong (on stderr) and return the exit code of the contract: what
+    :func:`main` does with an error a command raises (``python -m sse_graph build``'s quick
+    start too).  With $SSE_GRAPH_DEBUG an internal error is raised again, traceback and all."""
+    try:
+        raise error
     except typer.Exit as e:
         return e.exit_code
     except click_exceptions.UsageError as e:
