@@ -60,10 +60,10 @@ def __getattr__(name: str):
 
 def cache_key(paths: DataPaths) -> str:
     """sha256 of every input file (name and bytes), the code and owlrl versions."""
-    from importlib.metadata import version
+    from .build_output import installed_version
 
     h = hashlib.sha256()
-    h.update(f"format={BUILD_FORMAT};owlrl={version('owlrl')};".encode())
+    h.update(f"format={BUILD_FORMAT};owlrl={installed_version('owlrl')};".encode())
     for f in paths.input_files():
         h.update(str(f.relative_to(paths.root)).encode() + b"\0")
         with open(f, "rb") as fh:  # in pieces: an input of 200 MB is not held in memory to be hashed

@@ -45,9 +45,9 @@ class Compiled:
 def compiled_key(paths: DataPaths) -> str:
     """sha256 of the ontology files and the shapes (names and bytes), the compiling code
     and rdflib's version."""
-    from importlib.metadata import version
+    from .build_output import installed_version
 
-    h = hashlib.sha256(f"compiled={_FORMAT};rdflib={version('rdflib')};".encode())
+    h = hashlib.sha256(f"compiled={_FORMAT};rdflib={installed_version('rdflib')};".encode())
     for f in [*paths.ontology_files(), paths.shapes]:
         h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
     code = Path(__file__).resolve().parent

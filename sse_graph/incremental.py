@@ -69,8 +69,7 @@ _SCRATCH_PREFIX = "urn:sse-graph:incremental:"
 def _frame(paths: DataPaths) -> str:
     """A hash of every build input but the data files: the ontology and shapes, the
     code (as in ``build.cache_key``) and the owlrl version."""
-    from importlib.metadata import version
-
+    from .build_output import installed_version as version
 
     h = hashlib.sha256(f"format={BUILD_FORMAT};owlrl={version('owlrl')};".encode())
     for f in sorted(paths.ontology.glob("*.ttl")):
