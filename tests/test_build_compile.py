@@ -151,3 +151,18 @@ def test_each_command_is_registered_by_the_family_the_table_names():
     assert p.returncode == 0, p.stderr
     rows, table = json.loads(p.stdout)
     assert dict(rows) == table and len(rows) == len(table)
+
+
+def test_every_command_reads_alike_whether_its_family_alone_or_all_are_registered():
+    """A command line registers only its own family (and ``data``): each command's help
+    must be what it is with every family registered (``sse_graph.cli.app``)."""
+    from sse_graph.cli import FAMILY_OF
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    lean = ("import sys; from sse_graph.cli import main; sys.exit(main(sys.argv[1:]))")
+    full = ("import sys; from sse_graph.cli import app, main; sys.exit(main(sys.argv[1:]))")
+    for command in FAMILY_OF:
+        a, b = [subprocess.run([sys.executable, "-c", code, command, "--help"], env=env, cwd=ROOT, capture_output=True,
+                               text=True, timeout=120) for code in (lean, full)]
+        assert a.returncode == b.returncode == 0, (command, a.stderr)
+        assert a.stdout == b.stdout and "Usage: sse-graph " + command in a.stdout, command

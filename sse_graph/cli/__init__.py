@@ -67,9 +67,11 @@ def __getattr__(name: str):
 
 def _families_for(argv: list[str]) -> tuple[str, ...]:
     """The families a command line needs: its command's own, or all (help, no command, a
-    name that is not a command — so that click lists them all and suggests)."""
+    name that is not a command — so that click lists them all and suggests).  ``data``
+    always: an app of one command would be that command itself, not a group of commands
+    (``sse-graph serve …`` would read ``serve`` as an extra argument)."""
     family = FAMILY_OF.get(argv[0]) if argv else None
-    return (family,) if family else FAMILIES
+    return tuple(dict.fromkeys(("data", family))) if family else FAMILIES
 
 
 def main(argv: list[str] | None = None) -> int:
