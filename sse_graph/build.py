@@ -82,15 +82,11 @@ def _counts(closure) -> dict[str, int]:
     return {str(r[0]): int(r[1]) for r in closure.query(COUNT_QUERY)}
 
 
-def _atomic_publish(target: Path | Callable[[], Path], writer: Callable[[Path], None]) -> None:
-    """Write a build folder with ``writer`` in a temporary folder beside it, then move it
-    to ``target`` (or to where ``target()`` says once written): all or nothing."""
-    where = target if callable(target) else (lambda: target)
-    where().parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=where().parent))
+def _atomic_publish(target: Path, writer: Callable[[Path], None]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
     try:
         writer(tmp)
-        target = where()
         try:
             os.replace(tmp, target)
         except OSError:  # another process published the same key first
@@ -192,33 +188,27 @@ def build(
     built = (_reference_pipeline if engine == "owlrl" else _fast_pipeline)(paths, say)
     result = BuildResult(
         directory=directory, key=key, asserted_triples=0, inferred_triples=0, counts=built.counts, graphs={},
-        timings=built.timings, validation={}, engine=engine, peak_mb=built.peak_mb, root=str(paths.root),
+        timings=built.timings, validation=built.report.as_dict(), engine=engine, peak_mb=built.peak_mb,
+        root=str(paths.root),
     )
 
-    def verdict() -> None:
-        """The validation's report, once the pipeline has it (the fast build validates
-        beside the derived graphs): a build with violations is written apart as
-        ``rejected-<key>``, or, with ``keep_rejected=False``, not at all."""
-        report = built.report()
-        result.validation = report.as_dict()
-        if not report.conforms:
-            if not keep_rejected:  # a staging build (an import being checked): nothing to read from it later
-                raise ValidationFailed(report)
-            result.directory = cache_dir() / (REJECTED_PREFIX + key)
-            say("writing the rejected build (it has violations)")
-
     def write(tmp: Path) -> None:
-        built.write(tmp, result, measures, say, verdict)
+        built.write(tmp, result, measures, say)
         result.timings["total"] = time.perf_counter() - t0
         from .incremental import write_manifest
 
         write_manifest(tmp, paths)  # what the next incremental build diffs against
         (tmp / REPORT_FILE).write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
 
+    if not built.report.conforms:
+        if not keep_rejected:  # a staging build (an import being checked): nothing to read from it later
+            raise ValidationFailed(built.report)
+        result.directory = cache_dir() / (REJECTED_PREFIX + key)
+        say("writing the rejected build (it has violations)")
+        _atomic_publish(result.directory, write)
+        raise ValidationFailed(built.report, result)
     say("writing the cache")
-    _atomic_publish(lambda: result.directory, write)  # the good folder, or the rejected one (verdict)
-    if not built.report().conforms:
-        raise ValidationFailed(built.report(), result)
+    _atomic_publish(directory, write)
     result.timings["total"] = time.perf_counter() - t0
     return result
 
@@ -251,16 +241,14 @@ def open_store(data: str | os.PathLike | None = None, *, progress: Progress | No
 @dataclass
 class _Built:
     """What a pipeline produced, before it is written: the counts, the timings, the
-    validation report (``report()``, which waits for it: the fast build validates on a
-    second thread), and how to write the build folder (``write(tmp, result, measures,
-    say, verdict)``: the on-disk store, the derived graphs, the name index; it calls
-    ``verdict()`` once it needs the report — before writing the on-disk store — and
+    validation report, and how to write the build folder (``write(tmp, result,
+    measures, say)``: the on-disk store, the derived graphs, the name index; it
     fills ``result.graphs`` and the triple counts)."""
 
     counts: dict[str, int]
     timings: dict[str, float]
-    report: Callable[[], ValidationReport]
-    write: Callable[[Path, "BuildResult", bool | None, Progress, Callable[[], None]], None]
+    report: ValidationReport
+    write: Callable[[Path, "BuildResult", bool | None, Progress], None]
     peak_mb: dict[str, float] = field(default_factory=dict)
 
 
@@ -371,11 +359,10 @@ def _reference_pipeline(paths: DataPaths, say: Progress) -> _Built:
         graphs[INFERRED_GRAPH_IRI] = len(closure.inferred)
         return graphs
 
-    def write(tmp: Path, result: BuildResult, measures: bool | None, say: Progress, verdict) -> None:
+    def write(tmp: Path, result: BuildResult, measures: bool | None, say: Progress) -> None:
         """The N-Quads first (rdflib writes them), then everything from them."""
         import pyoxigraph as ox
 
-        verdict()
         t = time.perf_counter()
         say("writing the N-Quads")
         nq = tmp / DATASET_FILE
@@ -398,7 +385,7 @@ def _reference_pipeline(paths: DataPaths, say: Progress) -> _Built:
         del disk
         _timed(result, "persist", t)
 
-    return _Built(_counts(union), timings, lambda: report, write, peak_mb=peaks)
+    return _Built(_counts(union), timings, report, write, peak_mb=peaks)
 
 
 def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
@@ -431,29 +418,16 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     timings["reason"] = time.perf_counter() - t
     peaks["reason"] = _peak_mb()
 
+    t = time.perf_counter()
     say("validating (shapes as SPARQL and violation queries)")
-    # on a second thread (pyoxigraph evaluates the queries without the GIL), beside the
-    # counts, the representation graph and the name index, which read the same store and
-    # write nothing into it; the report is awaited before the on-disk store is written
-    timings["validate"], peaks["validate"] = 0.0, 0.0  # filled by the thread, in this order
-
-    def validate(store):
-        t = time.perf_counter()
-        report = validate_store(store, paths.shapes, checks=checks, union=True)  # the union: everything, reasoned
-        timings["validate"] = time.perf_counter() - t
-        peaks["validate"] = _peak_mb()
-        return report
-
-    from concurrent.futures import ThreadPoolExecutor
-
-    side = ThreadPoolExecutor(1, thread_name_prefix="validate")
-    checking = side.submit(validate, store)  # an argument: `del store` below must not unbind it
-    side.shutdown(wait=False)  # the thread ends with the validation
+    report = validate_store(store, paths.shapes, checks=checks, union=True)  # the union: everything, reasoned
+    timings["validate"] = time.perf_counter() - t
+    peaks["validate"] = _peak_mb()
     counts = {str(r["label"].value): int(r["n"].value) for r in store.query(COUNT_QUERY, use_default_graph_as_union=True)}
     holder = {"store": store}
     del store
 
-    def write(tmp: Path, result: BuildResult, measures: bool | None, say: Progress, verdict) -> None:
+    def write(tmp: Path, result: BuildResult, measures: bool | None, say: Progress) -> None:
         """Straight from the working store: the derived graphs and the name index read
         it in memory, then every graph goes to the on-disk store without an N-Quads
         file (written on demand: ``BuildResult.nquads``).  The network measures only
@@ -467,7 +441,6 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
         extra = _derived_graphs(view, result, say, tmp)
         _write_names(view, tmp, result, say)
         del view
-        verdict()  # the validation's report: nothing goes to the on-disk store before it
         t = time.perf_counter()
         say("writing the persistent store")
         result.graphs = {**_persist(st, asserted, done.graphs, extra, tmp / STORE_DIR), **result.graphs}
@@ -477,7 +450,7 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
             KEEP_UNTIL_EXIT.append(holder["store"])
         holder.clear()
 
-    return _Built(counts, timings, checking.result, write, peak_mb=peaks)
+    return _Built(counts, timings, report, write, peak_mb=peaks)
 
 
 # One bulk load takes at most this many quads: the loader keeps a batch in memory, so
