@@ -20,13 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from rdflib import Dataset, Graph
-
 from .config import DataPaths, cache_dir, data_paths
 from .errors import ValidationFailed
 from .load import load_dataset
-from .namespaces import INFERRED_GRAPH, METRICS_GRAPH
-from .reason import AXIOMATIC, reason
+from .namespaces import INFERRED_GRAPH_IRI, METRICS_GRAPH_IRI
 from .name_index import NAMES_FILE, write_name_index
 from .store import STORE_DIR, Store
 from .validate import ValidationReport, validate_graph
@@ -49,14 +46,24 @@ MEASURES_MAX_TRIPLES = 250_000
 Progress = Callable[[str], None]
 
 
+def __getattr__(name: str):
+    """``INFERRED_GRAPH`` and ``METRICS_GRAPH`` as rdflib terms, as before (made on first
+    use: a fast build imports no rdflib)."""
+    if name in ("INFERRED_GRAPH", "METRICS_GRAPH"):
+        from . import namespaces
+
+        return getattr(namespaces, name)
+    raise AttributeError(name)
+
+
 
 
 def cache_key(paths: DataPaths) -> str:
     """sha256 of every input file (name and bytes), the code and owlrl versions."""
-    from importlib.metadata import version
+    from .build_output import installed_version
 
     h = hashlib.sha256()
-    h.update(f"format={BUILD_FORMAT};owlrl={version('owlrl')};".encode())
+    h.update(f"format={BUILD_FORMAT};owlrl={installed_version('owlrl')};".encode())
     for f in paths.input_files():
         h.update(str(f.relative_to(paths.root)).encode() + b"\0")
         with open(f, "rb") as fh:  # in pieces: an input of 200 MB is not held in memory to be hashed
@@ -71,7 +78,7 @@ def cache_key(paths: DataPaths) -> str:
 
 
 
-def _counts(closure: Graph) -> dict[str, int]:
+def _counts(closure) -> dict[str, int]:
     return {str(r[0]): int(r[1]) for r in closure.query(COUNT_QUERY)}
 
 
@@ -272,10 +279,10 @@ def _derived_graphs(view: Store, result: "BuildResult", say: Progress, tmp: Path
         t = time.perf_counter()
         say("computing the network measures")
         metrics = metrics_ntriples(view)
-        quads = b"".join(line[:-1].rstrip() + f" <{METRICS_GRAPH}> .\n".encode()
+        quads = b"".join(line[:-1].rstrip() + f" <{METRICS_GRAPH_IRI}> .\n".encode()
                          for line in metrics.splitlines() if line.strip())
-        out.append((str(METRICS_GRAPH), quads))
-        result.graphs[str(METRICS_GRAPH)] = metrics.count(b"\n")
+        out.append((METRICS_GRAPH_IRI, quads))
+        result.graphs[METRICS_GRAPH_IRI] = metrics.count(b"\n")
         _timed(result, "measures", t)
     t = time.perf_counter()
     say("deriving the representation graph")
@@ -303,13 +310,18 @@ def _write_names(view: Store, tmp: Path, result: "BuildResult", say: Progress) -
 def _count_triples(result: "BuildResult") -> None:
     from .representation import REPRESENTATION_GRAPH
 
-    derived = (str(INFERRED_GRAPH), str(METRICS_GRAPH), REPRESENTATION_GRAPH)
+    derived = (INFERRED_GRAPH_IRI, METRICS_GRAPH_IRI, REPRESENTATION_GRAPH)
     result.asserted_triples = sum(n for g, n in result.graphs.items() if g not in derived)
-    result.inferred_triples = result.graphs.get(str(INFERRED_GRAPH), 0)
+    result.inferred_triples = result.graphs.get(INFERRED_GRAPH_IRI, 0)
 
 
 def _reference_pipeline(paths: DataPaths, say: Progress) -> _Built:
     """rdflib + owlrl + pyshacl: the reference."""
+    from rdflib import Dataset, Graph
+
+    from .namespaces import INFERRED_GRAPH
+    from .reason import reason
+
     timings: dict[str, float] = {}
     peaks: dict[str, float] = {}
     t = time.perf_counter()
@@ -344,7 +356,7 @@ def _reference_pipeline(paths: DataPaths, say: Progress) -> _Built:
             inferred.add(triple)
         out.serialize(path, format="nquads", encoding="utf-8")
         graphs = {str(g.identifier): len(g) for g in asserted.graphs() if len(g)}
-        graphs[str(INFERRED_GRAPH)] = len(closure.inferred)
+        graphs[INFERRED_GRAPH_IRI] = len(closure.inferred)
         return graphs
 
     def write(tmp: Path, result: BuildResult, measures: bool | None, say: Progress) -> None:
@@ -380,27 +392,23 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     """pyoxigraph throughout: bulk load, the compiled rules (``fastreason``), the
     compiled shapes (``shapes``) and the violation queries, then N-Triples dumps
     of each graph — no rdflib term is made for the instance data."""
+    from .build_compile import load_and_compile
     from .errors import InconsistencyError, InputError
-    from .fastreason import compile_rules, inconsistencies, materialise
-    from .load import load_store
+    from .fastreason import inconsistencies, materialise
     from .validate import validate_store
 
     timings: dict[str, float] = {}
     peaks: dict[str, float] = {}
     t = time.perf_counter()
     say("loading")
-    store, tbox = load_store(paths)
+    try:  # the rules and shapes compiled, or read compiled from the cache (build_compile)
+        store, compiled = load_and_compile(paths)
+    except NotImplementedError as e:
+        raise InputError(f"the fast engine does not compile this: {e} (build with --engine owlrl)") from None
+    rules, checks = compiled.rules, compiled.checks
     asserted = sorted(g.value for g in store.named_graphs())
     timings["load"] = time.perf_counter() - t
     peaks["load"] = _peak_mb()
-
-    try:
-        rules = compile_rules(tbox)
-        from .shapes import compile_shapes
-
-        checks = compile_shapes(Graph().parse(paths.shapes, format="turtle"))
-    except NotImplementedError as e:
-        raise InputError(f"the fast engine does not compile this: {e} (build with --engine owlrl)") from None
     t = time.perf_counter()
     say("reasoning (OWL 2 RL, compiled rules)")
     done = materialise(store, rules)
@@ -425,7 +433,7 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
         file (written on demand: ``BuildResult.nquads``).  The network measures only
         when asked: ``sse-graph analyse`` computes them on demand."""
         st = holder["store"]
-        view = Store.of(st, asserted + [str(INFERRED_GRAPH)])
+        view = Store.of(st, asserted + [INFERRED_GRAPH_IRI])
         view._union_is_default = False  # the reasoned graph is the union of the named graphs (fastreason.UNION)
         result.measures = bool(measures)
         if not result.measures:
@@ -464,10 +472,12 @@ def _persist(store, asserted: list[str], steps: list[str], extra: list[tuple[str
 
     import pyoxigraph as ox
 
+    from .fastreason import _AXIOMATIC_NS
+
     graphs: dict[str, int] = {}
-    inferred = str(INFERRED_GRAPH)
+    inferred = INFERRED_GRAPH_IRI
     to_inferred = ox.NamedNode(inferred)
-    axiomatic = tuple(AXIOMATIC)
+    axiomatic = _AXIOMATIC_NS  # the same vocabularies as reason.AXIOMATIC (owlrl's normalisation)
 
     def counted(name, quads):
         n = 0

@@ -10,7 +10,33 @@ from pathlib import Path
 
 from .queries import load_query
 
-__all__ = ["BuildResult", "BUILD_FORMAT", "COUNT_QUERY", "DATASET_FILE", "REJECTED_PREFIX", "REPORT_FILE"]
+__all__ = ["BuildResult", "BUILD_FORMAT", "COUNT_QUERY", "DATASET_FILE", "REJECTED_PREFIX", "REPORT_FILE",
+           "installed_version"]
+
+
+def installed_version(dist: str) -> str:
+    """The installed version of the distribution ``dist`` (part of the cache keys): from
+    the name of its ``*.dist-info`` folder in the first ``sys.path`` entry that holds
+    one, as ``importlib.metadata`` finds it — whose import alone costs ~0.01 s of every
+    build — else, when that is not one clear answer, from ``importlib.metadata``."""
+    import os
+    import sys
+
+    prefix = dist.replace("-", "_").lower() + "-"
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found = {n[len(prefix):-len(".dist-info")] for n in names
+                 if n.lower().startswith(prefix) and n.endswith(".dist-info")}
+        if len(found) == 1:
+            return found.pop()
+        if found:
+            break
+    from importlib.metadata import version
+
+    return version(dist)
 
 # A build's folder holds: store/ (the on-disk pyoxigraph store: every graph, reasoned, and the
 # derived representation graph), names.sqlite (every label and acronym: name_index.py),
@@ -23,7 +49,7 @@ REJECTED_PREFIX = "rejected-"  # a build whose data violates the shapes: readabl
 BUILD_FORMAT = "3"  # 3: reach.sqlite, the reach of every representative body
 
 # The modules whose code shapes the build output (part of the cache key).
-_BUILD_MODULES = ("name_index.py", "reach_index.py", "names.py", "load.py", "reason.py", "fastreason.py", "validate.py", "shapes.py", "build.py", "build_output.py", "namespaces.py",
+_BUILD_MODULES = ("name_index.py", "reach_index.py", "names.py", "load.py", "reason.py", "fastreason.py", "validate.py", "shapes.py", "build.py", "build_output.py", "build_compile.py", "namespaces.py",
                   "analysis/__init__.py", "analysis/measures.py", "analysis/projections.py",
                   "representation.py", "chains.py", "timeline.py", "dates.py")
 

@@ -84,4 +84,18 @@ def prune(data=None) -> list[Path]:
         if time.time() - folder.stat().st_mtime > _STALE_SECONDS:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
+    removed += _prune_compiled(data)
     return removed
+
+
+def _prune_compiled(data) -> list[Path]:
+    """The compiled rules and shapes of earlier ontologies and shapes (``build_compile``):
+    the current ones stay."""
+    from .build_compile import COMPILED_DIR, compiled_key
+
+    current = compiled_key(data_paths(data)) + ".json"
+    folder = cache_dir() / COMPILED_DIR
+    stale = [f for f in folder.iterdir() if f.name != current] if folder.is_dir() else []
+    for f in stale:
+        f.unlink(missing_ok=True)
+    return stale

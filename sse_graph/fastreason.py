@@ -44,17 +44,32 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS
 
 from .errors import InputError
 
 __all__ = ["compile_rules", "materialise", "update_closure", "DeltaClosure", "Rules", "CONSTRUCTS", "DIFFERENCES", "audit_ontology", "audit_data",
            "inconsistencies", "Unsupported"]
 
-OWL_NS, RDFS_NS, RDF_NS = str(OWL), str(RDFS), str(RDF)
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _VOCABULARIES = (OWL_NS, RDFS_NS)
+
+
+class _IRIs:
+    """A vocabulary's terms as plain IRI strings (``_IRIs(OWL_NS).sameAs``): the tables
+    below and the rules at run time need no rdflib.  Only compiling the rules and auditing
+    the ontology read rdflib terms; they import rdflib's own ``OWL``, ``RDF``, ``RDFS``
+    (a build whose rules are compiled already never imports rdflib: ``build_compile``)."""
+
+    def __init__(self, namespace: str):
+        self._ns = namespace
+
+    def __getattr__(self, name: str) -> str:
+        return self._ns + name
+
+
+OWL, RDF, RDFS = _IRIs(OWL_NS), _IRIs(RDF_NS), _IRIs(RDFS_NS)
 
 # What the fast engine does with each term of the RDFS/OWL vocabularies, as a
 # predicate or as the object of rdf:type.  "rules": compiled into rules;
@@ -103,11 +118,14 @@ class Unsupported(InputError):
 
 
 def _show(term) -> str:
+    from rdflib import BNode, URIRef
+
     return f"<{term}>" if isinstance(term, URIRef) else (f"_:{term}" if isinstance(term, BNode) else repr(str(term)))
 
 
 def _vocabulary_terms(s, p, o):
     """The RDFS/OWL terms a triple uses as predicate or as the class of rdf:type."""
+    from rdflib.namespace import RDF
     if str(p).startswith(_VOCABULARIES):
         yield p
     if p == RDF.type and str(o).startswith(_VOCABULARIES):
@@ -117,6 +135,8 @@ def _vocabulary_terms(s, p, o):
 def audit_ontology(triples, where: str) -> None:
     """Refuse (:class:`Unsupported`) an ontology file that uses a construct the fast
     engine neither implements nor checks."""
+    from rdflib.namespace import OWL
+
     triples = list(triples)
     refused = {term: (s, p, o) for s, p, o in triples for term in _vocabulary_terms(s, p, o) if str(term) not in CONSTRUCTS}
     if refused:
@@ -132,6 +152,8 @@ def audit_data(triples, where: str, ontology_terms: set) -> None:
     """Refuse a data file that holds TBox axioms or constructs the fast engine does not
     implement (owlrl would reason with them; the fast engine reads axioms from the
     ontology only)."""
+    from rdflib.namespace import OWL
+
     for s, p, o in triples:
         for term in _vocabulary_terms(s, p, o):
             if str(term) not in DATA_TERMS:
@@ -145,6 +167,8 @@ def data_audit_terms() -> list[str]:
     """The RDFS/OWL terms a data file may not use (every term of the two
     vocabularies, as rdflib lists them, but :data:`DATA_TERMS`): looked up one by one
     in each data graph's indexes rather than scanning the graph (5.7 s at 128k triples)."""
+    from rdflib.namespace import OWL, RDFS
+
     terms = {str(OWL[k]) for k in OWL.__annotations__} | {str(RDFS[k]) for k in RDFS.__annotations__} | set(CONSTRUCTS)
     return sorted(t for t in terms if t.startswith(_VOCABULARIES) and t not in DATA_TERMS)
 
@@ -158,7 +182,7 @@ def _qname(term) -> str:
 SUPPORTED = {
     RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, OWL.inverseOf, OWL.propertyChainAxiom,
     RDFS.domain, RDFS.range, OWL.hasValue, OWL.onProperty,
-}
+}  # IRIs
 
 
 @dataclass(frozen=True)
@@ -214,6 +238,10 @@ def _values(rows: list[tuple]) -> str:
 
 def compile_rules(tbox: Graph) -> Rules:
     """Compile the ontology graph's axioms into SPARQL updates."""
+    from rdflib import URIRef
+    from rdflib.collection import Collection
+    from rdflib.namespace import OWL, RDF, RDFS
+
     restrictions = {}
     for r in tbox.subjects(OWL.hasValue, None):
         restrictions[r] = (tbox.value(r, OWL.onProperty), tbox.value(r, OWL.hasValue))
@@ -337,6 +365,9 @@ def compile_rules(tbox: Graph) -> Rules:
 
 def _chain_step(tbox: Graph, step, prop) -> tuple[URIRef, bool]:
     """A step of a property chain: a property, or ``[ owl:inverseOf p ]`` (read backwards)."""
+    from rdflib import URIRef
+    from rdflib.namespace import OWL
+
     if isinstance(step, URIRef):
         return step, False
     inverse = tbox.value(step, OWL.inverseOf)
@@ -505,6 +536,9 @@ def abox(triples, tbox_subjects: set) -> set:
     """The instance-level triples, after the normalisations of :data:`DIFFERENCES`
     and no others: the types of the ontology's terms are kept (owl:Thing too), the
     rest of what is said about them is not."""
+    from rdflib import BNode, URIRef
+    from rdflib.namespace import OWL, RDF
+
     axiomatic = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
                  "http://www.w3.org/2002/07/owl#", "http://www.w3.org/2001/XMLSchema#")
     out = set()

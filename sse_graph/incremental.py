@@ -53,14 +53,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .config import DataPaths, cache_dir
-from .namespaces import GRAPH_BASE, INFERRED_GRAPH, METRICS_GRAPH, ONTOLOGY_GRAPH, graph_for_file
+from .namespaces import GRAPH_BASE, INFERRED_GRAPH_IRI, METRICS_GRAPH_IRI, ONTOLOGY_GRAPH_IRI, graph_iri_for_file
 from .build_output import _BUILD_MODULES, BUILD_FORMAT, COUNT_QUERY, DATASET_FILE, REJECTED_PREFIX, REPORT_FILE, BuildResult
 
 __all__ = ["MANIFEST_FILE", "write_manifest", "try_update", "Change"]
 
 MANIFEST_FILE = "inputs.json"
 REPRESENTATION_GRAPH = GRAPH_BASE + "representation"
-INF = str(INFERRED_GRAPH)
+INF = INFERRED_GRAPH_IRI
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _SCRATCH_PREFIX = "urn:sse-graph:incremental:"
 
@@ -69,8 +69,7 @@ _SCRATCH_PREFIX = "urn:sse-graph:incremental:"
 def _frame(paths: DataPaths) -> str:
     """A hash of every build input but the data files: the ontology and shapes, the
     code (as in ``build.cache_key``) and the owlrl version."""
-    from importlib.metadata import version
-
+    from .build_output import installed_version as version
 
     h = hashlib.sha256(f"format={BUILD_FORMAT};owlrl={version('owlrl')};".encode())
     for f in sorted(paths.ontology.glob("*.ttl")):
@@ -315,7 +314,7 @@ class _Updater:
             counts = self._counts()
             del self.store
             graphs = {g: n for g, n in self.graph_counts.items() if n or g == INF}
-            asserted = sum(n for g, n in graphs.items() if g not in (INF, str(METRICS_GRAPH), REPRESENTATION_GRAPH))
+            asserted = sum(n for g, n in graphs.items() if g not in (INF, METRICS_GRAPH_IRI, REPRESENTATION_GRAPH))
             self.timings["total"] = round(time.perf_counter() - t0, 4)
             result = BuildResult(directory=folder / self.key, key=self.key, asserted_triples=asserted,
                                  inferred_triples=graphs.get(INF, 0), counts=counts, graphs=graphs,
@@ -357,7 +356,7 @@ class _Updater:
 
     @property
     def asserted(self) -> list[str]:
-        return [str(ONTOLOGY_GRAPH)] + sorted(str(graph_for_file(f.stem)) for f in self.paths.graph_files())
+        return [ONTOLOGY_GRAPH_IRI] + sorted(graph_iri_for_file(f.stem) for f in self.paths.graph_files())
 
     def _in_union(self, t) -> bool:
         graphs = set(self.asserted) | {INF}
@@ -373,7 +372,7 @@ class _Updater:
         removed_all, added_all = [], []
         for name in changed:
             path = self.paths.graph / name
-            g = ox.NamedNode(str(graph_for_file(Path(name).stem)))
+            g = ox.NamedNode(graph_iri_for_file(Path(name).stem))
             old = [(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(None, None, None, g)]
             new = _parse(path) if path.is_file() else []
             if new:
@@ -539,9 +538,9 @@ class _Updater:
         view._union_is_default = False
         view.raw_query = _with_graphs(view.raw_query, self.asserted + [INF])
         metrics = metrics_ntriples(view)
-        self.metrics_nquads = b"".join(line[:-1].rstrip() + f" <{METRICS_GRAPH}> .\n".encode()
+        self.metrics_nquads = b"".join(line[:-1].rstrip() + f" <{METRICS_GRAPH_IRI}> .\n".encode()
                                        for line in metrics.splitlines() if line.strip())
-        g = ox.NamedNode(str(METRICS_GRAPH))
+        g = ox.NamedNode(METRICS_GRAPH_IRI)
         old = list(self.store.quads_for_pattern(None, None, None, g))
         new = [ox.Quad(t.subject, t.predicate, t.object, g) for t in ox.parse(metrics, format=ox.RdfFormat.N_TRIPLES)]
         old_set, new_set = set(old), set(new)
@@ -549,7 +548,7 @@ class _Updater:
         for q in gone:
             self.store.remove(q)
         self.store.extend(came)
-        self.graph_counts[str(METRICS_GRAPH)] = metrics.count(b"\n")
+        self.graph_counts[METRICS_GRAPH_IRI] = metrics.count(b"\n")
 
     def _update_names(self, tmp: Path) -> None:
         """Rewrite the rows of ``names.sqlite`` of every subject whose triples changed."""
@@ -648,7 +647,7 @@ class _Updater:
         src = self.previous.directory / DATASET_FILE
         if lines or metrics is not None:
             # the measures are written as computed (the store normalises some numbers): replaced whole
-            tail = f" <{METRICS_GRAPH}> .\n".encode()
+            tail = f" <{METRICS_GRAPH_IRI}> .\n".encode()
             with open(src, "rb") as fin, open(target, "wb") as fout:
                 for line in fin:
                     if line not in lines and not (metrics is not None and line.endswith(tail)):

@@ -69,6 +69,11 @@ def graph_for_file(stem: str):
     """
     from rdflib import URIRef
 
+    return URIRef(graph_iri_for_file(stem))
+
+
+def graph_iri_for_file(stem: str) -> str:
+    """The IRI of :func:`graph_for_file`, as a string (no rdflib)."""
     if stem[:3].isdigit():
-        return URIRef(_NAMESPACES["SRC"] + stem)
-    return URIRef(GRAPH_BASE + stem)
+        return _NAMESPACES["SRC"] + stem
+    return GRAPH_BASE + stem

@@ -24,10 +24,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from functools import lru_cache
+
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, XSD
 
 __all__ = ["ShapeCheck", "compile_shapes", "run_shapes", "FOCUS_GRAPH", "FOCUS_MARK", "focus_pattern"]
 
@@ -40,14 +39,24 @@ FOCUS_MARK = "urn:sse-graph:incremental:mark"
 def focus_pattern(var: str = "focus") -> str:
     return f"GRAPH <{FOCUS_GRAPH}> {{ ?{var} <{FOCUS_MARK}> ?{var} }}"
 
-# sh: terms a compiled shape may use (anything else → NotImplementedError)
-_STRUCTURE = {SH.targetClass, SH.targetSubjectsOf, SH.property, SH.path, SH.message, SH.name, SH.description,
-              SH.severity}
-_CONSTRAINTS = {SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH["or"], SH.uniqueLang,
-                SH.qualifiedValueShape, SH.qualifiedMinCount}
-# datatypes whose lexical form SPARQL can check by casting
-_CASTABLE = {XSD.date, XSD.dateTime, XSD.time, XSD.gYear, XSD.gYearMonth, XSD.integer, XSD.decimal, XSD.double,
-             XSD.float, XSD.boolean, XSD.duration}
+RDFS_SUBCLASSOF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+
+
+@lru_cache(maxsize=1)
+def _vocabulary():
+    """(structure, constraints, castable): the sh: terms a compiled shape may use
+    (anything else → NotImplementedError) and the datatypes whose lexical form SPARQL
+    can check by casting, as rdflib terms.  rdflib is imported only to compile: running
+    the compiled checks (a build whose shapes are compiled already) needs none."""
+    from rdflib.namespace import SH, XSD
+
+    structure = {SH.targetClass, SH.targetSubjectsOf, SH.property, SH.path, SH.message, SH.name, SH.description,
+                 SH.severity}
+    constraints = {SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH["or"], SH.uniqueLang,
+                   SH.qualifiedValueShape, SH.qualifiedMinCount}
+    castable = {XSD.date, XSD.dateTime, XSD.time, XSD.gYear, XSD.gYearMonth, XSD.integer, XSD.decimal, XSD.double,
+                XSD.float, XSD.boolean, XSD.duration}
+    return structure, constraints, castable
 
 
 @dataclass(frozen=True)
@@ -78,13 +87,16 @@ def _classes(cls: URIRef) -> str:
 def _datatype_test(var: str, datatypes: list) -> str:
     """A FILTER expression true when ``var`` is a literal of one of ``datatypes``
     with a well-formed lexical form."""
+    from rdflib.namespace import RDF
+
+    _structure, _constraints, castable = _vocabulary()
     tests = []
     for dt in datatypes:
         if dt == RDF.langString:
             tests.append(f"(isLiteral({var}) && lang({var}) != \"\")")
         else:
             t = f"(isLiteral({var}) && datatype({var}) = <{dt}>"
-            if dt in _CASTABLE:
+            if dt in castable:
                 t += f" && COALESCE(isLiteral(<{dt}>(STR({var}))), false)"
             tests.append(t + ")")
     return " || ".join(tests)
@@ -92,11 +104,15 @@ def _datatype_test(var: str, datatypes: list) -> str:
 
 def compile_shapes(shapes: Graph) -> list[ShapeCheck]:
     """One :class:`ShapeCheck` per (property shape, constraint) of ``shapes``."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF, SH
+
+    structure, constraints, _castable = _vocabulary()
     checks: list[ShapeCheck] = []
     for shape in sorted(shapes.subjects(RDF.type, SH.NodeShape), key=str):
         rule = _rule_id(shape)
         for p in shapes.predicates(shape, None):
-            if str(p).startswith(str(SH)) and p not in _STRUCTURE:
+            if str(p).startswith(str(SH)) and p not in structure:
                 raise NotImplementedError(f"{rule}: node-level {p} is not compiled: use pyshacl")
         targets = [("class", c) for c in shapes.objects(shape, SH.targetClass)] + \
                   [("subjects", p) for p in shapes.objects(shape, SH.targetSubjectsOf)]
@@ -107,7 +123,7 @@ def compile_shapes(shapes: Graph) -> list[ShapeCheck]:
             if not isinstance(path, URIRef):
                 raise NotImplementedError(f"{rule}: only predicate paths are compiled")
             for p in shapes.predicates(prop, None):
-                if str(p).startswith(str(SH)) and p not in _STRUCTURE | _CONSTRAINTS:
+                if str(p).startswith(str(SH)) and p not in structure | constraints:
                     raise NotImplementedError(f"{rule}: {p} is not compiled: use pyshacl")
             messages = {m.language or "en": str(m) for m in shapes.objects(prop, SH.message) if isinstance(m, Literal)}
             target, scoped_target = _target(targets), _target(targets, scoped=True)
@@ -143,6 +159,10 @@ def _constraints(shapes: Graph, prop, path: URIRef, rule: str, scoped: bool = Fa
     """The constraints of a property shape, each a group joined with the focus nodes;
     ``scoped``: every sub-query starts from the focus graph, and the class tests are
     looked up per value, so that the cost follows the focus nodes, not the graph."""
+    from rdflib import Literal
+    from rdflib.collection import Collection
+    from rdflib.namespace import SH
+
     P = f"<{path}>"
     F = focus_pattern() if scoped else ""
     out = []
@@ -191,7 +211,7 @@ def _constraints(shapes: Graph, prop, path: URIRef, rule: str, scoped: bool = Fa
 
 
 def _subclasses(store: ox.Store, cls: str, default_graph) -> str:
-    res = store.query(f"SELECT DISTINCT ?t WHERE {{ ?t <{RDFS.subClassOf}>* <{cls}> }}", **default_graph)
+    res = store.query(f"SELECT DISTINCT ?t WHERE {{ ?t <{RDFS_SUBCLASSOF}>* <{cls}> }}", **default_graph)
     return " ".join(f"<{r['t'].value}>" for r in res if isinstance(r["t"], ox.NamedNode)) or f"<{cls}>"
 
 

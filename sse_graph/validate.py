@@ -4,9 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
-from rdflib.namespace import RDF, SH
-
 from .queries import violation_queries
 
 __all__ = ["Violation", "ValidationReport", "validate_graph", "validate_store"]
@@ -47,6 +44,8 @@ class ValidationReport:
 
 def _rule_id(shapes: Graph, shape) -> str:
     """The stable rule ID of a (possibly nested property) shape: S01 ..."""
+    from rdflib.namespace import SH
+
     node = shape
     for _ in range(3):
         text = str(node)
@@ -60,6 +59,8 @@ def _rule_id(shapes: Graph, shape) -> str:
 
 
 def _message(report: Graph, result, lang: str) -> str:
+    from rdflib.namespace import SH
+
     msgs = list(report.objects(result, SH.resultMessage))
     for m in msgs:
         if getattr(m, "language", None) == lang:
@@ -71,6 +72,8 @@ def validate_graph(data: Graph, shapes_path: Path, *, lang: str = "en", queries:
     """Run the shapes of ``shapes_path`` and (unless ``queries=False``) every
     violation query on ``data`` (the reasoned graph: types materialised)."""
     import pyshacl
+    from rdflib import Graph
+    from rdflib.namespace import RDF, SH
 
     shapes = Graph().parse(shapes_path, format="turtle")
     _conforms, report_graph, _text = pyshacl.validate(
@@ -123,6 +126,8 @@ def validate_store(store, shapes_path: Path, *, lang: str = "en", queries: bool 
     from concurrent.futures import ThreadPoolExecutor
 
     if checks is None:  # the shapes of shapes_path, compiled (the build passes them compiled already)
+        from rdflib import Graph
+
         checks = compile_shapes(Graph().parse(shapes_path, format="turtle"))
     threads = min(4, os.cpu_count() or 1)
     kwargs = {"use_default_graph_as_union": True} if union else {}

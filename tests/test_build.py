@@ -123,7 +123,9 @@ def test_a_command_reuses_the_fast_build_rather_than_start_the_reference(dataset
 
 
 def test_the_cache_lists_builds_and_prunes_those_of_earlier_inputs(dataset_copy, tmp_path, monkeypatch, capsys):
+    from sse_graph.build_compile import compiled_key
     from sse_graph.cli import main
+    from sse_graph.config import data_paths
 
     cache = tmp_path / "c"
     monkeypatch.setenv("SSE_GRAPH_CACHE", str(cache))
@@ -137,7 +139,9 @@ def test_the_cache_lists_builds_and_prunes_those_of_earlier_inputs(dataset_copy,
     listed = {b["key"]: b["current"] for b in json.loads(capsys.readouterr().out)}
     assert listed == {old.key: False, new.key: True}
     assert main(["cache", "--prune", "--data", str(dataset_copy)]) == 0
-    assert sorted(p.name for p in cache.iterdir()) == [new.key]
+    # the builds of earlier inputs go; the compiled rules and shapes of the current ontology stay
+    assert sorted(p.name for p in cache.iterdir()) == [".compiled", new.key]
+    assert [p.name for p in (cache / ".compiled").iterdir()] == [compiled_key(data_paths(dataset_copy)) + ".json"]
     assert build(dataset_copy, engine="fast").cached  # the current build is still served
 
 

@@ -32,14 +32,7 @@ def build(
         result = _build(data, force=force, engine=engine or os.environ.get("SSE_GRAPH_ENGINE") or "owlrl",
                         measures=measures)
     except ValidationFailed as e:
-        from ..build import last_good_build
-
-        _print_violations(e.report, data=data)
-        last = last_good_build(data)
-        kept = (f"the last good build ({last.directory.name}) is kept and still answers" if last else
-                "there is no good build yet; the other commands answer from this one, with a warning")
-        err.print(f"build failed: {e.report.violation_count} violation(s); {kept}", highlight=False, markup=False)
-        raise typer.Exit(EXIT_FAILED_CHECK)
+        raise typer.Exit(build_failed(e, data))
     if as_json:
         out.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
         return
@@ -63,6 +56,19 @@ def build(
     if not result.measures:
         out.print("network measures not written: `sse-graph analyse` computes them, "
                   "`sse-graph build --measures` writes them")
+
+
+def build_failed(e: ValidationFailed, data) -> int:
+    """Print the violations that failed a build and which build still answers; the exit
+    code (also ``python -m sse_graph build``'s quick start, ``sse_graph.__main__``)."""
+    from ..build import last_good_build
+
+    _print_violations(e.report, data=data)
+    last = last_good_build(data)
+    kept = (f"the last good build ({last.directory.name}) is kept and still answers" if last else
+            "there is no good build yet; the other commands answer from this one, with a warning")
+    err.print(f"build failed: {e.report.violation_count} violation(s); {kept}", highlight=False, markup=False)
+    return EXIT_FAILED_CHECK
 
 
 @app.command()
