@@ -1,4 +1,4 @@
-"""``python -m sse_graph``: the command line (``sse_graph.cli.main``).
+"""``sse-graph`` and ``python -m sse_graph``: the command line (``sse_graph.cli.main``).
 
 ``python -m sse_graph build … --json`` run by a script — neither output a terminal, no
 colours forced, nothing on the command line but the build's own options, each once —
@@ -73,7 +73,8 @@ def quick_build(args: list[str]) -> int | None:
         return exit_code_for(e)
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The ``sse-graph`` console script and ``python -m sse_graph``: the same start."""
     if sys.argv[1:2] == ["build"]:
         # The process ends with the build: its working store (millions of small allocations
         # at 100k triples) is kept to the end, and the process leaves without freeing it piece
@@ -95,3 +96,7 @@ if __name__ == "__main__":
     from .cli import main
 
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()
