@@ -25,6 +25,7 @@ from .errors import ValidationFailed
 from .load import load_dataset
 from .namespaces import INFERRED_GRAPH_IRI, METRICS_GRAPH_IRI
 from .name_index import NAMES_FILE, write_name_index
+from .persist import Persister
 from .store import STORE_DIR, Store
 from .validate import ValidationReport, validate_graph
 from .build_output import (_BUILD_MODULES, BUILD_FORMAT, COUNT_QUERY, DATASET_FILE, REJECTED_PREFIX,  # noqa: F401
@@ -200,15 +201,18 @@ def build(
         write_manifest(tmp, paths)  # what the next incremental build diffs against
         (tmp / REPORT_FILE).write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
 
-    if not built.report.conforms:
-        if not keep_rejected:  # a staging build (an import being checked): nothing to read from it later
-            raise ValidationFailed(built.report)
-        result.directory = cache_dir() / (REJECTED_PREFIX + key)
-        say("writing the rejected build (it has violations)")
-        _atomic_publish(result.directory, write)
-        raise ValidationFailed(built.report, result)
-    say("writing the cache")
-    _atomic_publish(directory, write)
+    try:
+        if not built.report.conforms:
+            if not keep_rejected:  # a staging build (an import being checked): nothing to read from it later
+                raise ValidationFailed(built.report)
+            result.directory = cache_dir() / (REJECTED_PREFIX + key)
+            say("writing the rejected build (it has violations)")
+            _atomic_publish(result.directory, write)
+            raise ValidationFailed(built.report, result)
+        say("writing the cache")
+        _atomic_publish(directory, write)
+    finally:
+        built.close()
     result.timings["total"] = time.perf_counter() - t0
     return result
 
@@ -250,6 +254,7 @@ class _Built:
     report: ValidationReport
     write: Callable[[Path, "BuildResult", bool | None, Progress], None]
     peak_mb: dict[str, float] = field(default_factory=dict)
+    close: Callable[[], None] = lambda: None  # discards what was begun and not written (a second thread's work)
 
 
 def _peak_mb() -> float:
@@ -264,11 +269,13 @@ def _timed(result: "BuildResult", step: str, t: float) -> None:
     result.peak_mb[step] = _peak_mb()
 
 
-def _derived_graphs(view: Store, result: "BuildResult", say: Progress, tmp: Path) -> list[tuple[str, bytes]]:
+def _derived_graphs(view: Store, result: "BuildResult", say: Progress, tmp: Path,
+                    ready: Callable[[list[tuple[str, bytes]]], None] = lambda _docs: None) -> list[tuple[str, bytes]]:
     """The graphs the build derives from the reasoned data, as N-Quads: the network
     measures (only if ``result.measures``) and the representation links and chains
     with their intervals (``sse_graph/representation.py``); and, from the same links,
-    the reach of every representative body (``reach.sqlite`` in ``tmp``)."""
+    the reach of every representative body (``reach.sqlite`` in ``tmp``).  ``ready`` is
+    given the graphs as soon as they are made, before the reach is counted."""
     from .reach_index import REACH_FILE, link_ends, reach_from_links, write_reach
     from .representation import REPRESENTATION_GRAPH, representation_links, representation_nquads
 
@@ -291,6 +298,7 @@ def _derived_graphs(view: Store, result: "BuildResult", say: Progress, tmp: Path
     out.append((REPRESENTATION_GRAPH, rep))
     result.graphs[REPRESENTATION_GRAPH] = rep.count(b"\n")
     _timed(result, "representation", t)
+    ready(out)
     t = time.perf_counter()
     say("counting the reach of every representative body")
     ends = link_ends(up)
@@ -409,28 +417,38 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     asserted = sorted(g.value for g in store.named_graphs())
     timings["load"] = time.perf_counter() - t
     peaks["load"] = _peak_mb()
-    t = time.perf_counter()
-    say("reasoning (OWL 2 RL, compiled rules)")
-    done = materialise(store, rules)
-    errors = inconsistencies(store, rules)
-    if errors:
-        raise InconsistencyError(errors)
-    timings["reason"] = time.perf_counter() - t
-    peaks["reason"] = _peak_mb()
+    # The on-disk store is written on a second thread (sse_graph/persist.py): the asserted
+    # graphs from now on, while the main thread reasons and validates.
+    persister = Persister(store, cache_dir())
+    try:
+        persister.copy_graphs(asserted)
+        t = time.perf_counter()
+        say("reasoning (OWL 2 RL, compiled rules)")
+        done = materialise(store, rules)
+        errors = inconsistencies(store, rules)
+        if errors:
+            raise InconsistencyError(errors)
+        persister.copy_inferred(done.graphs)
+        timings["reason"] = time.perf_counter() - t
+        peaks["reason"] = _peak_mb()
 
-    t = time.perf_counter()
-    say("validating (shapes as SPARQL and violation queries)")
-    report = validate_store(store, paths.shapes, checks=checks, union=True)  # the union: everything, reasoned
-    timings["validate"] = time.perf_counter() - t
-    peaks["validate"] = _peak_mb()
-    counts = {str(r["label"].value): int(r["n"].value) for r in store.query(COUNT_QUERY, use_default_graph_as_union=True)}
+        t = time.perf_counter()
+        say("validating (shapes as SPARQL and violation queries)")
+        report = validate_store(store, paths.shapes, checks=checks, union=True)  # the union: everything, reasoned
+        timings["validate"] = time.perf_counter() - t
+        peaks["validate"] = _peak_mb()
+        counts = {str(r["label"].value): int(r["n"].value) for r in store.query(COUNT_QUERY, use_default_graph_as_union=True)}
+    except BaseException:
+        persister.abort()
+        raise
     holder = {"store": store}
     del store
 
     def write(tmp: Path, result: BuildResult, measures: bool | None, say: Progress) -> None:
         """Straight from the working store: the derived graphs and the name index read
-        it in memory, then every graph goes to the on-disk store without an N-Quads
-        file (written on demand: ``BuildResult.nquads``).  The network measures only
+        it in memory while the second thread goes on filling the on-disk store (no
+        N-Quads file: written on demand, ``BuildResult.nquads``); then the derived
+        graphs join it there.  The network measures only
         when asked: ``sse-graph analyse`` computes them on demand."""
         st = holder["store"]
         view = Store.of(st, asserted + [INFERRED_GRAPH_IRI])
@@ -438,68 +456,17 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
         result.measures = bool(measures)
         if not result.measures:
             say("network measures not computed at build time (sse-graph analyse computes them)")
-        extra = _derived_graphs(view, result, say, tmp)
+        _derived_graphs(view, result, say, tmp, ready=persister.add_nquads)
         _write_names(view, tmp, result, say)
         del view
         t = time.perf_counter()
         say("writing the persistent store")
-        result.graphs = {**_persist(st, asserted, done.graphs, extra, tmp / STORE_DIR), **result.graphs}
+        result.graphs = {**persister.finish(tmp / STORE_DIR), **result.graphs}
         _count_triples(result)
-        _timed(result, "persist", t)
+        _timed(result, "persist", t)  # what the main thread waited for: the rest ran beside the other steps
+        result.timings["persist_thread"] = persister.busy
         if KEEP_UNTIL_EXIT is not None:
             KEEP_UNTIL_EXIT.append(holder["store"])
         holder.clear()
 
-    return _Built(counts, timings, report, write, peak_mb=peaks)
-
-
-# One bulk load takes at most this many quads: the loader keeps a batch in memory, so
-# this bounds what persisting adds to the peak.
-PERSIST_BATCH_QUADS = 100_000
-
-
-def _persist(store, asserted: list[str], steps: list[str], extra: list[tuple[str, bytes]], directory: Path) -> dict[str, int]:
-    """Every graph of the working ``store`` — the asserted ones, the inferred triples of
-    every rule step as one graph (without axiomatic triples) — and the ``extra``
-    N-Quads, bulk-loaded into a new on-disk store at ``directory`` in batches of
-    :data:`PERSIST_BATCH_QUADS`; returns the triples per graph.
-
-    The quads go over as terms, not as text: a blank node keeps its identity across
-    graphs and batches (each parse of N-Quads text gives its blank nodes new ones, so
-    a blank node split by a batch, or described in both an asserted and the inferred
-    graph, would become two)."""
-    from itertools import islice
-
-    import pyoxigraph as ox
-
-    from .fastreason import _AXIOMATIC_NS
-
-    graphs: dict[str, int] = {}
-    inferred = INFERRED_GRAPH_IRI
-    to_inferred = ox.NamedNode(inferred)
-    axiomatic = _AXIOMATIC_NS  # the same vocabularies as reason.AXIOMATIC (owlrl's normalisation)
-
-    def counted(name, quads):
-        n = 0
-        for n, q in enumerate(quads, 1):
-            yield q
-        graphs[name] = graphs.get(name, 0) + n
-
-    def quads():
-        for g in asserted:
-            yield from counted(g, store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
-        for g in steps:
-            yield from counted(inferred, (ox.Quad(q.subject, q.predicate, q.object, to_inferred)
-                                          for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
-                                          if not (isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(axiomatic))))
-        for _name, data in extra:  # one parse per document: its own blank nodes stay one each
-            yield from ox.parse(data, format=ox.RdfFormat.N_QUADS)
-
-    disk = ox.Store(str(directory))
-    stream = quads()
-    while batch := list(islice(stream, PERSIST_BATCH_QUADS)):
-        disk.bulk_extend(batch)
-    disk.flush()
-    del disk
-    graphs.setdefault(inferred, 0)
-    return {g: n for g, n in graphs.items() if n or g == inferred}
+    return _Built(counts, timings, report, write, peak_mb=peaks, close=persister.abort)

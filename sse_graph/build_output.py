@@ -49,7 +49,7 @@ REJECTED_PREFIX = "rejected-"  # a build whose data violates the shapes: readabl
 BUILD_FORMAT = "3"  # 3: reach.sqlite, the reach of every representative body
 
 # The modules whose code shapes the build output (part of the cache key).
-_BUILD_MODULES = ("name_index.py", "reach_index.py", "names.py", "load.py", "reason.py", "fastreason.py", "validate.py", "shapes.py", "build.py", "build_output.py", "build_compile.py", "namespaces.py",
+_BUILD_MODULES = ("name_index.py", "reach_index.py", "names.py", "load.py", "reason.py", "fastreason.py", "validate.py", "shapes.py", "build.py", "build_output.py", "build_compile.py", "persist.py", "namespaces.py",
                   "analysis/__init__.py", "analysis/measures.py", "analysis/projections.py",
                   "representation.py", "chains.py", "timeline.py", "dates.py")
 

@@ -601,7 +601,7 @@ def _drop(store: ox.Store, triples, graph: str) -> None:
 
 
 def _axiomatic(triple) -> bool:
-    """Left out of the written inferred graph (``build._persist``)."""
+    """Left out of the written inferred graph (``persist.Persister.copy_inferred``)."""
     s = triple[0]
     return isinstance(s, ox.NamedNode) and s.value.startswith(_AXIOMATIC_NS)
 

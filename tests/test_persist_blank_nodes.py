@@ -22,7 +22,7 @@ SELECT ?b (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {
 def small_batches_build(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("SSE_GRAPH_CACHE", str(tmp_path_factory.mktemp("cache")))
-    mp.setattr(importlib.import_module("sse_graph.build"), "PERSIST_BATCH_QUADS", 997)  # dozens of batches over the seed graph
+    mp.setattr(importlib.import_module("sse_graph.persist"), "PERSIST_BATCH_BYTES", 200_000)  # about twenty loads over the seed graph (each costs 0.1-0.6 s)
     try:
         yield build(engine="fast", force=True)
     finally:
