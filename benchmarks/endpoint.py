@@ -156,7 +156,8 @@ def main() -> int:
         if base_env is not None:
             for front in ("direct", "hop"):
                 servers[f"{front} baseline"] = start_sse(cache_size=0, workers=args.workers, clients=args.clients,
-                                                         timeout=args.timeout, front=front, env=base_env)
+                                                         timeout=args.timeout, front=front, env=base_env,
+                                                         cwd=args.baseline.resolve())
         rows = measure_mix(servers, args.seconds, args.clients, args.rounds)
         stop(servers.pop("oxigraph"))
         # runaways need a deadline: Oxigraph with --timeout-s here, and only here
