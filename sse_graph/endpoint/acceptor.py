@@ -3,23 +3,23 @@
 Every front worker listens on the same socket; left to the kernel and libuv (which
 accepts every pending connection in a loop) a burst of keep-alive clients lands on
 the workers at random.  Measured (benchmarks/README.md, "Connections packed on the
-front worker that is awake"): with four keep-alive clients on two cores, the four
-connections on one front worker cost 0.08-0.10 ms of CPU per uncached ``ask``
-against 0.115-0.128 ms spread two and two — a worker that finds the next request
+front worker that is awake"): four keep-alive clients looping an uncached ``ask``
+cost 0.08-0.10 ms of CPU per request with their four connections on one front
+worker, 0.115-0.128 ms spread two and two — a worker that finds the next request
 waiting when it finishes one does not sleep and wake (and run cold) for each.  So
-new connections are packed: the first front worker (in board order) that is
-neither inside one query for a while nor busier than ``SPILL`` of a core takes
-them; the next one gets them once it is (load spreads, never waits: a busy worker
-is skipped, not queued behind).
+new connections are packed: the first front worker (in board order) that is not
+inside one query for a while, not busier than ``SPILL`` of a core and holds fewer
+than ``PACK`` connections takes them; then the next one (load spreads, and one slow
+query keeps at most PACK - 1 other clients waiting).
 
 The board is a small shared memory (a memfd the supervisor makes and every front
-worker maps): one slot per front worker, written by that worker's watchdog
-thread every ``front.WATCH_EVERY`` (no write per request) — whether it accepts,
-its share of a core lately, since when its loop is inside the query in flight.
-A worker that is not the one chosen leaves the connection ``DEFER`` seconds to
-the chosen one and then takes it itself if it is still waiting (a board a little
-stale, a chosen worker whose loop is stuck, a worker that died: a connection
-waits at most ``DEFER``).
+worker maps): one slot per front worker, written by that worker's watchdog thread
+every ``front.WATCH_EVERY`` (no write per request) and by its accept loop as it
+takes a connection — whether it accepts, its share of a core lately, since when
+its loop is inside the query in flight, how many connections it holds.  A worker
+that is not the one chosen leaves the connection ``DEFER`` seconds to the chosen one
+and then takes it itself if it is still waiting (a board a little stale, a chosen
+worker whose loop is stuck or that died: a connection waits at most ``DEFER``).
 """
 from __future__ import annotations
 
