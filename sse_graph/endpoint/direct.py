@@ -34,7 +34,6 @@ import sys
 from collections import OrderedDict
 
 from . import control
-from .acceptor import SLOTS, Board
 from .pool import BOOT
 from .server import Endpoint, EndpointSettings, create_app
 
@@ -49,8 +48,8 @@ FRONT_SETTINGS = ("timeout", "max_rows", "workers", "memory_limit", "cache_size"
 class FrontWorker:
     """One front worker process and the supervisor's ends of its control channel."""
 
-    def __init__(self, proc: subprocess.Popen, up: socket.socket, down: socket.socket, slot: int):
-        self.proc, self.up, self.down, self.slot = proc, up, down, slot
+    def __init__(self, proc: subprocess.Popen, up: socket.socket, down: socket.socket):
+        self.proc, self.up, self.down = proc, up, down
         self.reader = control.Reader(up)
         self.ready: asyncio.Future = asyncio.get_running_loop().create_future()
         self.active = self.leaving = False
@@ -86,12 +85,6 @@ class Supervisor:
         self.closing = False
         self.state = None
         self._sync = None
-        # which front worker takes a new connection (acceptor.py): one slot per front worker
-        try:
-            self.board: Board | None = Board.create()
-        except (AttributeError, OSError):  # no memfd here: the kernel spreads connections as it likes
-            self.board = None
-        self.free_slots = list(range(SLOTS))
 
     async def start(self) -> None:
         from .http import _Server
@@ -110,20 +103,14 @@ class Supervisor:
         down_mine, down_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         s = self.settings
         args = json.dumps({k: getattr(s, k) for k in FRONT_SETTINGS})
-        slot = self.free_slots.pop(0) if self.free_slots else SLOTS - 1
-        board_fd = -1
-        if self.board is not None:
-            self.board.clear(slot)
-            board_fd = self.board.fd
         fds = [self.listener.fileno(), up_theirs.fileno(), down_theirs.fileno()]
         proc = subprocess.Popen([sys.executable, BOOT, "front", s.dataset_path, "check" if s.check_queries else "no-check",
-                                 str(s.memory_limit or 0), *map(str, fds), str(board_fd), str(slot), args],
-                                pass_fds=fds + ([board_fd] if board_fd >= 0 else []))
+                                 str(s.memory_limit or 0), *map(str, fds), args], pass_fds=fds)
         up_theirs.close()
         down_theirs.close()
         up_mine.setblocking(False)
         down_mine.settimeout(1.0)
-        worker = FrontWorker(proc, up_mine, down_mine, slot)
+        worker = FrontWorker(proc, up_mine, down_mine)
         self.loop.add_reader(up_mine.fileno(), self._on_front, worker)
         return worker
 
@@ -248,7 +235,6 @@ class Supervisor:
         if worker.leaving or self.closing:
             return
         worker.leaving = True
-        self._free_slot(worker)
         if worker in self.fronts:
             self.fronts.remove(worker)
             self.stats["replaced"] += 1
@@ -261,15 +247,6 @@ class Supervisor:
         elif worker is self.spare:
             self.spare = None
             self._new_spare()
-
-    def _free_slot(self, worker: FrontWorker) -> None:
-        """A worker that leaves takes no more connections (its watchdog cleared its slot
-        already, unless it died): its slot, cleared, goes back for a new worker."""
-        if self.board is not None:
-            self.board.clear(worker.slot)
-        if worker.slot not in self.free_slots:
-            self.free_slots.append(worker.slot)
-            self.free_slots.sort()
 
     def _new_spare(self) -> None:
         if self.closing or self.spare is not None:
@@ -288,7 +265,6 @@ class Supervisor:
                 self.spare = None
                 self.loop.call_later(1.0, self._new_spare)  # not in a tight loop if every start fails
             worker.leaving = True
-            self._free_slot(worker)
         self._replace(worker)
         worker.up.close()
         worker.down.close()
@@ -299,10 +275,7 @@ class Supervisor:
     def health(self) -> dict:
         mine = self.endpoint.health()
         spare = self.spare
-        board = self.board
-        conns = {str(w.proc.pid): int(board.read(w.slot)[3]) for w in self.fronts} if board is not None else {}
         return {"front": {"workers": self.settings.workers, "pids": [w.proc.pid for w in self.fronts],
-                          "connections": conns,  # as each front worker last told the board (acceptor.py)
                           "spare_pid": spare.proc.pid if spare else None,
                           "spare_ready": bool(spare and spare.ready.done()), "held": list(self.held), **self.stats},
                 "lanes": mine["lanes"]}

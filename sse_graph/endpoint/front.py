@@ -117,10 +117,8 @@ def reserialize(req) -> bytes:
 class Front:
     """This worker's connections, its watchdog, and its side of the control channel."""
 
-    def __init__(self, settings: EndpointSettings, up: socket.socket, down: socket.socket, board=None, slot: int = 0):
+    def __init__(self, settings: EndpointSettings, up: socket.socket, down: socket.socket):
         self.settings, self.up, self.down = settings, up, down
-        self.board, self.slot = board, slot  # where this worker tells the others how busy it is (acceptor.py)
-        self.share = 0.0  # of a core, lately (the watchdog's estimate)
         self.heavy: set[str] = set()  # digests of texts known to overrun (control.digest)
         self.held: frozenset[str] = frozenset()  # client addresses whose queries go to the supervisor (direct.py)
         self.state = None             # http.py's _Server, once serving
@@ -229,11 +227,9 @@ class Front:
     def watch(self) -> None:
         budget, checked = self.settings.fast_budget, 0.0
         seen, cpu0 = None, 0.0
-        last = (time.monotonic(), time.clock_gettime(self.clock))
         while True:
             time.sleep(WATCH_EVERY)
             running = self.running
-            last = self._publish(last, running)
             if running is None:
                 continue
             if running is not seen:
@@ -248,17 +244,6 @@ class Front:
                 if _gone(conn):
                     self._leave(running, rerun=False)
 
-    def _publish(self, last: tuple[float, float], running) -> tuple[float, float]:
-        """(watchdog) This worker's line on the board: accepting, its share of a core over
-        the last looks, since when its loop is in the query in flight (acceptor.py)."""
-        now, cpu = time.monotonic(), time.clock_gettime(self.clock)
-        if self.board is not None:
-            share = (cpu - last[1]) / max(now - last[0], 1e-3)
-            self.share = (self.share + share) / 2
-            conns = len(self.state.connections) if self.state is not None else 0
-            self.board.publish(self.slot, True, self.share, running[3] if running is not None else 0.0, conns)
-        return now, cpu
-
     def _leave(self, running, rerun: bool) -> None:
         """Hand every connection over (the stuck request, to re-run, if ``rerun``; else it
         is dropped: its client has gone) and end this process."""
@@ -266,8 +251,6 @@ class Front:
         if self.running is not running:  # the query ended meanwhile
             self.lock.release()
             return
-        if self.board is not None:
-            self.board.clear(self.slot)  # new connections: to the others from now on
         stuck_conn, stuck_req, text = running[0], running[1], running[2]
         try:
             control.send(self.up, {"op": "leaving", "rerun": rerun})
@@ -361,10 +344,10 @@ def _gone(conn) -> bool:
 
 
 def main(argv: list[str], barriers: list[str]) -> None:
-    """argv: front DATASET check|no-check MEMORY_LIMIT LISTEN_FD UP_FD DOWN_FD BOARD_FD SLOT SETTINGS_JSON."""
+    """argv: front DATASET check|no-check MEMORY_LIMIT LISTEN_FD UP_FD DOWN_FD SETTINGS_JSON."""
     import json
 
-    _, dataset_path, check, memory_limit, listen_fd, up_fd, down_fd, board_fd, slot, settings_json = argv
+    _, dataset_path, check, memory_limit, listen_fd, up_fd, down_fd, settings_json = argv
     if int(memory_limit):
         try:
             import resource
@@ -396,18 +379,14 @@ def main(argv: list[str], barriers: list[str]) -> None:
         runner = uvloop.run
     except ImportError:
         runner = asyncio.run
-    from .acceptor import Board
-
-    board = Board(int(board_fd)) if int(board_fd) >= 0 else None
-    runner(_serve(settings, store, barriers, listener, up, down, board, int(slot)))
+    runner(_serve(settings, store, barriers, listener, up, down))
 
 
-async def _serve(settings, store, barriers, listener, up, down, board=None, slot: int = 0) -> None:
-    from .acceptor import Acceptor
+async def _serve(settings, store, barriers, listener, up, down) -> None:
     from .http import HttpProtocol, _Server
 
     loop = asyncio.get_running_loop()
-    front = Front(settings, up, down, board, slot)
+    front = Front(settings, up, down)
     backend = InlineBackend(store, barriers, settings.check_queries, front)
     endpoint = FrontEndpoint(settings, backend, front)
     app = create_app(settings, endpoint).app
@@ -416,7 +395,5 @@ async def _serve(settings, store, barriers, listener, up, down, board=None, slot
     await front.go.wait()  # a spare waits here, store open, until it takes a leaving worker's place
     front.state = state = _Server(endpoint, app, loop)
     threading.Thread(target=front.watch, name="watchdog", daemon=True).start()
-    if board is not None:
-        board.publish(slot, True, 0.0, 0.0, len(state.connections))
-    Acceptor(loop, listener, board, slot, lambda: HttpProtocol(state), state.connections).start()
+    await loop.create_server(lambda: HttpProtocol(state), sock=listener, backlog=1024)
     await asyncio.Event().wait()
