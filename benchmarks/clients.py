@@ -86,9 +86,10 @@ def loop(port: int, path: str, queries: list[tuple[str, str]], seconds: float, c
 
 
 def start_sse(*, cache_size: int, workers: int, clients: int, timeout: float | None = None, env=None,
-              front: str | None = None, extra: list[str] | None = None):
+              front: str | None = None, extra: list[str] | None = None, cwd=None):
     """``sse-graph serve`` on a free port, per-client budget and queue lifted (every
-    client here is 127.0.0.1); returns (process, port, query path)."""
+    client here is 127.0.0.1); returns (process, port, query path).  ``cwd``: the
+    checkout to run (``python -m`` reads the package from the working folder first)."""
     port = free_port()
     cmd = [sys.executable, "-m", "sse_graph", "serve", "--port", str(port), "--workers", str(workers),
            "--cache-size", str(cache_size), "--per-client", str(4 * clients + 8), "--max-queue", str(4 * clients + 8)]
@@ -97,7 +98,7 @@ def start_sse(*, cache_size: int, workers: int, clients: int, timeout: float | N
     if front is not None:
         cmd += ["--front", front]
     cmd += extra or []
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or os.environ)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or os.environ, cwd=cwd)
     wait_up(port, "/health")
     return proc, port, "/sparql"
 

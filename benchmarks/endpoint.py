@@ -16,7 +16,11 @@ a build as small as the seed is held in each worker's memory).  Then the p99
 of the same mix while four more clients loop runaway queries, beside the idle p99,
 in alternating slices too.
 
-    python benchmarks/endpoint.py --clients 4 --seconds 6 --rounds 3
+    python benchmarks/endpoint.py --clients 4 --seconds 6 --rounds 3 [--baseline TREE]
+
+``--baseline TREE`` adds, in the same run, both uncached fronts of another checkout
+(e.g. main's), run from that tree's code (``PYTHONPATH=TREE``) on the same build:
+the before/after of a change measured on the same minutes.
 
 Targets (issue 14): uncached throughput >= 0.8x Oxigraph's on each query; others'
 p99 under four runaway clients <= 2x the idle p99.
@@ -123,7 +127,13 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3, help="alternating slices per query")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=5)
+    ap.add_argument("--baseline", type=Path, help="another checkout whose two uncached fronts run beside these")
     args = ap.parse_args()
+    base_env = None
+    if args.baseline is not None:
+        if not (args.baseline / "sse_graph" / "endpoint").is_dir():
+            ap.error(f"--baseline {args.baseline}: not a checkout of sse-graph (no sse_graph/endpoint)")
+        base_env = {**os.environ, "PYTHONPATH": str(args.baseline.resolve())}
 
     from sse_graph import build
     from sse_graph.store import STORE_DIR
@@ -143,6 +153,11 @@ def main() -> int:
                                               timeout=args.timeout, front="direct", extra=["--memory-triples", "0"])
         servers["direct cached"] = start_sse(cache_size=512, workers=args.workers, clients=args.clients,
                                              timeout=args.timeout, front="direct")
+        if base_env is not None:
+            for front in ("direct", "hop"):
+                servers[f"{front} baseline"] = start_sse(cache_size=0, workers=args.workers, clients=args.clients,
+                                                         timeout=args.timeout, front=front, env=base_env,
+                                                         cwd=args.baseline.resolve())
         rows = measure_mix(servers, args.seconds, args.clients, args.rounds)
         stop(servers.pop("oxigraph"))
         # runaways need a deadline: Oxigraph with --timeout-s here, and only here
@@ -164,6 +179,8 @@ def main() -> int:
           f"{load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after")
     print("oxigraph: serve-read-only WITHOUT --timeout-s for the mix (its fastest configuration; with it, 0.5.13 "
           "keeps one thread per query for the timeout and fails under load), with --timeout-s only for the runaways")
+    if args.baseline is not None:
+        print(f"baseline: the uncached fronts of {args.baseline.resolve()} (same build, same clients, same run)")
     print(f"{'query':<11}{'server':<16}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'cpu ms/req':>12}"
           f"{'of it server':>14}{'vs oxigraph':>13}")
     ok = {"direct": True, "hop": True}
@@ -179,7 +196,7 @@ def main() -> int:
     print(f"{'server':<16}{'idle p99':>10}{'runaway p99':>13}{'ratio':>8}  errors")
     for label, (idle, busy, err) in tails.items():
         print(f"{label:<16}{idle:>10.1f}{busy:>13.1f}{busy / idle:>7.1f}x  {err or 0}")
-        if label != "oxigraph":
+        if label != "oxigraph" and not label.endswith(" baseline"):  # targets: this tree's servers
             ok[label.split()[0]] &= busy <= 2 * idle
     for mode, met in ok.items():
         print(f"targets, --front {mode} (uncached >= 0.8x oxigraph on each query; runaway p99 <= 2x idle): "

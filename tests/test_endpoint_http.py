@@ -65,6 +65,25 @@ def test_keep_alive_serves_many_requests_on_one_connection(endpoint):
             assert status == 200 and "connection" not in headers and json.loads(body)["boolean"] is True
 
 
+def test_each_request_on_a_connection_is_read_with_its_own_headers(endpoint):
+    """The server reads a connection's header lines once while they repeat: a request that
+    changes them (same body, same length) is answered by its own Accept and Origin."""
+    with _sock(endpoint) as s:
+        f = s.makefile("rb")
+        for accept, origin, kind in [("application/sparql-results+json", b"", "json"),
+                                     ("application/sparql-results+json", b"", "json"),
+                                     ("application/sparql-results+xml", b"", "xml"),
+                                     ("application/sparql-results+json", b"Origin: https://example.org\r\n", "json"),
+                                     ("application/sparql-results+json", b"", "json"),
+                                     ("text/csv", b"", "csv")]:
+            s.sendall(_post(ASK, accept=accept, extra=origin))
+            status, headers, body = _read_response(f)
+            assert status == 200 and kind in headers["content-type"], (accept, headers)
+            assert ("access-control-allow-origin" in headers) == bool(origin), (origin, headers)
+            if kind == "json":
+                assert json.loads(body)["boolean"] is True
+
+
 def test_http_1_0_gets_its_answer_and_the_connection_closes(endpoint):
     q = urllib.parse.urlencode({"query": ASK, "format": "json"})
     with _sock(endpoint) as s:

@@ -172,6 +172,7 @@ class HttpProtocol(asyncio.Protocol):
         self.unsent = (0, 0.0)  # (bytes left to send, since when none were sent) as the sweep last saw them
         self.done = 0  # requests completed by the bytes being parsed
         self.tail: bytes | None = b""  # (inline) the raw bytes of the request being read; None: unknown
+        self.seen_headers: tuple[list, dict] = ([], {})  # the last request's header lines and their dict
 
     # ------------------------------------------------------------------ connection
     def connection_made(self, transport) -> None:
@@ -373,12 +374,15 @@ class HttpProtocol(asyncio.Protocol):
         self.last = self.server.loop.time()
 
     def _query_request(self, req: _Request, path: str, query: str) -> QueryRequest:
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in req.headers}
-        if len(headers) != len(req.headers):  # a repeated header: its values joined, in order
-            headers = {}
-            for k, v in req.headers:
-                name, value = k.decode("latin-1"), v.decode("latin-1")
-                headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        lines, headers = self.seen_headers
+        if req.headers != lines:  # a client sends the same header lines again and again: read once per connection
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in req.headers}
+            if len(headers) != len(req.headers):  # a repeated header: its values joined, in order
+                headers = {}
+                for k, v in req.headers:
+                    name, value = k.decode("latin-1"), v.decode("latin-1")
+                    headers[name] = f"{headers[name]}, {value}" if name in headers else value
+            self.seen_headers = (req.headers, headers)  # read only from here on (QueryRequest.headers)
         return QueryRequest(req.method, path, query, headers, b"".join(req.body) if req.body else b"", self.client)
 
     async def _answer(self, req: _Request) -> None:

@@ -138,15 +138,18 @@ class _TooBig(Exception):
 class _Bounded:
     """A file-like sink for Oxigraph's serialiser that refuses more than ``limit`` bytes."""
 
+    __slots__ = ("left", "parts")
+
     def __init__(self, limit: int):
         self.left, self.parts = limit, []
 
     def write(self, data) -> int:
-        self.left -= len(data)
+        n = len(data)
+        self.left -= n
         if self.left < 0:
             raise _TooBig()
-        self.parts.append(bytes(data))
-        return len(data)
+        self.parts.append(data if type(data) is bytes else bytes(data))  # pyoxigraph writes bytes: no copy
+        return n
 
     def flush(self) -> None:
         pass
