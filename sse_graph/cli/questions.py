@@ -35,7 +35,7 @@ def _agent(q, name: str, command: str) -> str:
     members, representatives or seats in them: ``command`` on one is a usage error (exit 2)
     that points to ``show``, not an empty answer that reads as "none"."""
     iri = q.resolve(name)
-    if iri in getattr(q.labels, "things", ()):
+    if iri in q.labels.things:
         raise InputError(f"{q.labels.label(iri, q.lang)!r} is a project, event, document, law or place the documents "
                          f"name, not an organisation or a person: '{command}' does not apply to it; "
                          f"'sse-graph show {name}' lists what it is linked to")
