@@ -9,7 +9,10 @@ path), where ``bulk_extend`` of Python terms holds it.  So each graph goes over 
 text: dumped as N-Triples to a file beside the store, read back in pieces, each line
 given its graph (N-Quads), gathered into bulk loads of about
 :data:`PERSIST_BATCH_BYTES` (what bounds the loader's memory; a bulk load also has a
-fixed cost, so the many small graphs of the rule steps share one).
+fixed cost, so the many small graphs of the rule steps share one).  Each group of
+graphs handed over together (the asserted graphs once loaded, the rule steps once
+reasoning ends) is loaded as soon as it is copied, while the main thread goes on:
+left to the end, the whole store's load was what the build waited for.
 
 Blank nodes: every ``bulk_load`` call gives the blank nodes it parses new identities
 (a ``_:label`` is one node within one call, two nodes across two calls — checked on
@@ -106,11 +109,13 @@ class Persister:
         """Each named graph of the working store, into the same graph on disk."""
         for name in names:
             self._jobs.put(("graph", name, name, False))
+        self._jobs.put(("load",))
 
     def copy_inferred(self, steps: list[str]) -> None:
         """The graphs of the rule steps, into the one inferred graph, without axiomatic triples."""
         for name in steps:
             self._jobs.put(("graph", name, str(INFERRED_GRAPH), True))
+        self._jobs.put(("load",))
         self.graphs.setdefault(str(INFERRED_GRAPH), 0)
 
     def add_nquads(self, docs: list[tuple[str, bytes]]) -> None:
@@ -156,6 +161,8 @@ class Persister:
                 while (job := self._jobs.get()) is not _END and not self._stop.is_set():
                     if job[0] == "graph":
                         self._copy_graph(disk, *job[1:], apart)
+                    elif job[0] == "load":  # a group is copied: load it now, beside the main thread
+                        self._load_batch(disk)
                     else:
                         self._add_nquads(disk, job[1])
             if not self._stop.is_set():
