@@ -20,7 +20,8 @@ pyoxigraph 0.5), so a blank node split across two pieces, or described in an ass
 graph and in the inferred one, would become two nodes.  Every line that names a blank
 node (as subject: the line starts ``_:``; as object: ``> _:`` follows the predicate)
 is therefore set apart, with its graph, in one N-Quads file that is bulk-loaded in a
-single call at the end: the working store's labels, unique in that store, keep each
+single call once the last graph of the working store is copied (the inferred one), with
+the rest of that group: the working store's labels, unique in that store, keep each
 blank node one node.  (A literal that happens to hold ``> _:`` only sends its line to
 that file too — harmless.)  The derived graphs are N-Quads documents of their own:
 one holding a blank node is loaded in one call, as before.
@@ -109,19 +110,20 @@ class Persister:
         """Each named graph of the working store, into the same graph on disk."""
         for name in names:
             self._jobs.put(("graph", name, name, False))
-        self._jobs.put(("load",))
+        self._jobs.put(("load", False))
 
     def copy_inferred(self, steps: list[str]) -> None:
         """The graphs of the rule steps, into the one inferred graph, without axiomatic triples."""
         for name in steps:
             self._jobs.put(("graph", name, str(INFERRED_GRAPH), True))
-        self._jobs.put(("load",))
+        self._jobs.put(("load", True))  # the last graphs of the working store: their blank nodes too
         self.graphs.setdefault(str(INFERRED_GRAPH), 0)
 
     def add_nquads(self, docs: list[tuple[str, bytes]]) -> None:
         """N-Quads documents made apart (the derived graphs), each with its own blank nodes."""
         for _name, data in docs:
             self._jobs.put(("nquads", data))
+        self._jobs.put(("load", False))
 
     def finish(self, target: Path) -> dict[str, int]:
         """Wait for the copy; move the store to ``target``; the triples per graph."""
@@ -157,18 +159,24 @@ class Persister:
             blanks = self.directory / "blank-nodes.nq"
             self._batch: list[bytes] = []
             self._batch_size = 0
+            self._blanks_loaded = False
             with open(blanks, "wb") as apart:
                 while (job := self._jobs.get()) is not _END and not self._stop.is_set():
                     if job[0] == "graph":
+                        if self._blanks_loaded:
+                            raise RuntimeError("persist: a graph of the working store copied after the inferred one")
                         self._copy_graph(disk, *job[1:], apart)
                     elif job[0] == "load":  # a group is copied: load it now, beside the main thread
+                        if job[1]:
+                            apart.close()
+                            self._load_blank_lines(disk, blanks)
                         self._load_batch(disk)
                     else:
                         self._add_nquads(disk, job[1])
             if not self._stop.is_set():
+                if not self._blanks_loaded:
+                    self._load_blank_lines(disk, blanks)
                 self._load_batch(disk)
-            if not self._stop.is_set() and blanks.stat().st_size:
-                _bulk_load(disk, path=str(blanks), format=ox.RdfFormat.N_QUADS)  # one call: one identity each
             if not self._stop.is_set():
                 disk.flush()
         except BaseException as e:  # raised again on the main thread by finish()
@@ -201,6 +209,16 @@ class Persister:
                 self._add_to_batch(disk, piece)
         dump.unlink()
         self.graphs[target] = self.graphs.get(target, 0) + n
+
+    def _load_blank_lines(self, disk: ox.Store, blanks: Path) -> None:
+        """Every line set apart, in one call (one identity per blank node): with the
+        batch when small (a bulk load's fixed cost), else from the file."""
+        self._blanks_loaded = True
+        size = blanks.stat().st_size
+        if size and size <= PERSIST_BATCH_BYTES:
+            self._add_to_batch(disk, blanks.read_bytes())
+        elif size:
+            _bulk_load(disk, path=str(blanks), format=ox.RdfFormat.N_QUADS)
 
     def _add_nquads(self, disk: ox.Store, data: bytes) -> None:
         if b"_:" in data:  # its blank nodes stay one each: one call

@@ -189,3 +189,31 @@ def test_a_failure_on_the_persist_thread_fails_the_build_as_on_the_main_thread(t
     # nothing half-written: no build folder, no store being written, no temporary folder (the
     # rules and shapes compiled before the failure are whole, and reused: build_compile)
     assert [n for n in _leftovers(tmp_path / "thread") if not n.startswith((".stat-keys", ".compiled"))] == []
+
+
+def test_a_blank_node_in_an_asserted_graph_and_a_rule_step_is_one_node_on_disk(tmp_path):
+    work = ox.Store()
+    anchor, org = ox.BlankNode(), ox.NamedNode("https://example.org/org")
+    kind = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    work.add(ox.Quad(anchor, ox.NamedNode("https://example.org/about"), org, ox.NamedNode("urn:g:asserted")))
+    work.add(ox.Quad(anchor, kind, ox.NamedNode("https://example.org/Anchor"), ox.NamedNode("urn:g:step")))
+    p = persist.Persister(work, tmp_path)
+    p.copy_graphs(["urn:g:asserted"])
+    p.copy_inferred(["urn:g:step"])
+    graphs = p.finish(tmp_path / "store")
+    disk = ox.Store.read_only(str(tmp_path / "store"))
+    assert graphs == {"urn:g:asserted": 1, str(INFERRED_GRAPH): 1}
+    subjects = {q.subject for q in disk.quads_for_pattern(None, None, None, None)}
+    assert len(subjects) == 1  # loaded in two groups, the blank node is still one node
+
+
+def test_a_graph_copied_after_the_inferred_one_is_refused_not_split(tmp_path):
+    work = ox.Store()
+    work.add(ox.Quad(ox.BlankNode(), ox.NamedNode("https://example.org/p"), ox.Literal("x"), ox.NamedNode("urn:g:a")))
+    p = persist.Persister(work, tmp_path / "cache")
+    p.copy_inferred([])
+    p.copy_graphs(["urn:g:a"])
+    with pytest.raises(RuntimeError, match="after the inferred one"):
+        p.finish(tmp_path / "store")
+    assert not (tmp_path / "store").exists()
+    assert list((tmp_path / "cache").iterdir()) == []
