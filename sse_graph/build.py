@@ -424,11 +424,11 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
         persister.copy_graphs(asserted)
         t = time.perf_counter()
         say("reasoning (OWL 2 RL, compiled rules)")
-        done = materialise(store, rules)
+        materialise(store, rules, on_step=lambda g: persister.copy_inferred([g], last=False))
         errors = inconsistencies(store, rules)
         if errors:
             raise InconsistencyError(errors)
-        persister.copy_inferred(done.graphs)
+        persister.copy_inferred([])
         timings["reason"] = time.perf_counter() - t
         peaks["reason"] = _peak_mb()
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 import pyoxigraph as ox
 
@@ -435,7 +436,8 @@ def _predicates(store: ox.Store, graph: str) -> tuple[int, frozenset]:
     return sum(n for _p, n in rows), frozenset(p for p, _n in rows)
 
 
-def materialise(store: ox.Store, rules: Rules, *, max_passes: int = 100) -> Materialised:
+def materialise(store: ox.Store, rules: Rules, *, max_passes: int = 100,
+                on_step: Callable[[str], None] | None = None) -> Materialised:
     """Apply ``rules`` to the union of the named graphs of ``store`` until nothing
     changes.  Afterwards that union holds everything (asserted and inferred: the
     reasoned graph, read with :data:`UNION`, ready for validation), each triple
@@ -446,13 +448,18 @@ def materialise(store: ox.Store, rules: Rules, *, max_passes: int = 100) -> Mate
     Semi-naive evaluation: a rule first reads everything; afterwards it reads,
     atom by atom, only the triples derived since it last ran (and, unless it is
     ``closed``, its own last output), so nothing is derived twice and the work
-    follows what is new rather than the size of the closure."""
+    follows what is new rather than the size of the closure.
+
+    ``on_step(graph)`` is told each step graph once it is written (it never changes
+    afterwards): the build copies it to disk while the rules go on."""
     steps: list[tuple[str, frozenset]] = []
+    told = on_step or (lambda _g: None)
     if rules.tbox:
         g = f"{STEP}{len(steps)}"
         rows = " ".join(f"({t.rstrip(' .')})" for t in rules.tbox)
         _apply(store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} FILTER NOT EXISTS {{ ?s ?p ?o }} }}", g)
         steps.append((g, _predicates(store, g)[1]))
+        told(g)
     seen: dict[int, int] = {}  # rule → number of steps it has read
     for passes in range(1, max_passes + 1):
         found = False
@@ -474,6 +481,7 @@ def materialise(store: ox.Store, rules: Rules, *, max_passes: int = 100) -> Mate
             n, preds = _predicates(store, out)
             if n:
                 steps.append((out, preds))
+                told(out)
                 found = True
             # a closed rule has seen its own output; another re-reads it next time
             seen[ri] = len(steps) if rule.closed or not n else len(steps) - 1

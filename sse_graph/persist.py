@@ -112,11 +112,15 @@ class Persister:
             self._jobs.put(("graph", name, name, False))
         self._jobs.put(("load", False))
 
-    def copy_inferred(self, steps: list[str]) -> None:
-        """The graphs of the rule steps, into the one inferred graph, without axiomatic triples."""
+    def copy_inferred(self, steps: list[str], *, last: bool = True) -> None:
+        """The graphs of the rule steps, into the one inferred graph, without axiomatic
+        triples.  ``last=False``: more steps follow (a step is copied as soon as the
+        reasoner has written it); they are loaded with the last ones, or in loads of
+        :data:`PERSIST_BATCH_BYTES` as they come."""
         for name in steps:
             self._jobs.put(("graph", name, str(INFERRED_GRAPH), True))
-        self._jobs.put(("load", True))  # the last graphs of the working store: their blank nodes too
+        if last:
+            self._jobs.put(("load", True))  # the last graphs of the working store: their blank nodes too
         self.graphs.setdefault(str(INFERRED_GRAPH), 0)
 
     def add_nquads(self, docs: list[tuple[str, bytes]]) -> None:

@@ -96,6 +96,9 @@ class Timing:
     attested: list[str] = field(default_factory=list)
     during: list[str] = field(default_factory=list)
     source_dates: list[str] = field(default_factory=list)  # used only when nothing else dates it
+    # period() and span(), once worked out (a chain search asks each link's span again and
+    # again: 122k times for 7k links at 100k triples); add() forgets them.
+    _known: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, start=None, end=None, attested=None, during=None, source_date=None) -> "Timing":
@@ -108,6 +111,7 @@ class Timing:
                        (self.during, during), (self.source_dates, source_date)):
             if v and period(str(v)) and str(v) not in lst:
                 lst.append(str(v))
+        self._known.clear()
 
     # -- what kind of evidence
     @property
@@ -128,6 +132,11 @@ class Timing:
 
     def period(self) -> Span | None:
         """The period, when the sources give a start or an end (earliest start, latest end)."""
+        if "period" not in self._known:
+            self._known["period"] = self._period()
+        return self._known["period"]
+
+    def _period(self) -> Span | None:
         if not self.has_period:
             return None
         ps = [period(s)[0] for s in self.starts]
@@ -137,6 +146,11 @@ class Timing:
     def span(self) -> Span | None:
         """The span used for chains: the period, else the years from the first
         attestation to the last; ``None`` when undated."""
+        if "span" not in self._known:
+            self._known["span"] = self._span()
+        return self._known["span"]
+
+    def _span(self) -> Span | None:
         p = self.period()
         if p is not None:
             return p
