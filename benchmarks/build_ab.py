@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate  # noqa: E402
-from run import ORGS_PER_TRIPLE, data_folder, fresh_process  # noqa: E402
+from run import ORGS_PER_TRIPLE, compile_bytecode, data_folder, fresh_process  # noqa: E402
 
 
 def imported_from(code: Path, env: dict) -> Path:
@@ -42,6 +42,7 @@ def one_build(code: Path, data: Path, cache: Path, cap: float):
     env = {"SSE_GRAPH_CACHE": str(cache), "PYTHONPATH": str(code)}
     if imported_from(code, env).resolve() != code:
         raise SystemExit(f"a child started in {code} does not import its sse_graph")
+    compile_bytecode(code)  # each checkout read compiled, as installed
     load = os.getloadavg()[0]
     dt, mb, _text = fresh_process([sys.executable, "-m", "sse_graph", "build", "--engine", "fast", "--force", "--json",
                                    "--data", str(data)], cap, env, cwd=code)

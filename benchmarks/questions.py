@@ -78,14 +78,14 @@ def timed(argv: list[str], env: dict, runs: int, cwd: Path = ROOT) -> list[tuple
 
 def generated(orgs: int) -> Path:
     from generate import generate
-    from run import fast_build
+    from run import build_generated
 
     work = Path(tempfile.mkdtemp(prefix="sse-questions-bench-"))
     nt = work / "generated.nt"
     nt.write_text("\n".join(generate(orgs)) + "\n", encoding="utf-8")
-    times, _dataset = fast_build(nt, work)
-    print(f"generated {orgs:,} organisations and built them (engine fast) in {times['total']:.1f} s, cache {work / 'cache'}")
-    return work / "data"
+    report, root = build_generated(nt, work)
+    print(f"generated {orgs:,} organisations and built them (engine fast) in {report['timings']['total']:.1f} s, cache {work / 'cache'}")
+    return root
 
 
 def main() -> int:
@@ -98,6 +98,8 @@ def main() -> int:
     args = ap.parse_args()
     data = args.data or generated(args.orgs)
     env = {**os.environ, "PYTHONPATH": str(args.code.resolve())}
+    if not args.data:  # built just now, in its own cache
+        env["SSE_GRAPH_CACHE"] = str(data.parent / "cache")
     py = [sys.executable, "-m", "sse_graph"]
     pages = Path(tempfile.mkdtemp(prefix="sse-questions-draw-"))
     commands = [("sse-graph " + " ".join(cmd), cmd) for cmd in COMMANDS]
