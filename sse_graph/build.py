@@ -409,18 +409,20 @@ def _fast_pipeline(paths: DataPaths, say: Progress) -> _Built:
     peaks: dict[str, float] = {}
     t = time.perf_counter()
     say("loading")
-    try:  # the rules and shapes compiled, or read compiled from the cache (build_compile)
-        store, compiled = load_and_compile(paths)
-    except NotImplementedError as e:
-        raise InputError(f"the fast engine does not compile this: {e} (build with --engine owlrl)") from None
-    rules, checks = compiled.rules, compiled.checks
-    asserted = sorted(g.value for g in store.named_graphs())
-    timings["load"] = time.perf_counter() - t
-    peaks["load"] = _peak_mb()
-    # The on-disk store is written on a second thread (sse_graph/persist.py): the asserted
-    # graphs from now on, while the main thread reasons and validates.
-    persister = Persister(store, cache_dir())
+    # The on-disk store is written on a second thread (sse_graph/persist.py), opened while
+    # the data loads: the asserted graphs once loaded, each rule step once written, while
+    # the main thread reasons and validates.
+    persister = Persister(None, cache_dir())
     try:
+        try:  # the rules and shapes compiled, or read compiled from the cache (build_compile)
+            store, compiled = load_and_compile(paths)
+        except NotImplementedError as e:
+            raise InputError(f"the fast engine does not compile this: {e} (build with --engine owlrl)") from None
+        rules, checks = compiled.rules, compiled.checks
+        asserted = sorted(g.value for g in store.named_graphs())
+        timings["load"] = time.perf_counter() - t
+        peaks["load"] = _peak_mb()
+        persister.read_from(store)
         persister.copy_graphs(asserted)
         t = time.perf_counter()
         say("reasoning (OWL 2 RL, compiled rules)")

@@ -91,7 +91,7 @@ class Persister:
     folder to ``target`` and returns the triples per graph; ``abort()`` discards it all.
     """
 
-    def __init__(self, store: ox.Store, parent: Path):
+    def __init__(self, store: ox.Store | None, parent: Path):
         parent.mkdir(parents=True, exist_ok=True)
         self.directory = Path(tempfile.mkdtemp(prefix=".persist-", dir=parent))  # beside the target: a rename moves it
         self.graphs: dict[str, int] = {}
@@ -105,6 +105,11 @@ class Persister:
         self._thread.start()
 
     # -- the main thread's side
+
+    def read_from(self, store: ox.Store) -> None:
+        """The working store to copy from, when it was not there at the start (the build
+        starts the thread first: opening the on-disk store goes on while it loads)."""
+        self._store = store
 
     def copy_graphs(self, names: list[str]) -> None:
         """Each named graph of the working store, into the same graph on disk."""

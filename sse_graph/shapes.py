@@ -229,8 +229,12 @@ def run_shapes(store: ox.Store, checks: list[ShapeCheck], *, union: bool = False
         kwargs = {"default_graph": [ox.NamedNode(g) for g in graphs], "named_graphs": [ox.NamedNode(FOCUS_GRAPH)]}
     cache: dict[str, str] = {}
     sub = {k: v for k, v in kwargs.items() if k != "named_graphs"}
-    queries = [re.sub(r"@@([^@]+)@@", lambda m: cache.setdefault(m.group(1), _subclasses(store, m.group(1), sub)),
-                      c.scoped if scoped else c.query) for c in checks]
+    def classes(m: re.Match) -> str:  # each class's sub-classes read once (15 classes in 73 places)
+        if m.group(1) not in cache:
+            cache[m.group(1)] = _subclasses(store, m.group(1), sub)
+        return cache[m.group(1)]
+
+    queries = [re.sub(r"@@([^@]+)@@", classes, c.scoped if scoped else c.query) for c in checks]
     if scoped:  # the class lists inside IN ( … ) take commas
         queries = [re.sub(r"IN \(([^()]*)\)", lambda m: "IN (" + ", ".join(m.group(1).replace(",", " ").split()) + ")", q)
                    for q in queries]
