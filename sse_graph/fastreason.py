@@ -406,7 +406,12 @@ def _update(rule: Rule, delta: int | None, graphs: list[str]) -> str:
     return f"CONSTRUCT {{ {rule.head} }} WHERE {{ {first} {rest} {rule.where} FILTER NOT EXISTS {{ {rule.head} }} }}"
 
 
-def _apply(store: ox.Store, construct: str, out: str) -> None:
+# Up to this many quads in the working store the rule steps go over as text (a step's
+# whole N-Triples held at once: a few MB at 100k triples); above, as a stream of terms.
+TEXT_STEPS_MAX_QUADS = 2_000_000
+
+
+def _apply(store: ox.Store, construct: str, out: str, *, as_text: bool = True) -> None:
     """Write the triples of ``construct`` (read from the union) to the graph ``out``
     only: one copy of each inferred triple, rather than one in a step graph and
     another in the default graph (a third of the working store at 1M triples).
@@ -414,13 +419,15 @@ def _apply(store: ox.Store, construct: str, out: str) -> None:
     without a Python object per term (7-10 % of the reasoning, and the lock Python
     threads share held less while the build's second thread writes to disk).  A
     parse gives blank nodes new identities: a result that names one (the seed
-    graph's evidence anchors) is evaluated again and streamed as pyoxigraph terms."""
+    graph's evidence anchors) is evaluated again and streamed as pyoxigraph terms,
+    as every step is when ``as_text`` is false (a large store: bounded memory)."""
     g = ox.NamedNode(out)
-    text = store.query(construct, **UNION).serialize(format=ox.RdfFormat.N_TRIPLES)
-    if b"_:" not in text:
-        if text:
-            store.load(text, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
-        return
+    if as_text:
+        text = store.query(construct, **UNION).serialize(format=ox.RdfFormat.N_TRIPLES)
+        if b"_:" not in text:
+            if text:
+                store.load(text, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
+            return
     store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in store.query(construct, **UNION))
 
 
@@ -462,10 +469,13 @@ def materialise(store: ox.Store, rules: Rules, *, max_passes: int = 100,
     afterwards): the build copies it to disk while the rules go on."""
     steps: list[tuple[str, frozenset]] = []
     told = on_step or (lambda _g: None)
+    as_text = len(store) <= TEXT_STEPS_MAX_QUADS
+
     if rules.tbox:
         g = f"{STEP}{len(steps)}"
         rows = " ".join(f"({t.rstrip(' .')})" for t in rules.tbox)
-        _apply(store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} FILTER NOT EXISTS {{ ?s ?p ?o }} }}", g)
+        _apply(store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} FILTER NOT EXISTS {{ ?s ?p ?o }} }}", g,
+               as_text=as_text)
         steps.append((g, _predicates(store, g)[1]))
         told(g)
     seen: dict[int, int] = {}  # rule → number of steps it has read
@@ -479,13 +489,13 @@ def materialise(store: ox.Store, rules: Rules, *, max_passes: int = 100,
                 if ri not in seen or any(rule.transitive in p for _g, p in steps[seen[ri]:]):
                     _close_transitive(store, rule.transitive, out)
             elif ri not in seen:
-                _apply(store, _update(rule, None, []), out)
+                _apply(store, _update(rule, None, []), out, as_text=as_text)
             else:
                 fresh = steps[seen[ri]:]
                 for i, preds in enumerate(rule.reads):
                     graphs = [g for g, p in fresh if preds is None or p & preds]
                     if graphs:
-                        _apply(store, _update(rule, i, graphs), out)
+                        _apply(store, _update(rule, i, graphs), out, as_text=as_text)
             n, preds = _predicates(store, out)
             if n:
                 steps.append((out, preds))
