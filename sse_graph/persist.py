@@ -9,10 +9,11 @@ path), where ``bulk_extend`` of Python terms holds it.  So each graph goes over 
 text: dumped as N-Triples to a file beside the store, read back in pieces, each line
 given its graph (N-Quads), gathered into bulk loads of about
 :data:`PERSIST_BATCH_BYTES` (what bounds the loader's memory; a bulk load also has a
-fixed cost, so the many small graphs of the rule steps share one).  Each group of
-graphs handed over together (the asserted graphs once loaded, the rule steps once
-reasoning ends) is loaded as soon as it is copied, while the main thread goes on:
-left to the end, the whole store's load was what the build waited for.
+fixed cost, so the many small graphs of the rule steps share one).  The graphs are
+handed over as soon as they exist — the asserted ones once loaded, each rule step as
+the reasoner writes it, the derived graphs once made — and each group is loaded once
+complete (or every :data:`PERSIST_BATCH_BYTES`), while the main thread goes on: left
+to the end, the whole store's load was what the build waited for.
 
 Blank nodes: every ``bulk_load`` call gives the blank nodes it parses new identities
 (a ``_:label`` is one node within one call, two nodes across two calls — checked on
