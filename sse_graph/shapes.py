@@ -229,6 +229,7 @@ def run_shapes(store: ox.Store, checks: list[ShapeCheck], *, union: bool = False
         kwargs = {"default_graph": [ox.NamedNode(g) for g in graphs], "named_graphs": [ox.NamedNode(FOCUS_GRAPH)]}
     cache: dict[str, str] = {}
     sub = {k: v for k, v in kwargs.items() if k != "named_graphs"}
+
     def classes(m: re.Match) -> str:  # each class's sub-classes read once (15 classes in 73 places)
         if m.group(1) not in cache:
             cache[m.group(1)] = _subclasses(store, m.group(1), sub)
