@@ -1,4 +1,4 @@
-"""``serve --front direct`` (the default): the supervisor.
+"""``serve --front direct`` (chosen with ``--front direct``; the default is ``--front hop``): the supervisor.
 
 It makes the listening socket, then starts ``--workers`` front workers (front.py)
 and one more, parked: the spare.  Each is a fresh interpreter behind the OS
