@@ -163,3 +163,12 @@ def test_pictures_draw_names_with_line_ends_and_nul(hostile, tmp_path, fmt):
             assert data[:8] == b"\x89PNG\r\n\x1a\n"
         else:
             assert b"<script>document.title" not in data and EVIL.encode() not in data.split(b"</head>")[0]
+
+
+def test_query_json_is_the_same_results_with_format_characters_escaped(hostile):
+    r = cli("query", "-e", LABELS, "--format", "json", "--data", str(hostile))
+    assert r.returncode == 0, text(r)
+    out = r.stdout.decode()
+    assert_inert_on_terminal(out)
+    values = {b["l"]["value"] for b in json.loads(out)["results"]["bindings"]}
+    assert values == {v[0] for v in (*THINGS.values(), *ORGS.values())}

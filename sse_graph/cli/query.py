@@ -85,6 +85,13 @@ def query(
         sys.stdout.buffer.write(neutralise_csv(serialize_results(result, "csv")))
         sys.stdout.flush()
         return
+    if fmt == "json" and not isinstance(result, ox.QueryTriples):
+        # the same SPARQL JSON, a format character (bidi override, zero-width) written as its \u escape
+        from ..plaintext import json_inert
+
+        sys.stdout.buffer.write(json_inert(serialize_results(result, "json").decode("utf-8")).encode("utf-8"))
+        sys.stdout.flush()
+        return
     if fmt == "tsv" and not isinstance(result, ox.QueryTriples):
         # SPARQL TSV keeps its terms; a literal that would start a formula begins with a \u escape
         sys.stdout.buffer.write(neutralise_tsv(serialize_results(result, "tsv")))
