@@ -91,11 +91,12 @@ def test_json_answers_keep_the_names_and_escape_format_characters(hostile):
 
 def test_query_table_never_reads_data_as_markup(hostile):
     r = cli("query", "-e", 'SELECT ("[/red]zz" AS ?x) ("[link=http://evil.example/]click[/link]" AS ?y) '
-                           '("a\\u001b[31mb\\u202Ec" AS ?z) {}', "--data", str(hostile))
+                           '("a\\u001b[31mb\\u202Ec" AS ?z) (":smile: :red_circle:" AS ?e) {}', "--data", str(hostile))
     assert r.returncode == 0, text(r)  # a stray closing tag was a MarkupError: exit 70
     out = r.stdout.decode()
     assert "[/red]zz" in out and "[link=http://evil.example/]click[/link]" in out  # as written, not a hidden link
     assert "\x1b]8;" not in out
+    assert ":smile: :red_circle:" in out  # rich turned emoji codes in the data into emoji
     assert_inert_on_terminal(out)
 
 

@@ -42,7 +42,7 @@ class _PlainConsole(Console):
     """A console on which no text can act on the terminal: every control or format
     character of a string it prints (an escape sequence that colours, moves or
     retitles the terminal, a NUL, a bidi override, a zero-width mark) shows as its
-    code point, in tables and cards alike; the layout's own line ends are kept
+    code point, in tables and cards alike, and no ``:name:`` becomes an emoji; the layout's own line ends are kept
     (a line end inside a piece of data is the printing code's to show:
     :func:`sse_graph.plaintext.visible`)."""
 
@@ -52,8 +52,9 @@ class _PlainConsole(Console):
         return super().render_str(visible_controls(text), **kwargs)
 
 
-out = _PlainConsole(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = _PlainConsole(stderr=True, soft_wrap=True)
+# emoji=False: rich would turn ":smile:" in a name into an emoji
+out = _PlainConsole(soft_wrap=True, width=None if sys.stdout.isatty() else 160, emoji=False)
+err = _PlainConsole(stderr=True, soft_wrap=True, emoji=False)
 
 DataOpt = typer.Option(None, "--data", help="Folder holding ontology/ and graph/ (default: the shipped dataset).")
 JsonOpt = typer.Option(False, "--json", help="Print a JSON array of objects (see the README for the fields).")
