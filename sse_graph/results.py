@@ -21,11 +21,18 @@ GRAPH_FORMATS = {
 
 
 def _cell(term) -> str:
+    """The term as a table cell: never rich markup (a ``[link=…]`` in the data would be a
+    hidden hyperlink on the terminal, a stray ``[/red]`` an error), line ends and control
+    characters shown (:func:`sse_graph.plaintext.visible`)."""
+    from rich.markup import escape
+
+    from .plaintext import visible
+
     if term is None:
         return ""
     if isinstance(term, ox.Literal) and term.language:
-        return f"{term.value} @{term.language}"
-    return term.value
+        return escape(visible(f"{term.value} @{term.language}"))
+    return escape(visible(term.value))
 
 
 def serialize_results(result, fmt: str) -> bytes:

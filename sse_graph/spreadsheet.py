@@ -3,7 +3,11 @@
 Excel, LibreOffice and Google Sheets run a cell that starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return as a formula (``=HYPERLINK(...)``
 sends the reader to a stranger's site).  OWASP's rule: prefix such a cell with
-a single quote, which spreadsheets show as text.  A cell that is only a number
+a single quote, which spreadsheets show as text.  The formula character counts
+also behind what a reader does not see or a spreadsheet may trim: spaces, line
+ends, control and format characters (zero-width, bidi), and in its full-width
+form (``＝``, which an East Asian input turns into ``=``); a cell that starts
+with a line end is quoted too.  A cell that is only a number
 (``-3``, ``+1.5e3``) is left as it is: it is read as a number, never as a
 formula, and a quote would turn a measure into text.
 
@@ -16,12 +20,31 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["FORMULA_START", "neutralise", "csv_text", "neutralise_csv"]
+__all__ = ["FORMULA_START", "would_be_formula", "neutralise", "csv_text", "neutralise_csv", "neutralise_tsv"]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\u2212")  # and full-width = + - @, the minus sign
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _unseen(c: str) -> bool:
+    """A character a reader does not see before the first one that shows."""
+    return c.isspace() or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
+def would_be_formula(value: str) -> bool:
+    """Whether a spreadsheet could read the cell as a formula.
+
+    >>> [would_be_formula(v) for v in ("=1", "  =1", "\\n=1", "\\u200b@x", "＝1", "-3", " -3", "SAW-B", "\\t-3")]
+    [True, True, True, True, True, False, False, False, True]
+    """
+    if value.startswith(("\t", "\r", "\n")):
+        return True
+    shown = value.lstrip("".join({c for c in value[:64] if _unseen(c)}))
+    return shown[:1] in _FORMULA_CHARS and not _NUMBER.match(shown)
 
 
 def neutralise(value):
@@ -31,10 +54,10 @@ def neutralise(value):
     '\\'=HYPERLINK("http://x","y")'
     >>> neutralise("-12.5"), neutralise(-3), neutralise("SAW-B")
     ('-12.5', -3, 'SAW-B')
-    >>> neutralise("-1+1")
-    "'-1+1"
+    >>> neutralise("-1+1"), neutralise(' =HYPERLINK("x")')
+    ("'-1+1", '\\' =HYPERLINK("x")')
     """
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.match(value):
+    if isinstance(value, str) and would_be_formula(value):
         return "'" + value
     return value
 
@@ -59,3 +82,27 @@ def neutralise_csv(data: bytes) -> bytes:
     if not rows:
         return data
     return csv_text(rows[0], rows[1:], bom=bom).encode("utf-8")
+
+
+def _escaped_start(cell: str) -> str:
+    """A SPARQL TSV literal cell (``"…"`` then a tag or a datatype) whose value would
+    start a formula, with its first character written as a ``\\u`` escape: the same
+    RDF term to a TSV reader, text to a spreadsheet (which sees a backslash first)."""
+    if not cell.startswith('"') or len(cell) < 2 or not would_be_formula(cell[1:]):
+        return cell
+    c = cell[1]
+    code = f"\\u{ord(c):04X}" if ord(c) < 0x10000 else f"\\U{ord(c):08X}"
+    return '"' + code + cell[2:]
+
+
+def neutralise_tsv(data: bytes) -> bytes:
+    """SPARQL 1.1 TSV results (UTF-8) whose every literal that a spreadsheet would read
+    as a formula starts with an escape instead (:func:`_escaped_start`).  A TSV cell
+    holds no raw tab or line end (the format escapes them), so a line is a row and a
+    tab separates its cells.
+
+    >>> neutralise_tsv('?x\\t?y\\n"=1+1"\\t" @SUM(1)"@en\\n'.encode()).decode()
+    '?x\\t?y\\n"\\\\u003D1+1"\\t"\\\\u0020@SUM(1)"@en\\n'
+    """
+    lines = data.decode("utf-8").split("\n")
+    return "\n".join([lines[0], *("\t".join(map(_escaped_start, line.split("\t"))) for line in lines[1:])]).encode("utf-8")

@@ -227,3 +227,16 @@ def test_a_cors_preflight_is_answered(endpoint):
     assert status == 200 and headers["access-control-allow-origin"] == "*"
     assert "POST" in headers["access-control-allow-methods"]
 
+
+
+def test_an_ipv6_host_is_one_client_by_its_64():
+    """The per-client budget (429) and the fast lane's fair share count an IPv6 host by
+    its /64: a host is given at least that many addresses and could otherwise take a
+    new budget per address; IPv4, mapped or not, is one address."""
+    from sse_graph.endpoint.server import client_key
+
+    one = {client_key(f"2001:db8:5:6:{i:x}::{i:x}") for i in range(1, 200)}
+    assert one == {"2001:db8:5:6::/64"}
+    assert client_key("2001:db8:5:7::1") != client_key("2001:db8:5:6::1")
+    assert client_key("::ffff:198.51.100.4") == client_key("198.51.100.4") == "198.51.100.4"
+    assert client_key("fe80::1%eth0") == "fe80::/64" and client_key("::1") == "::1"

@@ -121,7 +121,12 @@ def exit_code_for(error: BaseException) -> int:
         err.print(f"[red]error:[/red] the dataset has {e.report.violation_count} violation(s); run 'sse-graph validate'")
         return EXIT_FAILED_CHECK
     except SSEGraphError as e:
-        err.print("error: " + visible(e), highlight=False, markup=False)
+        # an error of several lines (an import's problems) gives them one a line, each made
+        # visible: a line end inside a quoted value still shows as ⏎, never as a new line
+        lines = getattr(e, "lines", None) or [str(e)]
+        err.print("error: " + visible(lines[0]), highlight=False, markup=False)
+        for line in lines[1:]:
+            err.print(visible(line), highlight=False, markup=False)
         return e.exit_code
     except BrokenPipeError:
         return 0

@@ -5,9 +5,15 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
+from rich.markup import escape as _escape_markup
 
+from ..plaintext import visible
 from .context import AsOfOpt, DataOpt, LangOpt, StrictOpt, _when, _emit_json, _questions, _store, _table, app, err, out
+
+
+def escape(text) -> str:
+    """Text from the data for rich markup: markup escaped, line ends shown as ⏎."""
+    return _escape_markup(visible(text))
 
 
 @app.command()

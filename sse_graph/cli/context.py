@@ -38,8 +38,23 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, soft_wrap=True)
+class _PlainConsole(Console):
+    """A console on which no text can act on the terminal: every control or format
+    character of a string it prints (an escape sequence that colours, moves or
+    retitles the terminal, a NUL, a bidi override, a zero-width mark) shows as its
+    code point, in tables and cards alike, and no ``:name:`` becomes an emoji; the layout's own line ends are kept
+    (a line end inside a piece of data is the printing code's to show:
+    :func:`sse_graph.plaintext.visible`)."""
+
+    def render_str(self, text: str, **kwargs):
+        from ..plaintext import visible_controls
+
+        return super().render_str(visible_controls(text), **kwargs)
+
+
+# emoji=False: rich would turn ":smile:" in a name into an emoji
+out = _PlainConsole(soft_wrap=True, width=None if sys.stdout.isatty() else 160, emoji=False)
+err = _PlainConsole(stderr=True, soft_wrap=True, emoji=False)
 
 DataOpt = typer.Option(None, "--data", help="Folder holding ontology/ and graph/ (default: the shipped dataset).")
 JsonOpt = typer.Option(False, "--json", help="Print a JSON array of objects (see the README for the fields).")
@@ -150,7 +165,13 @@ def _print_violations(report, limit: int = 50, *, data=None, prefix: str = "") -
 
 
 def _emit_json(payload) -> None:
-    out.print_json(json.dumps(payload, ensure_ascii=False, default=str))
+    """The payload as JSON; a format character (a bidi override, a zero-width mark) is
+    written as its ``\\uXXXX`` escape — the same string to a JSON reader, inert on a
+    terminal (json escapes the control characters itself).  Printed as text: rich's
+    ``print_json`` would parse it again and undo the escapes."""
+    from ..plaintext import json_inert
+
+    out.print(json_inert(json.dumps(payload, ensure_ascii=False, indent=2, default=str)), markup=False, highlight=False)
 
 
 def _table(title: str, *columns: str) -> Table:

@@ -30,7 +30,7 @@ def query(
     file: Optional[Path] = typer.Argument(None, help="A .rq file (or use -e)."),
     expression: Optional[str] = typer.Option(None, "-e", "--expression", help="The query text."),
     asserted: bool = typer.Option(False, "--asserted", help="Query the asserted graphs only, without inferences."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json (SPARQL 1.1 JSON results), csv (a cell that would start a spreadsheet formula gets a leading quote) or tsv."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json (SPARQL 1.1 JSON results), csv (a cell that would start a spreadsheet formula gets a leading quote) or tsv (SPARQL TSV; a literal that would start a formula begins with a \\u escape: the same term)."),
     store_url: Optional[str] = typer.Option(None, "--store", help="Answer from this external SPARQL store (see push)."),
     org: Optional[str] = typer.Option(None, "--org", help="The organisation ?org_param stands for (IRI, prefixed name, label or acronym), as in the shipped queries' '# param org' line."),
     data: Optional[Path] = DataOpt,
@@ -40,7 +40,7 @@ def query(
 
     from ..errors import InputError, QueryError
     from ..results import render, serialize_results
-    from ..spreadsheet import neutralise_csv
+    from ..spreadsheet import neutralise_csv, neutralise_tsv
 
     if (file is None) == (expression is None):
         raise InputError("give either a query file or -e TEXT, not both")
@@ -83,6 +83,18 @@ def query(
         # For spreadsheets: a cell that would start a formula gets a leading quote.
         # The SPARQL endpoint's text/csv stays the W3C format, untouched.
         sys.stdout.buffer.write(neutralise_csv(serialize_results(result, "csv")))
+        sys.stdout.flush()
+        return
+    if fmt == "json" and not isinstance(result, ox.QueryTriples):
+        # the same SPARQL JSON, a format character (bidi override, zero-width) written as its \u escape
+        from ..plaintext import json_inert
+
+        sys.stdout.buffer.write(json_inert(serialize_results(result, "json").decode("utf-8")).encode("utf-8"))
+        sys.stdout.flush()
+        return
+    if fmt == "tsv" and not isinstance(result, ox.QueryTriples):
+        # SPARQL TSV keeps its terms; a literal that would start a formula begins with a \u escape
+        sys.stdout.buffer.write(neutralise_tsv(serialize_results(result, "tsv")))
         sys.stdout.flush()
         return
     render(result, fmt, out)

@@ -113,7 +113,7 @@ def members(
     t = _table(f"Members of {name}" + (f" on {when}" if when else "") + (f", role ~ '{role}'" if role else ""),
                "member", "roles", "dates", "status", "sources")
     for e in rows:
-        t.add_row(escape(e["label"]), escape(", ".join(e["roles"])), _dates(e), status_words(e.get("status"), lang), _src(e))
+        t.add_row(_plain(e["label"]), _plain(", ".join(e["roles"])), _dates(e), status_words(e.get("status"), lang), _src(e))
     out.print(t)
     out.print(known_by_name_words(rows))
     for sentence in q.declared_vs_observed(iri):
@@ -135,7 +135,7 @@ def _chain_command(org, as_of, strict, as_json, lang, data, *, up: bool):
     t = _table(title, "organisation", arrow, "holds together", "status", "sources")
     for e in rows:
         held = held_words(e, lang)
-        t.add_row(escape(e["label"]), escape(chain_words(e)), held, status_words(e.get("status"), lang), _src(e))
+        t.add_row(_plain(e["label"]), _plain(chain_words(e)), held, status_words(e.get("status"), lang), _src(e))
     out.print(t)
     if not rows:
         out.print("none in the graph" + (f" on {when}" if when else "") + " (unknown is not none: the sources may not say)")
@@ -199,14 +199,14 @@ def seats(
     if rows or not sitting:  # a body that only has people sitting on it: no empty table of its own seats first
         t = _table(f"Seats and mandates of {q.labels.label(iri, lang)}", "body", "how", "role", "person", "dates", "status", "sources")
         for e in rows:
-            t.add_row(escape(e["body"]), e["relation"], escape(", ".join(e["roles"])), escape(e["person"] or ""), _dates(e),
+            t.add_row(_plain(e["body"]), e["relation"], _plain(", ".join(e["roles"])), _plain(e["person"] or ""), _dates(e),
                       status_words(e.get("status"), lang), _src(e))
         out.print(t)
     if sitting:
         t2 = _table(f"Who sits on {q.labels.label(iri, lang)}", "holder", "role", "for", "nominated by", "dates", "sources")
         for e in sitting:
-            t2.add_row(escape(e["label"]), escape(", ".join(e["roles"])), escape(e["on_behalf_of"] or ""),
-                       escape(e["nominated_by"] or ""), _dates(e), _src(e))
+            t2.add_row(_plain(e["label"]), _plain(", ".join(e["roles"])), _plain(e["on_behalf_of"] or ""),
+                       _plain(e["nominated_by"] or ""), _dates(e), _src(e))
         out.print(t2)
 
 
@@ -217,8 +217,8 @@ def _person_seats_table(name: str, rows: list[dict], lang: str) -> None:
                "dates", "status", "sources")
     for e in rows:
         how = "holds a seat on" if e["relation"] == "holds" else e["relation"]
-        t.add_row(escape(e["body"]), how, escape(", ".join(e["roles"])), escape(e["on_behalf_of"] or ""),
-                  escape(e.get("nominated_by") or ""), _dates(e), status_words(e.get("status"), lang), _src(e))
+        t.add_row(_plain(e["body"]), how, _plain(", ".join(e["roles"])), _plain(e["on_behalf_of"] or ""),
+                  _plain(e.get("nominated_by") or ""), _dates(e), status_words(e.get("status"), lang), _src(e))
     out.print(t)
     if not rows:
         out.print("none in the graph (unknown is not none: the sources may not say)", highlight=False, markup=False)
@@ -238,30 +238,30 @@ def show(
     if as_json:
         _emit_json(card)
         return
-    out.print(f"[bold]{escape(card['label'])}[/bold]  <{escape(card['iri'])}>")
+    out.print(f"[bold]{_plain(card['label'])}[/bold]  <{_plain(card['iri'])}>")
     if card["alt_labels"]:
-        out.print("also: " + escape(" · ".join(card["alt_labels"])))
-    out.print("kinds: " + escape(", ".join(t["label"] for t in card["types"])))
+        out.print("also: " + _plain(" · ".join(card["alt_labels"])))
+    out.print("kinds: " + _plain(", ".join(t["label"] for t in card["types"])))
     for p in card["places"]:
-        out.print(f"{p['relation']}: {escape(p['label'])}")
+        out.print(f"{p['relation']}: {_plain(p['label'])}")
     for name, values in card["facts"].items():
         for v in values:
-            out.print(f"{name}: {escape(str(v['value']))}  [{_src(v)}]", highlight=False)
+            out.print(f"{name}: {_plain(str(v['value']))}  [{_src(v)}]", highlight=False)
     if card["represented_by"]:
-        out.print("represented by: " + escape("; ".join(chain_words(e) for e in card["represented_by"])))
+        out.print("represented by: " + _plain("; ".join(chain_words(e) for e in card["represented_by"])))
     if card["represents"]:
         out.print(f"represents {len(card['represents'])} organisation(s)")
     for sentence in card.get("declared_vs_observed", []):
         out.print("members: " + sentence, highlight=False, markup=False)
     t = _table("Relations", "direction", "relation", "role", "with", "dates", "sources")
     for r in card["relations"]:
-        t.add_row(r["direction"], r["relation"], escape(r["role"] or ""), escape(r["label"]),
+        t.add_row(r["direction"], r["relation"], _plain(r["role"] or ""), _plain(r["label"]),
                   _dates(r) if _dated(r) else "", _src(r))
     out.print(t)
     if card["counts"]:
         t = _table("Dated counts", "measure", "value", "as of", "sources")
         for c in card["counts"]:
-            t.add_row(escape(c["measure"]), f"{c['qualifier'] or ''} {c['value']}", str(c["as_of"] or "undated"), _src(c))
+            t.add_row(_plain(c["measure"]), f"{c['qualifier'] or ''} {c['value']}", str(c["as_of"] or "undated"), _src(c))
         out.print(t)
     out.print("sources: " + ", ".join(card["sources"]))
     if evidence:
@@ -288,11 +288,11 @@ def path(
         out.print(f"no chain of relations links '{a}' and '{b}' in the graph" + (f" on {when}" if when else ""),
                   highlight=False, markup=False)
         return
-    out.print(escape(steps[0]["label"]))
+    out.print(_plain(steps[0]["label"]))
     for s in steps[1:]:
         role = f" ({s['role']})" if s["role"] else ""
-        out.print(f"  {ARROW.strip()} {escape(s['relation'])}{escape(role)}: [bold]{escape(s['label'])}[/bold]  [{_src(s)}]")
-    out.print(escape(_route_in_words(q, ia, ib, steps)), highlight=False)
+        out.print(f"  {ARROW.strip()} {_plain(s['relation'])}{_plain(role)}: [bold]{_plain(s['label'])}[/bold]  [{_src(s)}]")
+    out.print(_plain(_route_in_words(q, ia, ib, steps)), highlight=False)
 
 
 def _route_in_words(q, ia: str, ib: str, steps: list[dict]) -> str:
@@ -321,5 +321,5 @@ def search(
         return
     t = _table(f"Organisations and persons matching '{text}'", "label", "also", "iri")
     for e in rows:
-        t.add_row(escape(e["label"]), escape(", ".join(e["alt_labels"])), e["iri"])
+        t.add_row(_plain(e["label"]), _plain(", ".join(e["alt_labels"])), e["iri"])
     out.print(t)

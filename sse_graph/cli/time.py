@@ -6,11 +6,17 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
+from rich.markup import escape as _escape_markup
 
 from ..errors import InputError
 from ..questions.format import chain_heading, chain_step_lines, not_counted_words, words
+from ..plaintext import visible
 from .context import AsOfOpt, DataOpt, LangOpt, StrictOpt, _emit_json, _questions, _when, app, out
+
+
+def escape(text) -> str:
+    """Text from the data for rich markup: markup escaped, line ends shown as ⏎."""
+    return _escape_markup(visible(text))
 
 
 @app.command()

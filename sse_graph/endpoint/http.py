@@ -33,7 +33,7 @@ from urllib.parse import unquote
 
 import httptools
 
-from .server import Endpoint, EndpointSettings, QueryRequest, Reply, _printable, _text, create_app, reply_headers
+from .server import Endpoint, EndpointSettings, QueryRequest, Reply, _printable, _text, client_key, create_app, reply_headers
 
 __all__ = ["serve", "start_server"]
 
@@ -178,7 +178,7 @@ class HttpProtocol(asyncio.Protocol):
     def connection_made(self, transport) -> None:
         self.transport = transport
         self.peer = transport.get_extra_info("peername")
-        self.client = self.peer[0] if self.peer else "?"
+        self.client = client_key(self.peer[0]) if self.peer else "?"  # an IPv6 host by its /64
         self.last = self.server.loop.time()
         self.server.connections.add(self)
 

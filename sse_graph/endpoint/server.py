@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import ipaddress
 import logging
 import re
 import time
@@ -216,6 +217,32 @@ def _service_description(base: str, graphs: list[str]) -> str:
 
 
 _PLAIN = frozenset(("GET", "POST", "HEAD", "/sparql"))
+
+
+def client_key(address: str) -> str:
+    """Who a peer is, for the per-client budget and the fast lane's fair share: an IPv4
+    address (also one mapped into IPv6) as it is, an IPv6 address by its /64 — the
+    smallest network a host is given, so that one host cannot take 2**64 budgets by
+    changing the low bits of its address.
+
+    >>> client_key("192.0.2.7"), client_key("::ffff:192.0.2.7"), client_key("2001:db8:1:2::5")
+    ('192.0.2.7', '192.0.2.7', '2001:db8:1:2::/64')
+    >>> client_key("2001:db8:1:2:ffff::9") == client_key("2001:db8:1:2::5"), client_key("?")
+    (True, '?')
+    """
+    if ":" not in address:  # IPv4 (or no address): as it is, nothing parsed
+        return address
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # without an IPv6 zone
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        if ip.is_loopback:
+            return str(ip)
+        return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
+    return str(ip)
 
 
 def _printable(text: str) -> str:
@@ -617,7 +644,7 @@ def _scope_request(scope, body: bytes) -> QueryRequest:
     client = scope.get("client")
     return QueryRequest(scope["method"], scope.get("root_path", "") + scope["path"],
                         (scope.get("query_string") or b"").decode("latin-1"), headers, body,
-                        client[0] if client else "?", scope.get("scheme", "http"))
+                        client_key(client[0]) if client else "?", scope.get("scheme", "http"))
 
 
 class SparqlFirst:

@@ -27,7 +27,7 @@ from ..errors import InputError
 from . import journal
 from .check import Problem, Vocabulary, check_rows
 from .columns import COLUMNS, REQUIRED, map_columns
-from .read import read_table
+from .read import UnreadableTable, read_table
 from .turtle import import_turtle
 
 __all__ = ["import_table", "undo_import", "list_imports", "ImportResult", "ImportError_", "KINDS_OF_TABLE", "COLUMNS"]
@@ -42,7 +42,8 @@ class ImportError_(InputError):
         self.path, self.problems = Path(path), problems
         self.errors = [(p.row, p.column, p.message) for p in problems]
         lines = [f"{p.where(str(path))}: {p.message}" for p in problems]
-        super().__init__(f"{len(problems)} error(s); {outcome}\n" + "\n".join(lines))
+        self.lines = [f"{len(problems)} error(s); {outcome}", *lines]  # the command line prints one a line
+        super().__init__("\n".join(self.lines))
 
 
 @dataclass
@@ -72,6 +73,8 @@ def _arguments(path: Path, kind: str) -> None:
 def _read(path: Path):
     try:
         return read_table(path)
+    except UnreadableTable as e:
+        raise ImportError_(path, [Problem(None, None, f"cannot be read as a table: {e}")]) from None
     except Exception as e:  # noqa: BLE001 - any unreadable file is the user's input error
         raise ImportError_(path, [Problem(None, None, f"cannot be read as a table: {type(e).__name__}: {e}")]) from None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..dates import period
@@ -113,6 +114,29 @@ class _Ask:
 
 
 # ------------------------------------------------------------------ cells
+# What no cell of a partner's table may hold: control characters (NUL, escape, a line end
+# inside a name, delete, C1) and the bidi embeddings, overrides and isolates that reorder
+# the text around a name wherever it is shown.  The marks (LRM, RLM, ALM) stay allowed.
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def forbidden_character(value) -> str | None:
+    """A problem message when a text cell holds a character no name may hold, else None.
+
+    >>> forbidden_character("Coop\\u202eEst")
+    'U+202E (RIGHT-TO-LEFT OVERRIDE) in the cell: no name or reference may hold a control or bidi override character'
+    >>> forbidden_character("Coopérative") is None
+    True
+    """
+    m = _FORBIDDEN.search(value) if isinstance(value, str) else None
+    if m is None:
+        return None
+    c = m.group()
+    name = unicodedata.name(c, {"\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\t": "TAB", "\x00": "NUL",
+                                "\x1b": "ESCAPE"}.get(c, "control character"))
+    return f"U+{ord(c):04X} ({name}) in the cell: no name or reference may hold a control or bidi override character"
+
+
 def text(value) -> str:
     """A cell as text: a whole number without its '.0', a date as ISO."""
     if isinstance(value, bool):
@@ -249,7 +273,8 @@ def check_rows(table, kind: str, columns: dict[str, int], labels: dict[str, int]
     records: list[dict] = []
     new_ids: set[str] = set()
     for row in table.rows:
-        bad = []
+        bad = [Problem(row.number, table.headers[i] or f"column {i + 1}", msg)
+               for i, v in enumerate(row.values) if (msg := forbidden_character(v))]
 
         def get(name, convert):
             i = columns.get(name)

@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Table", "Row", "read_table", "column_letter"]
+__all__ = ["Table", "Row", "read_table", "column_letter", "UnreadableTable", "MAX_BYTES"]
 
 
 @dataclass
@@ -57,16 +57,49 @@ def _table(path: Path, matrix: list[list]) -> Table:
     return Table(path, headers, rows)
 
 
+MAX_BYTES = 256 * 2**20  # a table larger than this is refused before it is read (a directory of 100,000 organisations is ~20 MB)
+MAX_XLSX_UNPACKED = 1024 * 2**20  # what an .xlsx may unpack to (a small file may unpack to gigabytes)
+
+
+class UnreadableTable(ValueError):
+    """A table that cannot be read, said in words (the importer names the file)."""
+
+
+def _decode(data: bytes) -> str:
+    """The text of a CSV: UTF-8 (with or without a byte order mark), or UTF-16 when it
+    starts with UTF-16's byte order mark (Excel's "Unicode text"); anything else is
+    refused naming the line and the byte."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise UnreadableTable(f"starts as UTF-16 but is not: {e.reason} at byte {e.start}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise UnreadableTable(f"not UTF-8: byte 0x{data[e.start]:02X} on line {line} (save it as \"CSV UTF-8\", or as .xlsx)") from None
+
+
 def _read_csv(path: Path) -> list[list]:
-    text = path.read_bytes().decode("utf-8-sig")
+    text = _decode(path.read_bytes())
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
 def _read_xlsx(path: Path) -> list[list]:
+    import zipfile
+
     import openpyxl
 
+    try:
+        with zipfile.ZipFile(path) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except zipfile.BadZipFile:
+        raise UnreadableTable("not an .xlsx workbook (not a zip archive)") from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise UnreadableTable(f"unpacks to {unpacked / 2**20:.0f} MB, more than {MAX_XLSX_UNPACKED // 2**20} MB")
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         ws = wb.worksheets[0]
@@ -78,5 +111,8 @@ def _read_xlsx(path: Path) -> list[list]:
 def read_table(path: Path) -> Table:
     """The first sheet (or the CSV) as headers and non-empty rows.  Raises
     ``UnicodeDecodeError``, ``csv.Error`` or openpyxl's errors on an unreadable file."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise UnreadableTable(f"{size / 2**20:.0f} MB, more than {MAX_BYTES // 2**20} MB: split it")
     matrix = _read_xlsx(path) if path.suffix.lower() == ".xlsx" else _read_csv(path)
     return _table(path, matrix)

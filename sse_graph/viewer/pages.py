@@ -153,6 +153,8 @@ def resolve_asked(wanted: str | None, iris: list[str], shown: bool = True) -> tu
         return None, iris
     try:
         iri = _q(L).resolve(wanted)
+        if iri not in iris and shown:  # a person, or a thing the documents name: said, never a blank page
+            st.warning(md_text(tr("not_an_org", L, name=shorten_name(wanted))))
         return (iri if iri in iris else None), iris
     except AmbiguousNameError as e:
         if shown:
