@@ -35,7 +35,7 @@ from collections import OrderedDict
 
 from . import control
 from .pool import BOOT
-from .server import Endpoint, EndpointSettings, create_app
+from .server import Endpoint, EndpointSettings, client_key, create_app
 
 log = logging.getLogger("sse_graph.endpoint")
 
@@ -151,7 +151,7 @@ class Supervisor:
         try:
             sock = socket.socket(fileno=fd)
             sock.setblocking(False)
-            client = sock.getpeername()[0]
+            client = client_key(sock.getpeername()[0])  # as the held list names it (an IPv6 host by its /64)
         except OSError:
             os.close(fd)
             return
