@@ -3,7 +3,8 @@
 Drawn server-side from the same :class:`~sse_graph.draw.Scene` as the HTML
 picture (same nodes, colours, legend; a focus picture's rows laid out on the page
 as picture.js lays them out in a window: lines of even widths filling the page,
-each name centred below its node).  Labels are real text (SVG
+each name centred below its node), with a caption under the legend: the date
+shown (or every date) and the source documents of the relations drawn.  Labels are real text (SVG
 ``<text>``, escaped by the XML writer: nothing from the data is markup), at
 least 12 px on a 150 dpi A4 page, and placed so that no two label boxes
 overlap, with a white halo over the edges: each label tries a few places around its node and keeps the first
@@ -53,6 +54,8 @@ def legend_layout(scene: Scene, font) -> tuple[list[tuple[str, str, str, float, 
             x = MARGIN
         lines[-1].append((kind, colour, text, x))
         x += w + 12
+    for text in _caption_lines(scene, font):  # the date shown and the sources, under the legend
+        lines.append([("caption", "#333333", text, MARGIN)])
     step = FONT_PX + 10
     height = max(LEGEND_H, 30 + step * len(lines))
     top = HEIGHT - height + 20
@@ -158,6 +161,24 @@ def layout_labels(scene: Scene, pos, font) -> dict[str, tuple[float, float, floa
     return out
 
 
+def _caption_lines(scene: Scene, font) -> list[str]:
+    """The picture's caption (:func:`sse_graph.draw.caption`), wrapped at word ends to the page's width."""
+    from .draw import caption
+
+    out = []
+    for line in caption(scene):
+        current = ""
+        for word in line.split(" "):
+            trial = f"{current} {word}" if current else word
+            if current and font.getlength(trial) > WIDTH - 2 * MARGIN:
+                out.append(current)
+                current = word
+            else:
+                current = trial
+        out.append(current)
+    return out
+
+
 def _legend_items(scene: Scene):
     from .draw import LEGEND_FR
 
@@ -194,6 +215,9 @@ def render_svg(scene: Scene) -> bytes:
             o.append(f'<g><title>{escape(n["full"])}</title>'
                      f'<text x="{x0:.1f}" y="{y1 - 4:.1f}"{weight}{HALO}>{escape(n["label"])}</text></g>')
     for kind, colour, text, x, y in legend_layout(scene, font)[0]:
+        if kind == "caption":
+            o.append(f'<text x="{x}" y="{y}" fill={quoteattr(colour)}>{escape(text)}</text>')
+            continue
         if kind == "node":
             o.append(f'<circle cx="{x + 7}" cy="{y - 5}" r="7" fill={quoteattr(colour)}/>')
         else:
@@ -230,6 +254,9 @@ def render_png(scene: Scene) -> bytes:
             x0, y0, _x1, _y1 = boxes[n["iri"]]
             d.text((x0, y0), n["label"], fill="#111", font=bold, stroke_width=2, stroke_fill="white")  # legible over edges
     for kind, colour, text, x, y in legend_layout(scene, font)[0]:
+        if kind == "caption":
+            d.text((x, y - FONT_PX + 2), text, fill=colour, font=font)
+            continue
         if kind == "node":
             d.ellipse([x, y - 12, x + 14, y + 2], fill=colour)
         else:

@@ -41,3 +41,38 @@ def test_the_links_as_of_query_names_both_ends(built, capsys):
     assert rows and all(r["fromLabel"]["value"] and r["toLabel"]["value"] for r in rows)
     pairs = {(r["fromLabel"]["value"], r["toLabel"]["value"]) for r in rows}
     assert ("SAW-B", "ConcertES") in pairs and ("ConcertES", "Social Economy Europe") in pairs
+
+
+def test_a_picture_for_a_report_says_its_date_and_its_sources(built, tmp_path):
+    """Policy staff put `draw` in a report: the page itself must say which date it shows (or
+    that it shows every date) and which documents the relations come from, in SVG, PNG's
+    sibling SVG text and the HTML page alike."""
+    svg = tmp_path / "saw-b.svg"
+    assert main(["draw", "--focus", "SAW-B", "--as-of", "2018", "-o", str(svg)]) == 0
+    text = svg.read_text(encoding="utf-8")
+    assert "As of 2018-12-31" in text and "003_6530fe94a40990bb.txt" in text
+    page = tmp_path / "saw-b.html"
+    assert main(["draw", "--focus", "SAW-B", "--as-of", "2018", "--strict", "-o", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert ">as of 2018-12-31 (strict)<" in html  # in the legend; the whole caption in its tooltip
+    assert "As of 2018-12-31, strictly" in html and "Sources: 003_6530fe94a40990bb.txt" in html
+    every = tmp_path / "concertes.svg"
+    assert main(["draw", "--focus", "ConcertES", "--lang", "fr", "-o", str(every)]) == 0
+    text = every.read_text(encoding="utf-8")
+    assert "Toutes dates" in text and "As of" not in text
+    # the files named are those of the relations drawn, no other
+    assert "001_a8e3a8c5c264d9e4.txt" not in text
+
+
+def test_a_png_for_a_report_has_room_for_its_caption(built, tmp_path):
+    from PIL import Image
+
+    png = tmp_path / "saw-b.png"
+    assert main(["draw", "--focus", "SAW-B", "--as-of", "2018", "-o", str(png)]) == 0
+    img = Image.open(png).convert("L")
+    width, height = img.size
+    # under the drawing, three lines of text in the left margin: the legend, the date, the sources
+    band = img.crop((40, height - 150, 500, height))
+    dark_rows = [y for y in range(band.size[1]) if min(band.crop((0, y, band.size[0], y + 1)).getdata()) < 100]
+    lines = sum(1 for i, y in enumerate(dark_rows) if i == 0 or y > dark_rows[i - 1] + 1)
+    assert lines == 3
