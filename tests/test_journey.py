@@ -103,3 +103,24 @@ def test_the_readme_counts_are_those_of_the_seed_graph(built, capsys):
               _count(capsys, graph.format("representation")), everything,
               _count(capsys, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--asserted"), everything - distinct]
     assert stated == actual
+
+
+def test_the_viewer_says_when_a_name_is_not_an_organisation(built):
+    """A partner follows a link ?org=Sebastien Pereau (or types the name in the search box): the
+    name is resolved (to the person), the organisation page had nothing to show and showed
+    nothing, not a word. It now says whom the name designates and that the page shows
+    organisations."""
+    from test_app import open_page, unescape
+
+    at = open_page("organisation", org="Sebastien Pereau")
+    warnings = [unescape(w.value) for w in at.warning]
+    assert any("Sébastien Pereau" in w and "not an organisation" in w for w in warnings), warnings
+    at = open_page("organisation", org="Sebastien Pereau", lang="fr")
+    assert any("n'est pas une organisation" in unescape(w.value) for w in at.warning)
+    # the search box: a term matching the person only lands on the person, and says so
+    at = open_page("organisation")
+    at.text_input(key="org_search").input("Perea-u").run()
+    assert any("not an organisation" in unescape(w.value) for w in at.warning)
+    # a real organisation still shows its card, with no such warning
+    at = open_page("organisation", org="febisp")
+    assert unescape(at.subheader[0].value) == "FÉBISP" and not at.warning

@@ -63,6 +63,8 @@ TEXT = {
     "triples": {"en": "{a} asserted triples, {i} inferred", "fr": "{a} triplets affirmés, {i} inférés"},
     "picture": {"en": "Picture", "fr": "Image"},
     "not_found": {"en": "No organisation matches “{name}”.", "fr": "Aucune organisation ne correspond à « {name} »."},
+    "not_an_org": {"en": "“{name}” names {label}, which is not an organisation: this page shows organisations only.",
+                   "fr": "« {name} » désigne {label}, qui n'est pas une organisation : cette page ne montre que des organisations."},
     "ambiguous": {"en": "“{name}” names several organisations; choose one below.",
                   "fr": "« {name} » désigne plusieurs organisations ; choisissez-en une ci-dessous."},
     "did_you_mean": {"en": "Did you mean: ", "fr": "Vouliez-vous dire : "},
