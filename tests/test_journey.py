@@ -124,3 +124,23 @@ def test_the_viewer_says_when_a_name_is_not_an_organisation(built):
     # a real organisation still shows its card, with no such warning
     at = open_page("organisation", org="febisp")
     assert unescape(at.subheader[0].value) == "FÉBISP" and not at.warning
+
+
+def test_a_shipped_query_is_run_by_its_name(built, capsys, tmp_path, monkeypatch):
+    """The docs cite the saved queries by name (`represented_by_as_of.rq`); a researcher outside the
+    repository (an installed package) has no path to give: the name alone runs the shipped query.
+    A missing file that is no shipped query still exits 2, naming it and listing the names."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["query", "represented_by_as_of", "--org", "FÉBISP", "--format", "csv"]) == 0
+    df = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert set(df["representativeLabel"]) == {"ConcertES", "Social Economy Europe"}
+    assert main(["query", "represented_by_as_of.rq", "--org", "FÉBISP", "--format", "csv"]) == 0
+    assert len(pd.read_csv(io.StringIO(capsys.readouterr().out))) == 2
+    assert main(["query", "no_such_query"]) == 2
+    err = capsys.readouterr().err
+    assert "no_such_query" in err and "represented_by_as_of" not in err.split("shipped query:")[0]
+    assert "shipped query: members, represented_by" in err
+    # a file of the user's own, of a shipped query's name, is the user's
+    (tmp_path / "members.rq").write_text("SELECT (1 AS ?mine) {}", encoding="utf-8")
+    assert main(["query", "members.rq", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["mine", "1"]
