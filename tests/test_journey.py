@@ -144,3 +144,24 @@ def test_a_shipped_query_is_run_by_its_name(built, capsys, tmp_path, monkeypatch
     (tmp_path / "members.rq").write_text("SELECT (1 AS ?mine) {}", encoding="utf-8")
     assert main(["query", "members.rq", "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines() == ["mine", "1"]
+
+
+def test_why_gives_each_chain_the_passages_a_citation_needs(built, capsys):
+    """"Why does SEE speak for FÉBISP?" — `why --json` gave each link's words cut short
+    ("Les membres ... au nombre de dix-sept") with no position: nothing a researcher could cite
+    or check. Its chains now carry `evidence` as represented-by's do (README: `chains` (as
+    above)): source, title, locator with code-point offsets, the exact words."""
+    assert main(["why", "FÉBISP", "Social Economy Europe", "--as-of", "2018", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    chain = answer["chains"][0]
+    assert chain["chain"] == ["FÉBISP", "ConcertES", "Social Economy Europe"]
+    evidence = chain["evidence"]
+    assert evidence and all(e["locator"] == f"{e['source']}#char={e['start']},{e['end']}" for e in evidence)
+    assert all(e["end"] - e["start"] == len(e["exact"]) for e in evidence)
+    exact = " ".join(e["exact"] for e in evidence)
+    assert "ConcertES est devenue depuis 2017, membre de Social Economy Europe" in exact
+    assert "sont au nombre de dix-sept au 31/12/2018" in exact
+    # the same passages as represented-by gives for the same chain
+    assert main(["represented-by", "FÉBISP", "--as-of", "2018", "--json"]) == 0
+    same = next(a for a in json.loads(capsys.readouterr().out) if a["chain"] == chain["chain"])
+    assert [e["locator"] for e in same["evidence"]] == [e["locator"] for e in evidence]
