@@ -165,3 +165,30 @@ def test_why_gives_each_chain_the_passages_a_citation_needs(built, capsys):
     assert main(["represented-by", "FÉBISP", "--as-of", "2018", "--json"]) == 0
     same = next(a for a in json.loads(capsys.readouterr().out) if a["chain"] == chain["chain"])
     assert [e["locator"] for e in same["evidence"]] == [e["locator"] for e in evidence]
+
+
+def _search(capsys, text: str) -> list[tuple[str, int]]:
+    assert main(["search", text, "--json"]) == 0
+    return [(r["label"], r["score"]) for r in json.loads(capsys.readouterr().out)]
+
+
+def test_search_finds_words_in_any_order_and_close_spellings(built, capsys):
+    """A partner types "labo ess", "solidarite pour" or "Febisb": search answered nothing at
+    all (it looked for the text whole, spaces dropped), while `show Febisb` suggested FEBISP.
+    When no name contains the text whole, names holding each word come next (50-58), then close
+    spellings (40); a text found whole keeps its scores and order."""
+    assert _search(capsys, "labo ess")[0] == ("Le Labo de l'ESS", 55)
+    assert _search(capsys, "solidarite pour")[0][0] == "Pour la Solidarité"
+    assert _search(capsys, "Febisb") == [("FÉBISP", 40)]
+    assert _search(capsys, "Sebastien Perau")[0][0] == "Sébastien Pereau"
+    assert _search(capsys, "zzz") == []
+    found = _search(capsys, "concertes")
+    assert found[0] == ("ConcertES", 100) and all(score >= 59 for _label, score in found)
+
+
+def test_the_viewer_search_box_forgives_a_typo(built):
+    from test_app import open_page, unescape
+
+    at = open_page("organisation")
+    at.text_input(key="org_search").input("Febisb").run()
+    assert unescape(at.subheader[0].value) == "FÉBISP" and not at.warning

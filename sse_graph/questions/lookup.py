@@ -253,6 +253,43 @@ def search_scores(labels: LabelIndex, text: str) -> dict[str, int]:
         for iri, _name, norm in candidates(key):
             best = (100 if norm == key else 80 if norm.startswith(key) else 60) - lower
             scores[iri] = max(scores.get(iri, 0), best)  # a thing is never an agent (names.py)
+    return scores or word_scores(labels, text)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in (normalise(part) for part in re.split(r"[\W_]+", text)) if w]
+
+
+def word_scores(labels: LabelIndex, text: str) -> dict[str, int]:
+    """When no name contains ``text`` whole: the names holding each of its words at a word's start,
+    in any order (``labo ess`` finds "Le Labo de l'ESS"), 50 to 58 (the fewer other words, the higher); else those where each word is
+    spelled closely (``Febisb``, ``econmie``: one letter off), 40; things one point lower.
+    Read only when nothing matched, as the suggestions of an unknown name are."""
+    from difflib import SequenceMatcher
+
+    asked = _words(text)
+    if not asked:
+        return {}
+
+    def close(word: str, candidates: list[str]) -> bool:
+        for c in candidates:
+            m = SequenceMatcher(None, word, c)
+            if m.real_quick_ratio() >= 0.8 and m.quick_ratio() >= 0.8 and m.ratio() >= 0.8:
+                return True
+        return False
+
+    named = [(iri, _words(value), lower) for names, lower in ((labels._names(), 0), (labels._thing_names(), 1))
+             for iri, value in names]
+    scores: dict[str, int] = {}
+    for iri, words, lower in named:
+        if all(any(w.startswith(a) for w in words) for a in asked):
+            share = sum(map(len, asked)) / max(1, sum(map(len, words)))  # the fewer other words, the better
+            scores[iri] = max(scores.get(iri, 0), 50 + min(8, int(8 * share)) - lower)
+    if scores:
+        return scores
+    for iri, words, lower in named:
+        if all(len(a) >= 4 and close(a, words) for a in asked):
+            scores[iri] = max(scores.get(iri, 0), 40 - lower)
     return scores
 
 
