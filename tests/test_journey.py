@@ -192,3 +192,24 @@ def test_the_viewer_search_box_forgives_a_typo(built):
     at = open_page("organisation")
     at.text_input(key="org_search").input("Febisb").run()
     assert unescape(at.subheader[0].value) == "FÉBISP" and not at.warning
+
+
+def test_a_relation_a_source_states_is_drawn_once_with_its_source(built, store, tmp_path):
+    """`draw --focus ConcertES -p all`: each working group's "part of" ConcertES was drawn twice,
+    once from its source graph and once, without a source, from the inferred graph (unitOf ⊑
+    subOrganizationOf): 8 doubled, unsourced edges, which the caption counted."""
+    from collections import Counter
+
+    from sse_graph.draw import build_scene
+    from sse_graph.questions import Questions
+
+    svg = tmp_path / "concertes.svg"
+    assert main(["draw", "--focus", "ConcertES", "-p", "all", "-o", str(svg)]) == 0
+    assert "no source file" not in svg.read_text(encoding="utf-8")
+    q = Questions(store, lang="en")
+    scene = build_scene(store, focus=ID + "concertes", projection="all", labels=q.labels)
+    part_of = Counter((e["a"], e["b"]) for e in scene.edges if e["relation"] == "part of")
+    assert part_of[(ID + "concertes-gt-europe", ID + "concertes")] == 1
+    assert all(n == 1 for n in part_of.values())
+    assert all(e["file"] for e in scene.edges)
+    assert all(r["file"] for r in q.relations())
