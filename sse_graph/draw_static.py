@@ -101,7 +101,51 @@ def _rows_fit(scene: Scene, font) -> dict[str, tuple[float, float]]:
         for iri, w in zip(row, ws):
             out[iri] = (x + (w + room) / 2, y + RADIUS)
             x += w + room
-    return out
+    widths = {iri: w for _level, _new, row, ws in lines for iri, w in zip(row, ws)}
+    return _off_edges(scene, out, widths)
+
+
+def _segment_distance(p, a, b) -> float:
+    (px, py), (ax, ay), (bx, by) = p, a, b
+    dx, dy = bx - ax, by - ay
+    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / ((dx * dx + dy * dy) or 1)))
+    return math.hypot(px - ax - t * dx, py - ay - t * dy)
+
+
+def _off_edges(scene: Scene, pos: dict[str, tuple[float, float]], widths: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """A node lying on an edge it is no end of would read as a step of that edge (SAW-B alone
+    under ConcertES, ConcertES → ACFI passing through it: ACFI read as SAW-B's member): such a
+    node moves sideways, away from the edge, where its line has room for its name (a node of a
+    full line stays: its name would cover a neighbour's)."""
+    clear = 2.5 * RADIUS
+
+    def crossing(iri, x, y):
+        return next(((pos[e["a"]], pos[e["b"]]) for e in scene.edges if iri not in (e["a"], e["b"])
+                     and min(pos[e["a"]][1], pos[e["b"]][1]) < y < max(pos[e["a"]][1], pos[e["b"]][1])
+                     and _segment_distance((x, y), pos[e["a"]], pos[e["b"]]) < clear), None)
+
+    def room(iri, x, y):
+        half = widths[iri] / 2
+        return MARGIN + half <= x <= WIDTH - MARGIN - half and all(
+            abs(x - ox) >= (widths[iri] + widths[o]) / 2 for o, (ox, oy) in pos.items() if o != iri and oy == y)
+
+    for iri in list(pos):
+        start = pos[iri]
+        for _ in range(8):  # step by step away from each edge it meets
+            x, y = pos[iri]
+            hit = crossing(iri, x, y)
+            if hit is None:
+                break
+            (ax, ay), (bx, by) = hit
+            at = ax + (bx - ax) * (y - ay) / ((by - ay) or 1)  # the edge's x on this node's line
+            nx = at + (1.0 if x >= at else -1.0) * (clear + 2 * RADIUS)
+            if not room(iri, nx, y):
+                pos[iri] = start  # no room on its line: it stays where it was
+                break
+            pos[iri] = (nx, y)
+        else:
+            pos[iri] = start
+    return pos
 
 
 def _fit(scene: Scene) -> dict[str, tuple[float, float]]:

@@ -213,3 +213,24 @@ def test_a_relation_a_source_states_is_drawn_once_with_its_source(built, store, 
     assert all(n == 1 for n in part_of.values())
     assert all(e["file"] for e in scene.edges)
     assert all(r["file"] for r in q.relations())
+
+
+def test_no_node_of_a_report_picture_sits_on_an_edge_it_is_no_end_of(built, store):
+    """SAW-B's picture for a report: SAW-B alone in its row straight under ConcertES, and ACFI,
+    the middle of the 17 members below, too: the edge ConcertES → ACFI ran through SAW-B, and ACFI
+    read as SAW-B's member."""
+    from sse_graph.draw import build_scene
+    from sse_graph.draw_static import RADIUS, _fit, _segment_distance
+    from sse_graph.dates import parse_user_date
+    from sse_graph.questions import Questions
+
+    q = Questions(store, lang="en")
+    for focus, as_of in (("saw-b", "2018"), ("concertes", None), ("febisp", "2018")):
+        scene = build_scene(store, focus=ID + focus, labels=q.labels, as_of=parse_user_date(as_of) if as_of else None)
+        pos = _fit(scene)
+        for n in scene.nodes:
+            p = pos[n["iri"]]
+            for e in scene.edges:
+                a, b = pos[e["a"]], pos[e["b"]]
+                if n["iri"] not in (e["a"], e["b"]) and min(a[1], b[1]) < p[1] < max(a[1], b[1]):
+                    assert _segment_distance(p, a, b) >= 2 * RADIUS, (focus, n["label"], e)
