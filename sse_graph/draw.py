@@ -211,7 +211,7 @@ def layered_positions(ranks: dict[str, int | None], order: dict[str, float], nam
 
 
 def _legend(used: list[tuple[str, str, str]], lang: str, focus_label: str | None,
-            relations: list[tuple[str, str]] = (), hint: str | None = None) -> str:
+            relations: list[tuple[str, str]] = (), hint: str | None = None, notes: tuple[str, str] | None = None) -> str:
     items = []
     for name, colour, _shape in used:
         text = LEGEND_FR.get(name, name) if lang == "fr" else name
@@ -225,9 +225,12 @@ def _legend(used: list[tuple[str, str, str]], lang: str, focus_label: str | None
                      f"{html.escape(isolate(focus_label, LABEL_LIMIT))}</span>")
     if hint:
         items.append(f'<span class="lg hint">{html.escape(hint)}</span>')
+    if notes:  # the caption, short (the window's height is for the picture): the date; hover: the sources
+        short, full = notes
+        items.append(f'<span class="lg note" title="{html.escape(full)}">{html.escape(short)}</span>')
     return ('<style>#sse-legend{font:13px system-ui,sans-serif;padding:6px 10px;border-top:1px solid #ddd}'
             '#sse-legend .lg{margin-right:14px;white-space:nowrap}#sse-legend i{display:inline-block;width:11px;'
-            'height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}</style>'
+            'height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}#sse-legend .note{font-weight:600}</style>'
             f'<div id="sse-legend">{"".join(items)}</div>')
 
 
@@ -262,6 +265,45 @@ class Scene:
     focus_label: str | None
     lang: str
     rows: list[tuple[int, list[str]]] = field(default_factory=list)  # a focus picture's rows (layered_rows)
+    as_of: str | None = None  # the date the relations drawn count on (ISO), None: every date
+    strict: bool = False
+
+
+CAPTION_WORDS = {
+    "en": {"as_of": "As of {date}: only the relations that count on that date",
+           "strict": "As of {date}, strictly: only the relations known to hold or attested on that date",
+           "all": "All dates: every relation the sources state, whatever its dates",
+           "sources": "Sources", "unsourced": "{n} relation(s) drawn name no source file",
+           "by": "sse-graph", "short_as_of": "as of {date}", "short_strict": "as of {date} (strict)",
+           "short_all": "all dates"},
+    "fr": {"as_of": "Au {date} : seules les relations qui comptent à cette date",
+           "strict": "Au {date}, au sens strict : seules les relations établies ou attestées à cette date",
+           "all": "Toutes dates : chaque relation que les sources énoncent, quelles que soient ses dates",
+           "sources": "Sources", "unsourced": "{n} relation(s) dessinée(s) sans fichier source",
+           "by": "sse-graph", "short_as_of": "au {date}", "short_strict": "au {date} (strict)",
+           "short_all": "toutes dates"},
+}
+
+
+def short_caption(scene: Scene) -> tuple[str, str]:
+    """The caption of an HTML picture: the date shown in a few words, and the whole caption
+    (date and sources) for its tooltip."""
+    words = CAPTION_WORDS.get(scene.lang, CAPTION_WORDS["en"])
+    short = words["short_all"] if scene.as_of is None else words["short_strict" if scene.strict else "short_as_of"].format(date=scene.as_of)
+    return short, " — ".join(caption(scene))
+
+
+def caption(scene: Scene) -> list[str]:
+    """What a picture put in a report must say of itself: the date it shows (or that it
+    shows every date) and the source documents of the relations drawn."""
+    words = CAPTION_WORDS.get(scene.lang, CAPTION_WORDS["en"])
+    when = words["all"] if scene.as_of is None else words["strict" if scene.strict else "as_of"].format(date=scene.as_of)
+    files = sorted({e["file"] for e in scene.edges if e["file"]})
+    unsourced = sum(1 for e in scene.edges if not e["file"])
+    line = f"{words['sources']}: " + (", ".join(files) if files else "—")
+    if unsourced:
+        line += "; " + words["unsourced"].format(n=unsourced)
+    return [when, f"{line} ({words['by']})"]
 
 
 def _counts_on(r: dict, as_of, strict: bool) -> bool:
@@ -377,7 +419,7 @@ def build_scene(store, *, focus: str | None = None, depth: int = 2, projection: 
         scene_edges.append({"a": a, "b": b, "relation": relation, "file": data.get("file") or "",
                             "colour": colour, "chain": on_chain})
     return Scene(scene_nodes, scene_edges, used, rels, labels.label(focus, lang) if focus else None, lang,
-                 rows if focus is not None else [])
+                 rows if focus is not None else [], str(as_of) if as_of is not None else None, strict)
 
 
 def _whole_then_cut(q, focus, depth, projection, wanted, nodes, as_of, strict):
@@ -615,7 +657,8 @@ def scene_html(scene: Scene, *, height: str = "100%", seed: int = 42) -> Picture
             "top": 1 if layered else max(5, round(0.03 * len(scene.nodes))),  # labels that may cover other nodes
             "cards": [{"name": n["full"], "kinds": n.get("kinds", []), "level": n.get("level", ""),
                        "sources": n.get("sources", [])} for n in scene.nodes]}
-    legend = _legend(scene.legend, scene.lang, scene.focus_label, scene.relations, None if layered else words["hint"])
+    legend = _legend(scene.legend, scene.lang, scene.focus_label, scene.relations, None if layered else words["hint"],
+                     short_caption(scene))
     page = page.replace('<div id="mynetwork" class="card-body"></div>',
                         '<div id="mynetwork" class="card-body"></div>' + _card_panel(scene.lang), 1)
     page = page.replace("</body>", f"<style>{PAGE_CSS}</style>\n{legend}\n"

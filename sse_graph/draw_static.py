@@ -3,7 +3,8 @@
 Drawn server-side from the same :class:`~sse_graph.draw.Scene` as the HTML
 picture (same nodes, colours, legend; a focus picture's rows laid out on the page
 as picture.js lays them out in a window: lines of even widths filling the page,
-each name centred below its node).  Labels are real text (SVG
+each name centred below its node), with a caption under the legend: the date
+shown (or every date) and the source documents of the relations drawn.  Labels are real text (SVG
 ``<text>``, escaped by the XML writer: nothing from the data is markup), at
 least 12 px on a 150 dpi A4 page, and placed so that no two label boxes
 overlap, with a white halo over the edges: each label tries a few places around its node and keeps the first
@@ -53,6 +54,8 @@ def legend_layout(scene: Scene, font) -> tuple[list[tuple[str, str, str, float, 
             x = MARGIN
         lines[-1].append((kind, colour, text, x))
         x += w + 12
+    for text in _caption_lines(scene, font):  # the date shown and the sources, under the legend
+        lines.append([("caption", "#333333", text, MARGIN)])
     step = FONT_PX + 10
     height = max(LEGEND_H, 30 + step * len(lines))
     top = HEIGHT - height + 20
@@ -98,7 +101,51 @@ def _rows_fit(scene: Scene, font) -> dict[str, tuple[float, float]]:
         for iri, w in zip(row, ws):
             out[iri] = (x + (w + room) / 2, y + RADIUS)
             x += w + room
-    return out
+    widths = {iri: w for _level, _new, row, ws in lines for iri, w in zip(row, ws)}
+    return _off_edges(scene, out, widths)
+
+
+def _segment_distance(p, a, b) -> float:
+    (px, py), (ax, ay), (bx, by) = p, a, b
+    dx, dy = bx - ax, by - ay
+    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / ((dx * dx + dy * dy) or 1)))
+    return math.hypot(px - ax - t * dx, py - ay - t * dy)
+
+
+def _off_edges(scene: Scene, pos: dict[str, tuple[float, float]], widths: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """A node lying on an edge it is no end of would read as a step of that edge (SAW-B alone
+    under ConcertES, ConcertES → ACFI passing through it: ACFI read as SAW-B's member): such a
+    node moves sideways, away from the edge, where its line has room for its name (a node of a
+    full line stays: its name would cover a neighbour's)."""
+    clear = 2.5 * RADIUS
+
+    def crossing(iri, x, y):
+        return next(((pos[e["a"]], pos[e["b"]]) for e in scene.edges if iri not in (e["a"], e["b"])
+                     and min(pos[e["a"]][1], pos[e["b"]][1]) < y < max(pos[e["a"]][1], pos[e["b"]][1])
+                     and _segment_distance((x, y), pos[e["a"]], pos[e["b"]]) < clear), None)
+
+    def room(iri, x, y):
+        half = widths[iri] / 2
+        return MARGIN + half <= x <= WIDTH - MARGIN - half and all(
+            abs(x - ox) >= (widths[iri] + widths[o]) / 2 for o, (ox, oy) in pos.items() if o != iri and oy == y)
+
+    for iri in list(pos):
+        start = pos[iri]
+        for _ in range(8):  # step by step away from each edge it meets
+            x, y = pos[iri]
+            hit = crossing(iri, x, y)
+            if hit is None:
+                break
+            (ax, ay), (bx, by) = hit
+            at = ax + (bx - ax) * (y - ay) / ((by - ay) or 1)  # the edge's x on this node's line
+            nx = at + (1.0 if x >= at else -1.0) * (clear + 2 * RADIUS)
+            if not room(iri, nx, y):
+                pos[iri] = start  # no room on its line: it stays where it was
+                break
+            pos[iri] = (nx, y)
+        else:
+            pos[iri] = start
+    return pos
 
 
 def _fit(scene: Scene) -> dict[str, tuple[float, float]]:
@@ -158,6 +205,24 @@ def layout_labels(scene: Scene, pos, font) -> dict[str, tuple[float, float, floa
     return out
 
 
+def _caption_lines(scene: Scene, font) -> list[str]:
+    """The picture's caption (:func:`sse_graph.draw.caption`), wrapped at word ends to the page's width."""
+    from .draw import caption
+
+    out = []
+    for line in caption(scene):
+        current = ""
+        for word in line.split(" "):
+            trial = f"{current} {word}" if current else word
+            if current and font.getlength(trial) > WIDTH - 2 * MARGIN:
+                out.append(current)
+                current = word
+            else:
+                current = trial
+        out.append(current)
+    return out
+
+
 def _legend_items(scene: Scene):
     from .draw import LEGEND_FR
 
@@ -194,6 +259,9 @@ def render_svg(scene: Scene) -> bytes:
             o.append(f'<g><title>{escape(n["full"])}</title>'
                      f'<text x="{x0:.1f}" y="{y1 - 4:.1f}"{weight}{HALO}>{escape(n["label"])}</text></g>')
     for kind, colour, text, x, y in legend_layout(scene, font)[0]:
+        if kind == "caption":
+            o.append(f'<text x="{x}" y="{y}" fill={quoteattr(colour)}>{escape(text)}</text>')
+            continue
         if kind == "node":
             o.append(f'<circle cx="{x + 7}" cy="{y - 5}" r="7" fill={quoteattr(colour)}/>')
         else:
@@ -230,6 +298,9 @@ def render_png(scene: Scene) -> bytes:
             x0, y0, _x1, _y1 = boxes[n["iri"]]
             d.text((x0, y0), n["label"], fill="#111", font=bold, stroke_width=2, stroke_fill="white")  # legible over edges
     for kind, colour, text, x, y in legend_layout(scene, font)[0]:
+        if kind == "caption":
+            d.text((x, y - FONT_PX + 2), text, fill=colour, font=font)
+            continue
         if kind == "node":
             d.ellipse([x, y - 12, x + 14, y + 2], fill=colour)
         else:

@@ -25,9 +25,27 @@ def _remote_result(raw: bytes):
         return raw
 
 
+def _query_text(file: Path) -> str:
+    """The text of a query file or, where no such file exists, of the shipped query of that
+    name (``represented_by_as_of``, as the README and docs cite them); exit 2 naming the file."""
+    from ..errors import InputError
+    from ..queries import QUERY_DIR, competency_queries
+
+    try:
+        return file.read_text(encoding="utf-8")
+    except OSError as e:
+        shipped = QUERY_DIR / f"{file.name.removesuffix('.rq')}.rq"
+        if not file.exists() and file.parent == Path(".") and re.fullmatch(r"[A-Za-z0-9_]+(\.rq)?", file.name) \
+                and shipped.is_file():
+            return shipped.read_text(encoding="utf-8")
+        names = [q.name for q in competency_queries()]  # the analyst's questions first
+        hint = f" (nor a shipped query: {', '.join(names[:8])} … — {len(names)} in sse_graph/queries/)" if not file.exists() else ""
+        raise InputError(f"{file}: {e.strerror or e}{hint}") from None
+
+
 @app.command()
 def query(
-    file: Optional[Path] = typer.Argument(None, help="A .rq file (or use -e)."),
+    file: Optional[Path] = typer.Argument(None, help="A .rq file, or the name of a shipped query (represented_by_as_of), or use -e."),
     expression: Optional[str] = typer.Option(None, "-e", "--expression", help="The query text."),
     asserted: bool = typer.Option(False, "--asserted", help="Query the asserted graphs only, without inferences."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json (SPARQL 1.1 JSON results), csv (a cell that would start a spreadsheet formula gets a leading quote) or tsv (SPARQL TSV; a literal that would start a formula begins with a \\u escape: the same term)."),
@@ -47,10 +65,7 @@ def query(
     if fmt not in ("table", "json", "csv", "tsv"):
         raise InputError(f"unknown format '{fmt}': use table, json, csv or tsv")
     if file is not None:
-        try:
-            text = file.read_text(encoding="utf-8")
-        except OSError as e:
-            raise InputError(f"{file}: {e.strerror or e}") from None
+        text = _query_text(file)
     else:
         text = expression
     store = _store(data, store_url)

@@ -169,7 +169,10 @@ class Questions:
 
     def why(self, org: str, representative: str, *, as_of: date | None = None, strict: bool = False) -> dict:
         """Every chain (memberships, mandates) by which ``representative`` speaks for ``org``."""
-        return timed.why(self.format, self._links_around(org, True)[0], org, representative, on=as_of, strict=strict, lang=self.lang)
+        out = timed.why(self.format, self._links_around(org, True)[0], org, representative, on=as_of, strict=strict, lang=self.lang)
+        # each chain with its passages (source, locator, exact …), as represented_by's: what a citation needs
+        self._with_chain_evidence([*out["chains"], *out["not_counted"]])
+        return out
 
     def changes(self, org: str | None, d1: date, d2: date) -> dict:
         """Who joined, left or changed role in ``org`` (every organisation if None) between two dates."""

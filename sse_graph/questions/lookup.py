@@ -253,6 +253,59 @@ def search_scores(labels: LabelIndex, text: str) -> dict[str, int]:
         for iri, _name, norm in candidates(key):
             best = (100 if norm == key else 80 if norm.startswith(key) else 60) - lower
             scores[iri] = max(scores.get(iri, 0), best)  # a thing is never an agent (names.py)
+    return scores or word_scores(labels, text)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in (normalise(part) for part in re.split(r"[\W_]+", text)) if w]
+
+
+FUZZY_MAX_NAMES = 20_000  # close spellings are looked for among at most this many names (a scan of every name)
+
+
+def word_scores(labels: LabelIndex, text: str) -> dict[str, int]:
+    """When no name contains ``text`` whole: the names holding each of its words at a word's start,
+    in any order (``labo ess`` finds "Le Labo de l'ESS"), 50 to 58 (the fewer other words, the
+    higher); else, on a graph of at most :data:`FUZZY_MAX_NAMES` names, those where each word is
+    spelled closely (``Febisb``, ``econmie``: a letter off), 40; things one point lower.
+    Read only when nothing matched."""
+    asked = _words(text)
+    if not asked:
+        return {}
+    scores: dict[str, int] = {}
+    longest = max(asked, key=len)  # a name holding every word contains the longest one: the index finds those
+    for candidates, lower in ((labels.candidates, 0), (labels.thing_candidates, 1)):
+        for iri, value, _norm in candidates(longest):
+            words = _words(value)
+            if all(any(w.startswith(a) for w in words) for a in asked):
+                share = sum(map(len, asked)) / max(1, sum(map(len, words)))  # the fewer other words, the better
+                scores[iri] = max(scores.get(iri, 0), 50 + min(8, int(8 * share)) - lower)
+    return scores or _close_spellings(labels, asked)
+
+
+def _close_spellings(labels: LabelIndex, asked: list[str]) -> dict[str, int]:
+    from difflib import SequenceMatcher
+    from itertools import islice
+
+    if any(len(a) < 4 for a in asked):  # too short to tell a typo from another name
+        return {}
+    named = [(iri, value, lower) for names, lower in ((labels._names(), 0), (labels._thing_names(), 1))
+             for iri, value in islice(names, FUZZY_MAX_NAMES + 1)]
+    if len(named) > FUZZY_MAX_NAMES:
+        return {}
+
+    def close(word: str, candidates: list[str]) -> bool:
+        for c in candidates:
+            m = SequenceMatcher(None, word, c)
+            if m.real_quick_ratio() >= 0.8 and m.quick_ratio() >= 0.8 and m.ratio() >= 0.8:
+                return True
+        return False
+
+    scores: dict[str, int] = {}
+    for iri, value, lower in named:
+        words = _words(value)
+        if all(close(a, words) for a in asked):
+            scores[iri] = max(scores.get(iri, 0), 40 - lower)
     return scores
 
 

@@ -63,10 +63,10 @@ TEXT = {
     "triples": {"en": "{a} asserted triples, {i} inferred", "fr": "{a} triplets affirmés, {i} inférés"},
     "picture": {"en": "Picture", "fr": "Image"},
     "not_found": {"en": "No organisation matches “{name}”.", "fr": "Aucune organisation ne correspond à « {name} »."},
-    "not_an_org": {"en": "“{name}” is not an organisation: a person, project, event, document, law or place the "
-                         "documents name (its card: sse-graph show on the command line).",
-                   "fr": "« {name} » n'est pas une organisation : une personne, un projet, un événement, un document, "
-                         "une loi ou un lieu que les documents nomment (sa fiche : sse-graph show en ligne de commande)."},
+    "not_an_org": {"en": "“{name}” names {label}, which is not an organisation: this page shows organisations only "
+                         "(its card: sse-graph show on the command line).",
+                   "fr": "« {name} » désigne {label}, qui n'est pas une organisation : cette page ne montre que des "
+                         "organisations (sa fiche : sse-graph show en ligne de commande)."},
     "ambiguous": {"en": "“{name}” names several organisations; choose one below.",
                   "fr": "« {name} » désigne plusieurs organisations ; choisissez-en une ci-dessous."},
     "did_you_mean": {"en": "Did you mean: ", "fr": "Vouliez-vous dire : "},

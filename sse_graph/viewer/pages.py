@@ -153,8 +153,8 @@ def resolve_asked(wanted: str | None, iris: list[str], shown: bool = True) -> tu
         return None, iris
     try:
         iri = _q(L).resolve(wanted)
-        if iri not in iris and shown:  # a person, or a thing the documents name: said, never a blank page
-            st.warning(md_text(tr("not_an_org", L, name=shorten_name(wanted))))
+        if iri not in iris and shown:  # a person, a project, an event …: say so rather than show an empty page
+            st.warning(md_text(tr("not_an_org", L, name=shorten_name(wanted), label=shorten_name(_q(L).labels.label(iri, L)))))
         return (iri if iri in iris else None), iris
     except AmbiguousNameError as e:
         if shown:
@@ -454,7 +454,10 @@ def searched(key: str) -> None:
     """The search box's callback: the best match becomes ?org= (a new history
     entry) and the box is emptied; a term that matches nothing stays in the box."""
     term = (st.session_state.get(key) or "").strip()
-    hits = _q(lang()).search(term, 1) if term else []
+    q = _q(lang())
+    hits = q.search(term, 10) if term else []
+    # this page shows organisations: the best organisation first, else what matched (the page says what it is)
+    hits = [h for h in hits if h["iri"] in q.labels.organisations] or hits
     if hits:
         push(org=hits[0]["iri"])
         st.session_state[key] = ""
