@@ -27,7 +27,7 @@ import re
 from typing import Callable, Iterable
 
 from .errors import QueryError
-from .queries import load_query
+from .queries import load_query, once_with_source
 from .reach_index import count_below
 
 __all__ = ["WHOLE_GRAPH_LIMIT", "check_whole_graph_size", "ego_graph", "attributes", "kinds", "representation_ancestry", "reach", "walked_reach", "link_targets", "links_below", "count_below", "chain_pairs", "with_values", "select_around"]
@@ -82,9 +82,9 @@ def check_whole_graph_size(store, nodes: set[str] | None = None, limit: int = WH
 def _relation_rows(store, nodes: set[str], *, incoming: bool = True) -> list[dict]:
     """The rows of ``relations.rq`` with ``?a`` in ``nodes`` (and, if ``incoming``, those
     with ``?b`` in ``nodes``), each row once."""
-    rows = select_around(store, "ego_relations_from", "a", nodes)
+    rows = once_with_source(select_around(store, "ego_relations_from", "a", nodes))
     if incoming:  # a row with both ends in ``nodes`` came with the first query already
-        rows += [r for r in select_around(store, "ego_relations_to", "b", nodes) if r["a"] not in nodes]
+        rows += [r for r in once_with_source(select_around(store, "ego_relations_to", "b", nodes)) if r["a"] not in nodes]
     return rows
 
 

@@ -64,3 +64,19 @@ def competency_queries() -> list[Query]:
 
 def violation_queries() -> list[tuple[str, Query]]:
     return [(p.stem, _read(p)) for p in sorted((QUERY_DIR / "checks").glob("*_violation.rq"))]
+
+
+# Relations read from a plain triple (relations.rq): the reasoner's copy of one a source
+# states (unitOf ⊑ subOrganizationOf, an inverse …) comes without a source file.
+_TRIPLE_RELATIONS = ("part of", "led by")
+
+
+def once_with_source(rows: list[dict]) -> list[dict]:
+    """The rows of relations.rq (or its bounded forms) without the unsourced copy of a
+    "part of" / "led by" that a source states: the same relation, once, with its source.
+    One only inferred is kept.  (Done here rather than in SPARQL: Virtuoso does not see
+    the named graphs inside NOT EXISTS, so the query's answers would differ by store.)"""
+    sourced = {(r["a"], r["relation"], r["b"]) for r in rows if r.get("file") and r["relation"] in _TRIPLE_RELATIONS}
+    return [r for r in rows if r.get("file") or r["relation"] not in _TRIPLE_RELATIONS
+            or (r["a"], r["relation"], r["b"]) not in sourced]
+

@@ -213,6 +213,8 @@ def test_a_relation_a_source_states_is_drawn_once_with_its_source(built, store, 
     assert all(n == 1 for n in part_of.values())
     assert all(e["file"] for e in scene.edges)
     assert all(r["file"] for r in q.relations())
+    card = [r for r in q.neighbours(ID + "concertes-gt-europe") if r["relation"] == "part of"]  # show's card too
+    assert len(card) == 1 and card[0]["file"]
 
 
 def test_no_node_of_a_report_picture_sits_on_an_edge_it_is_no_end_of(built, store):

@@ -210,7 +210,9 @@ class Questions:
 
     # ------------------------------------------------------------------ relations, path
     def relations(self) -> list[dict]:
-        return self._select("relations").dicts()
+        from ..queries import once_with_source
+
+        return once_with_source(self._select("relations").dicts())
 
     def neighbours(self, iri: str) -> list[dict]:
         """Every sourced relation touching ``iri``, both ways (two bounded queries)."""

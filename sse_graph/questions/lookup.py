@@ -129,9 +129,11 @@ def relation_rows_around(store, nodes: list[str]) -> tuple[list[dict], list[dict
     bounded queries (relations_around.rq), never the whole graph's."""
     if not nodes:
         return [], []
+    from ..queries import once_with_source
+
     bound = [(n,) for n in nodes]
-    return (store.select(bind_values("relations_around", ("a",), bound)).dicts(),
-            store.select(bind_values("relations_around", ("b",), bound)).dicts())
+    return (once_with_source(store.select(bind_values("relations_around", ("a",), bound)).dicts()),
+            once_with_source(store.select(bind_values("relations_around", ("b",), bound)).dicts()))
 
 
 def relations_around(store, nodes: list[str], keep=None) -> Adjacency:
