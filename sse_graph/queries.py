@@ -74,8 +74,9 @@ _TRIPLE_RELATIONS = ("part of", "led by")
 def once_with_source(rows: list[dict]) -> list[dict]:
     """The rows of relations.rq (or its bounded forms) without the unsourced copy of a
     "part of" / "led by" that a source states: the same relation, once, with its source.
-    One only inferred is kept.  (Done here rather than in SPARQL: Virtuoso does not see
-    the named graphs inside NOT EXISTS, so the query's answers would differ by store.)"""
+    One only inferred is kept.  (Done here rather than in SPARQL: with the copy dropped
+    by a ``FILTER NOT EXISTS { GRAPH ?s … }`` in the query, Virtuoso kept it where Oxigraph
+    did not, so the shipped query answered differently by store.)"""
     sourced = {(r["a"], r["relation"], r["b"]) for r in rows if r.get("file") and r["relation"] in _TRIPLE_RELATIONS}
     return [r for r in rows if r.get("file") or r["relation"] not in _TRIPLE_RELATIONS
             or (r["a"], r["relation"], r["b"]) not in sourced]
