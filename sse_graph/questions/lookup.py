@@ -286,7 +286,7 @@ def word_scores(labels: LabelIndex, text: str) -> dict[str, int]:
 
 
 def _close_spellings(labels: LabelIndex, asked: list[str]) -> dict[str, int]:
-    from difflib import SequenceMatcher
+    from difflib import get_close_matches
     from itertools import islice
 
     if any(len(a) < 4 for a in asked):  # too short to tell a typo from another name
@@ -296,17 +296,10 @@ def _close_spellings(labels: LabelIndex, asked: list[str]) -> dict[str, int]:
     if len(named) > FUZZY_MAX_NAMES:
         return {}
 
-    def close(word: str, candidates: list[str]) -> bool:
-        for c in candidates:
-            m = SequenceMatcher(None, word, c)
-            if m.real_quick_ratio() >= 0.8 and m.quick_ratio() >= 0.8 and m.ratio() >= 0.8:
-                return True
-        return False
-
     scores: dict[str, int] = {}
     for iri, value, lower in named:
         words = _words(value)
-        if all(close(a, words) for a in asked):
+        if all(get_close_matches(a, words, n=1, cutoff=0.8) for a in asked):  # a letter off, as names.py's suggestions
             scores[iri] = max(scores.get(iri, 0), 40 - lower)
     return scores
 
