@@ -21,7 +21,7 @@ import pytest
 from conftest import free_port, read_response, wait_until_up
 from test_endpoint_safety import RUNAWAY
 
-FLAGS = ["--workers", "2", "--fast-budget", "0.5", "--timeout", "2"]
+FLAGS = ["--workers", "2", "--fronts", "2", "--fast-budget", "0.5", "--timeout", "2"]  # --fronts: direct only
 
 
 class Server:
@@ -48,7 +48,7 @@ class Server:
         while True:
             h = self.health()
             front = h.get("front")
-            if front is None or (len(front["pids"]) == front["workers"] and front["spare_ready"]
+            if front is None or (len(front["pids"]) == front["fronts"] and front["spare_ready"]
                                  and not front["held"]) or time.perf_counter() > deadline:
                 return h
             time.sleep(0.2)

@@ -26,8 +26,8 @@ def _port(base: str) -> int:
 
 @pytest.fixture(scope="module")
 def direct(built, tmp_path_factory):
-    """Two front workers, a one-second fast budget, a four-second deadline."""
-    with serving(["--front", "direct", "--workers", "2", "--fast-budget", "1", "--timeout", "4", "--cache-size", "0"],
+    """Two front workers (two query threads each), a one-second fast budget, a four-second deadline."""
+    with serving(["--front", "direct", "--fronts", "2", "--workers", "2", "--fast-budget", "1", "--timeout", "4", "--cache-size", "0"],
                  tmp_path_factory.mktemp("direct") / "server.log", wait=90) as base:
         yield _port(base)
 
@@ -78,7 +78,7 @@ def _front_ready(port: int, seconds: float = 60) -> dict:
     deadline = time.perf_counter() + seconds
     while True:
         h = health(port)
-        if (len(h["front"]["pids"]) == h["front"]["workers"] and h["front"]["spare_ready"]
+        if (len(h["front"]["pids"]) == h["front"]["fronts"] and h["front"]["spare_ready"]
                 and not h["front"]["held"]) or time.perf_counter() > deadline:
             return h
         time.sleep(0.2)
@@ -106,7 +106,7 @@ def test_health_names_the_mode_the_front_workers_and_their_barriers(direct):
 
     h = _front_ready(direct)
     assert h["mode"] == "direct" and h["isolation"] == probe() and h["isolation"]
-    assert h["front"]["workers"] == 2 and len(h["front"]["pids"]) == 2 and h["front"]["answered_by"] in h["front"]["pids"]
+    assert h["front"]["fronts"] == 2 and h["front"]["threads"] == 2 and len(h["front"]["pids"]) == 2 and h["front"]["answered_by"] in h["front"]["pids"]
     assert h["lanes"]["slow"]["priority"] == "SCHED_IDLE"
     assert all(os.sched_getscheduler(pid) == os.SCHED_OTHER for pid in h["front"]["pids"])
 
@@ -178,7 +178,7 @@ def test_a_client_that_disconnects_frees_its_front_worker_within_a_second(direct
     s = socket.create_connection(("127.0.0.1", direct))
     s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
               b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
-    time.sleep(0.4)  # under the fast budget: still running inline
+    time.sleep(0.4)  # under the fast budget: still running (in a query thread: a text seen for the first time)
     s.close()
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < 1.0:
@@ -212,7 +212,8 @@ def test_the_barrier_alone_blocks_service_in_front_workers(direct_barrier_only):
 
 @pytest.fixture(scope="module")
 def one_front(built, tmp_path_factory):
-    """A single front worker: every connection waits behind its runaway."""
+    """A single front worker with a single query thread: every other text seen for the first
+    time waits behind its runaway, and is re-run by the supervisor when the worker leaves."""
     with serving(["--front", "direct", "--workers", "1", "--fast-budget", "1", "--timeout", "3", "--cache-size", "0"],
                  tmp_path_factory.mktemp("direct") / "server.log", wait=90) as base:
         yield _port(base)
@@ -222,7 +223,7 @@ def test_connections_waiting_behind_a_runaway_are_answered_never_reset(one_front
     _front_ready(one_front)
     runaway, out = _in_thread(Client(one_front).post, RUNAWAY + " # one front")
     time.sleep(0.3)
-    # accepted (or still in the backlog) while the only front worker is stuck in the runaway
+    # accepted while the only query thread is stuck in the runaway: queued behind it
     waiting = [_in_thread(Client(one_front).post, q) for q in (ORG_MEMBERS, "ASK { ?s ?p ?o }", ORG_MEMBERS + " ")]
     for t, result in waiting:
         t.join(30)
@@ -259,3 +260,75 @@ def test_front_is_checked_and_a_port_in_use_exits_3_in_the_direct_mode(built, ca
         port = s.getsockname()[1]
         assert main(["serve", "--front", "direct", "--port", str(port)]) == 3
     assert f"127.0.0.1:{port}" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def threaded(built, tmp_path_factory):
+    """The default shape of the direct mode: one front worker, two query threads; two queries
+    at most per client, one more waiting for a thread."""
+    with serving(["--front", "direct", "--workers", "2", "--per-client", "2", "--max-queue", "1", "--fast-budget", "2",
+                  "--timeout", "4", "--cache-size", "0"], tmp_path_factory.mktemp("direct") / "server.log",
+                 wait=90) as base:
+        yield _port(base)
+
+
+def _answered(port: int) -> dict:
+    return _front_ready(port)["front"]["answered"]
+
+
+def test_a_new_text_runs_in_a_query_thread_and_a_cheap_one_inline_the_next_time(threaded):
+    before = _answered(threaded)
+    c = Client(threaded)
+    text = ORG_MEMBERS + " # cheap"
+    first, second = c.post(text), c.post(text)
+    c.close()
+    assert first[0] == second[0] == 200 and first[1] == second[1]
+    after = _answered(threaded)
+    assert after["threaded"] == before["threaded"] + 1 and after["inline"] == before["inline"] + 1
+
+
+def test_a_runaway_in_a_query_thread_does_not_hold_up_the_front_workers_other_connections(threaded):
+    before = _front_ready(threaded)["front"]
+    runaway, out = _in_thread(Client(threaded).post, RUNAWAY + " # in a thread")
+    time.sleep(0.3)
+    other = Client(threaded, timeout=10)
+    took = []
+    for i in range(5):  # new texts (the other query thread) and the same again (inline)
+        for text in (f"ASK {{ ?s ?p {i} }}", f"ASK {{ ?s ?p {i} }}"):
+            status, _b, t = other.post(text)
+            assert status == 200
+            took.append(t)
+    other.close()
+    # the front worker's only other way was to wait for the runaway's fast budget (2 s)
+    assert max(took) < 1.0, took
+    runaway.join(30)
+    status, body, spent = out["r"]
+    assert status == 503 and b"time limit" in body and 3.5 < spent < 4 + 2  # re-run, stopped at the deadline
+    after = health(threaded)["front"]
+    assert after["runaways"] == before["runaways"] + 1 and after["replaced"] == before["replaced"] + 1
+
+
+def test_the_query_threads_have_a_per_client_budget_and_a_bounded_queue(threaded):
+    _front_ready(threaded)
+
+    def client(address: str) -> Client:
+        c = Client(threaded)
+        c.conn.source_address = (address, 0)
+        return c
+
+    # 127.0.0.1 takes its two queries, 127.0.0.2 the last place: both threads and the one waiting place
+    running = [_in_thread(client("127.0.0.1").post, RUNAWAY + f" # budget {i}") for i in range(2)]
+    time.sleep(0.3)
+    queued = _in_thread(client("127.0.0.2").post, RUNAWAY + " # queued")
+    time.sleep(0.3)
+    refused = client("127.0.0.1").conn
+    refused.request("POST", "/sparql", b"ASK { ?s ?p 'budget' }", {"Content-Type": "application/sparql-query"})
+    r = refused.getresponse()
+    assert r.status == 429 and r.getheader("Retry-After") and b"per client" in r.read()
+    busy = client("127.0.0.3").conn
+    busy.request("POST", "/sparql", b"ASK { ?s ?p 'full' }", {"Content-Type": "application/sparql-query"})
+    r = busy.getresponse()
+    assert r.status == 503 and r.getheader("Retry-After") and b"busy" in r.read()
+    for t, out in running + [queued]:  # every one answered (re-run by the supervisor), none reset
+        t.join(60)
+        assert out["r"][0] == 503, out

@@ -1,7 +1,8 @@
 """``serve --front direct`` (chosen with ``--front direct``; the default is ``--front hop``): the supervisor.
 
-It makes the listening socket, then starts ``--workers`` front workers (front.py)
-and one more, parked: the spare.  Each is a fresh interpreter behind the OS
+It makes the listening socket, then starts ``--fronts`` front workers (front.py;
+one by default: two processes waking for every request cost about half as much CPU
+again as one, benchmarks/README.md) and one more, parked: the spare.  Each is a fresh interpreter behind the OS
 barrier that accepts connections on the inherited socket and answers ``/sparql``
 inline — no hop between processes for a query, which is what made the hop mode
 cost about twice Oxigraph's CPU per request (benchmarks/README.md).
@@ -91,7 +92,7 @@ class Supervisor:
 
         await self.endpoint.start()
         self.state = _Server(self.endpoint, create_app(self.endpoint.settings, self.endpoint).app, self.loop)
-        workers = [self._start_front() for _ in range(self.settings.workers + 1)]
+        workers = [self._start_front() for _ in range(self.settings.fronts + 1)]
         await asyncio.gather(*(w.ready for w in workers))
         *active, self.spare = workers
         for w in active:
@@ -275,7 +276,8 @@ class Supervisor:
     def health(self) -> dict:
         mine = self.endpoint.health()
         spare = self.spare
-        return {"front": {"workers": self.settings.workers, "pids": [w.proc.pid for w in self.fronts],
+        return {"front": {"fronts": self.settings.fronts, "threads": self.settings.workers,
+                          "pids": [w.proc.pid for w in self.fronts],
                           "spare_pid": spare.proc.pid if spare else None,
                           "spare_ready": bool(spare and spare.ready.done()), "held": list(self.held), **self.stats},
                 "lanes": mine["lanes"]}
@@ -316,8 +318,8 @@ async def serve(settings: EndpointSettings, host: str, port: int) -> None:
     stop = stop_on_signals()
     try:
         await supervisor.start()
-        log.info("listening on http://%s:%d (%d front workers answering queries directly)", host, port,
-                 settings.workers)
+        log.info("listening on http://%s:%d (%d front worker(s) answering queries directly, %d query threads each)",
+                 host, port, settings.fronts, settings.workers)
         await stop.wait()
     finally:
         await supervisor.close()

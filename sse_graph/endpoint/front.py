@@ -1,5 +1,5 @@
 """A front worker of ``serve --front direct``: it accepts HTTP itself and answers
-``/sparql`` inline, with no process hop.
+``/sparql`` with no process hop.
 
 Started by the supervisor (direct.py) through worker_boot.py, which puts up the OS
 barrier (isolation.py) first: the listening socket and the two control
@@ -7,18 +7,28 @@ socketpairs (control.py) were made before and are inherited, and neither
 ``accept()`` on an inherited socket nor AF_UNIX traffic is stopped by the barrier;
 no AF_INET/AF_INET6 socket can be opened here, so a query cannot reach out.
 
-The event loop runs http.py's :class:`HttpProtocol` with :class:`InlineBackend`:
-a query is evaluated in the loop's thread (pyoxigraph releases the GIL while it
-evaluates and serialises).  Runaways are the watchdog's business: a thread that
-sees the loop's thread in one query longer than ``fast_budget`` of wall time AND a
-tenth of that in its own CPU time (as the hop mode's fast lane decides; a query
-waiting for a core is no runaway) hands every connection this worker holds to the
-supervisor and ends the process.  The supervisor re-runs the stuck request in its
-slow lane (deadline, 503, cancellation on disconnect are its code) and keeps the
-other connections; its spare front worker takes this one's place.  The same is
-done when the client of the running query goes away (seen with MSG_PEEK), so
-that the worker is free within a second.  A text known to overrun is handed
-over on arrival, its connection alone, never run inline.
+The event loop runs http.py's :class:`HttpProtocol` with :class:`InlineBackend`.
+A text this worker has seen answered in under ``CHEAP`` seconds is evaluated
+inline, in the loop's thread (about 10 us of Python around the engine's work: the
+cheapest road there is); any other — a text seen for the first time, or one that
+took longer — runs in one of ``--workers`` query threads (pyoxigraph releases the
+GIL while it evaluates and serialises, so they use the other cores) while the loop
+goes on answering the other connections; beyond ``--workers`` + ``--max-queue``
+threaded queries waiting 503 + Retry-After, beyond ``--per-client`` of one client
+429.  So a query of a few milliseconds, or the first run of a runaway, never holds
+up the cheap ones of other clients.
+
+Runaways are the watchdog's business: a thread that sees a query (inline or in a
+query thread) running longer than ``fast_budget`` of wall time AND a tenth of that
+in its own thread's CPU time (as the hop mode's fast lane decides; a query waiting
+for a core is no runaway) hands every connection this worker holds to the
+supervisor and ends the process — a running query cannot be stopped otherwise.
+The supervisor re-runs the stuck request in its slow lane (deadline, 503,
+cancellation on disconnect are its code), and the other queries that were running
+in this worker's threads, and keeps the connections; its spare front worker takes
+this one's place.  The same is done when the client of a running query goes away
+(seen with MSG_PEEK), so that the worker is free within a second.  A text known to
+overrun is handed over on arrival, its connection alone, never run here.
 """
 from __future__ import annotations
 
@@ -28,10 +38,12 @@ import os
 import socket
 import threading
 import time
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 
 from . import control
-from .pool import Answer
-from .server import Endpoint, EndpointSettings, ResultCache, create_app
+from .pool import Answer, PoolBusy
+from .server import Endpoint, EndpointSettings, Reply, ResultCache, _text, create_app
 from .worker import answer_query
 
 log = logging.getLogger("sse_graph.endpoint")
@@ -39,6 +51,13 @@ log = logging.getLogger("sse_graph.endpoint")
 WATCH_EVERY = 0.05   # seconds between two looks of the watchdog at the running query
 PEEK_AFTER = 0.2     # a query running this long gets its client's socket checked (gone?)
 BUSY_SHARE = 0.1     # as pool.BUSY_SHARE
+CHEAP = 0.001        # seconds: a text answered in less (its thread's CPU time) is evaluated inline next time
+CHEAP_TEXTS = 4096   # texts remembered as cheap, the least recently used forgotten first
+CHEAP_TEXT_MAX = 4096  # characters: a longer text always runs in a query thread (the set stays small)
+
+
+class AtBudget(Exception):
+    """The client has ``--per-client`` queries in this worker's threads already."""
 
 
 class InlineBackend:
@@ -57,8 +76,9 @@ class InlineBackend:
     async def close(self) -> None:
         pass
 
-    def run_now(self, job, conn, raw) -> Answer | None:
-        """The answer; None if the connection was handed over (a text known to overrun)."""
+    def run_now(self, job, conn, raw):
+        """The answer; None if the connection was handed over (a text known to overrun);
+        an asyncio future of it if the query runs in a query thread."""
         front = self.front
         if front.heavy and control.digest(job.query) in front.heavy:
             front.hand_over_now(conn, raw, job.query)
@@ -66,14 +86,20 @@ class InlineBackend:
         if front.held and conn.client in front.held:  # budget and lanes of the supervisor
             front.hand_over_now(conn, raw, None)
             return None
+        if job.query not in front.cheap:
+            return front.submit(conn, raw, job, self)
         front.begin(conn, raw, job.query)
         try:
-            status, kind, body, truncated = answer_query(self.store, job.query, job.fmt, job.max_rows, job.base,
-                                                         job.default_graphs, job.named_graphs, self.check_queries,
-                                                         self.isolated)
+            status, kind, body, truncated = self.answer(job)
         finally:
-            front.end()
+            spent = front.end()
+        if spent >= CHEAP:  # slower than it was (a busy machine): the query threads again
+            front.cheap.pop(job.query, None)
         return Answer(status, body, kind, truncated)
+
+    def answer(self, job) -> tuple[int, str, bytes, bool]:
+        return answer_query(self.store, job.query, job.fmt, job.max_rows, job.base, job.default_graphs,
+                            job.named_graphs, self.check_queries, self.isolated)
 
 
 class FrontEndpoint(Endpoint):
@@ -92,13 +118,40 @@ class FrontEndpoint(Endpoint):
     async def close(self) -> None:
         pass
 
+    def answer_now(self, req, conn=None, raw=None):
+        """:meth:`Endpoint.answer_now`, or a coroutine of the reply when the query runs in
+        a query thread; 503/429 + Retry-After when the threads' queue or the client's
+        budget is full."""
+        pending = self.prepare(req)
+        if type(pending) is Reply:
+            return pending
+        try:
+            answer = self.pool.run_now(pending.job, conn, raw)
+        except PoolBusy:
+            return _text(503, "the endpoint is busy; try again shortly", [("Retry-After", "2")])
+        except AtBudget:
+            return _text(429, f"at most {self.settings.per_client} queries at a time per client; try again shortly",
+                         [("Retry-After", "1")])
+        if answer is None:
+            return None
+        if type(answer) is not Answer:
+            return self._when_answered(pending, answer)
+        self.cache.put(pending.key, answer)
+        return self.reply(pending.job.fmt, answer)
+
+    async def _when_answered(self, pending, future) -> Reply:
+        answer = await future
+        self.cache.put(pending.key, answer)
+        return self.reply(pending.job.fmt, answer)
+
     async def health(self) -> dict:
         state = await self.front.ask_supervisor()
         return {"status": "ok", "mode": "direct", "graphs": len(self.pool.graph_names), "isolation": self.pool.barriers,
                 "store": self.settings.store_kind(),
                 "cache": {"entries": len(self.cache), "bytes": self.cache.bytes, "max_bytes": self.cache.max_bytes,
                           "per": "front worker"},
-                "front": {**state.get("front", {}), "answered_by": os.getpid()}, "lanes": state.get("lanes", {})}
+                "front": {**state.get("front", {}), "answered_by": os.getpid(), **self.front.counts()},
+                "lanes": state.get("lanes", {})}
 
 
 def reserialize(req) -> bytes:
@@ -123,7 +176,16 @@ class Front:
         self.held: frozenset[str] = frozenset()  # client addresses whose queries go to the supervisor (direct.py)
         self.state = None             # http.py's _Server, once serving
         self.lock = threading.Lock()
-        self.running = None           # (connection, request, text, wall start) of the query in flight
+        self.running = None           # (connection, request, text, wall start, CPU clock) of the inline query in flight
+        self.threaded: dict[int, tuple] = {}  # the same, of each query thread's query, by thread
+        self.cheap: OrderedDict[str, None] = OrderedDict()  # texts answered in under CHEAP seconds
+        self.threads = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="query")
+        self.tally = threading.Lock()  # the counts below, changed in the loop's and the query threads
+        self.in_threads = 0           # queries submitted to the threads and not finished
+        self.by_client: dict[str, int] = {}
+        self.answered = {"inline": 0, "threaded": 0}
+        self.loop = None              # the event loop (set when serving): the watchdog calls into it
+        self.leaving = False
         self.go = asyncio.Event()
         self.asked: dict[int, asyncio.Future] = {}
         self.adopting: set[asyncio.Task] = set()
@@ -135,11 +197,60 @@ class Front:
     def begin(self, conn, req, text: str) -> None:
         # no CPU clock read here (a system call per query): the watchdog reads it when it
         # first sees this query, at most WATCH_EVERY later, and counts the CPU from there
-        self.running = (conn, req, text, time.monotonic())
+        self.running = (conn, req, text, time.perf_counter(), self.clock)
 
-    def end(self) -> None:
+    def end(self) -> float:
+        """The inline query is over: the seconds it took."""
         with self.lock:  # the watchdog holds it for good once it has decided to hand over
-            self.running = None
+            running, self.running = self.running, None
+        self.answered["inline"] += 1
+        return time.perf_counter() - running[3]
+
+    def submit(self, conn, req, job, backend) -> asyncio.Future:
+        """Run ``job`` in a query thread; raises PoolBusy / AtBudget when full."""
+        settings = self.settings
+        with self.tally:
+            if self.by_client.get(conn.client, 0) >= settings.per_client:
+                raise AtBudget()
+            if self.in_threads >= settings.workers + settings.max_queue:
+                raise PoolBusy()
+            self.in_threads += 1
+            self.by_client[conn.client] = self.by_client.get(conn.client, 0) + 1
+        return self.loop.run_in_executor(self.threads, self._in_thread, conn, req, job, backend)
+
+    def _in_thread(self, conn, req, job, backend) -> Answer:
+        ident = threading.get_ident()
+        clock = time.pthread_getcpuclockid(ident)
+        cpu0 = time.clock_gettime(clock)
+        with self.lock:
+            self.threaded[ident] = (conn, req, job.query, time.perf_counter(), clock)
+        try:
+            status, kind, body, truncated = backend.answer(job)
+        finally:
+            with self.lock:  # held for good by a watchdog that decided to hand over
+                del self.threaded[ident]
+            with self.tally:
+                self.in_threads -= 1
+                left = self.by_client[conn.client] - 1
+                if left:
+                    self.by_client[conn.client] = left
+                else:
+                    del self.by_client[conn.client]
+                self.answered["threaded"] += 1
+        if status == 200 and time.clock_gettime(clock) - cpu0 < CHEAP and len(job.query) <= CHEAP_TEXT_MAX:
+            self._remember_cheap(job.query)
+        return Answer(status, body, kind, truncated)
+
+    def _remember_cheap(self, text: str) -> None:
+        cheap = self.cheap
+        with self.tally:
+            cheap[text] = None
+            cheap.move_to_end(text)
+            while len(cheap) > CHEAP_TEXTS:
+                cheap.popitem(last=False)
+
+    def counts(self) -> dict:
+        return {"answered": dict(self.answered), "in_threads": self.in_threads, "cheap_texts": len(self.cheap)}
 
     def on_control(self) -> None:
         frames = self.reader.read()
@@ -225,31 +336,46 @@ class Front:
 
     # ------------------------------------------------------------------ the watchdog's thread
     def watch(self) -> None:
+        """Every WATCH_EVERY seconds, each query running (inline or in a query thread):
+        past the fast budget (and busy), or its client gone, this worker leaves."""
         budget, checked = self.settings.fast_budget, 0.0
-        seen, cpu0 = None, 0.0
+        seen: dict[tuple, float] = {}  # running query -> its thread's CPU seconds when first seen
         while True:
             time.sleep(WATCH_EVERY)
             running = self.running
-            if running is None:
-                continue
-            if running is not seen:
-                seen, cpu0 = running, time.clock_gettime(self.clock)
-                continue
-            conn, _req, _text, t0 = running
-            now = time.monotonic()
-            if now - t0 >= budget and time.clock_gettime(self.clock) - cpu0 >= budget * BUSY_SHARE:
-                self._leave(running, rerun=True)
-            elif now - t0 >= PEEK_AFTER and now - checked >= 0.1:
-                checked = now
-                if _gone(conn):
-                    self._leave(running, rerun=False)
+            queries = ([running] if running is not None else []) + list(self.threaded.values())
+            seen = {q: seen[q] if q in seen else time.clock_gettime(q[4]) for q in queries}
+            now = time.perf_counter()
+            peek = now - checked >= 0.1
+            for q in queries:
+                conn, t0, clock = q[0], q[3], q[4]
+                if now - t0 >= budget and time.clock_gettime(clock) - seen[q] >= budget * BUSY_SHARE:
+                    self._leave_for(q, rerun=True)
+                    break
+                if peek and now - t0 >= PEEK_AFTER:
+                    checked = now
+                    if conn.closed or _gone(conn):
+                        self._leave_for(q, rerun=False)
+                        break
+
+    def _leave_for(self, query, rerun: bool) -> None:
+        """Leave because of ``query``: from this (watchdog) thread if it is the loop's
+        own inline query (the loop is stuck in it), else from the loop's thread, which is
+        free and must not change the connections while they are handed over."""
+        if query is self.running:
+            self._leave(query, rerun)
+        elif not self.leaving:
+            self.leaving = True
+            self.loop.call_soon_threadsafe(self._leave, query, rerun)
 
     def _leave(self, running, rerun: bool) -> None:
         """Hand every connection over (the stuck request, to re-run, if ``rerun``; else it
-        is dropped: its client has gone) and end this process."""
+        is dropped: its client has gone; and the requests running in query threads, to
+        re-run) and end this process."""
         self.lock.acquire()
-        if self.running is not running:  # the query ended meanwhile
+        if self.running is not running and running not in self.threaded.values():  # it ended meanwhile
             self.lock.release()
+            self.leaving = False
             return
         stuck_conn, stuck_req, text = running[0], running[1], running[2]
         try:
@@ -258,11 +384,12 @@ class Front:
                 if conn is stuck_conn:
                     if not rerun:
                         continue
-                    payload = self._pending_bytes(conn, stuck_req)
+                    payload = self._pending_bytes(conn, stuck_req, started=True)
                     if payload is not None:
-                        self._send_connection(conn, payload, text, time.monotonic() - running[3])
+                        self._send_connection(conn, payload, text, time.perf_counter() - running[3])
                     continue
-                payload = self._pending_bytes(conn, None)
+                # a request in a query thread, or answered there and not written yet: run again
+                payload = self._pending_bytes(conn, conn.threaded, started=conn.threaded is not None)
                 if payload is not None:
                     self._send_connection(conn, payload, None)
             known = {self._fileno(c) for c in (self.state.connections if self.state else ())}
@@ -278,14 +405,15 @@ class Front:
                 self.state.access.flush()
             os._exit(0)
 
-    def _pending_bytes(self, conn, first) -> bytes | None:
+    def _pending_bytes(self, conn, first, started: bool = False) -> bytes | None:
         """What the supervisor must read on this connection before the socket's own bytes:
-        ``first`` (the request being answered) and the requests read ahead; None if the
-        connection cannot be handed over cleanly — an answer half written, a request half
-        read, a non-query request in flight —: it is closed instead (rare)."""
+        ``first`` (the request being answered: ``started``, inline or in a query thread)
+        and the requests read ahead; None if the connection cannot be handed over cleanly —
+        an answer half written, a request half read, a non-query request in flight —: it
+        is closed instead (rare)."""
         if conn.closed or conn.transport is None or conn.transport.is_closing():
             return None
-        if conn.transport.get_write_buffer_size() or conn.task is not None or conn.upgraded:
+        if conn.transport.get_write_buffer_size() or (conn.task is not None and not started) or conn.upgraded:
             return None
         if conn.current is not None and not conn.tail:  # a request half read, its bytes unknown
             return None
@@ -394,6 +522,7 @@ async def _serve(settings, store, barriers, listener, up, down) -> None:
     control.send(up, {"op": "ready", "pid": os.getpid(), "barriers": barriers, "graphs": store.graph_names})
     await front.go.wait()  # a spare waits here, store open, until it takes a leaving worker's place
     front.state = state = _Server(endpoint, app, loop)
+    front.loop = loop
     threading.Thread(target=front.watch, name="watchdog", daemon=True).start()
     await loop.create_server(lambda: HttpProtocol(state), sock=listener, backlog=1024)
     await asyncio.Event().wait()

@@ -164,6 +164,7 @@ class HttpProtocol(asyncio.Protocol):
         self.queue: deque[_Request] = deque()
         self.task: asyncio.Task | None = None
         self.inflight: _Request | None = None  # a request being answered inline
+        self.threaded: _Request | None = None  # a request whose query runs in a query thread (front.py)
         self.spent = 0.0  # seconds its first request ran in the front worker that handed it over
         self.closed = self.paused = self.upgraded = False
         self.last = 0.0  # loop time of the last bytes received or answer sent
@@ -342,13 +343,15 @@ class HttpProtocol(asyncio.Protocol):
                 self.transport.resume_reading()
             req = self.queue.popleft()
             if inline and req.method != "OPTIONS" and req.url.partition(b"?")[0] == b"/sparql":
-                self._answer_inline(req)  # no task: the query runs here, in the event loop's thread
-                continue
+                if self._answer_inline(req):  # no task: the query ran here, in the event loop's thread
+                    continue
+                return  # in a query thread (front.py): the next request waits for its answer
             self.task = self.server.loop.create_task(self._answer(req))
             return
 
-    def _answer_inline(self, req: _Request) -> None:
-        """A ``/sparql`` request answered at once by an inline backend (front.py)."""
+    def _answer_inline(self, req: _Request) -> bool:
+        """A ``/sparql`` request answered at once by an inline backend (front.py); False if
+        its query runs in a query thread instead (a task sends the answer; ``task`` is set)."""
         t0 = time.perf_counter()
         self.inflight = req  # what the front worker's watchdog reads (front.py)
         status = size = 0
@@ -356,7 +359,11 @@ class HttpProtocol(asyncio.Protocol):
             request = self._query_request(req, "/sparql", req.url.partition(b"?")[2].decode("latin-1"))
             reply = self.endpoint.answer_now(request, self, req)
             if reply is None:  # handed over to the supervisor with the connection (front.py)
-                return
+                return True
+            if type(reply) is not Reply:  # a coroutine: the query runs in a query thread
+                self.threaded = req  # re-run by the supervisor if this worker leaves before it is written
+                self.task = self.server.loop.create_task(self._answer_threaded(req, request, reply, t0))
+                return False
             self._send(req, reply.status, reply_headers(reply, "origin" in request.headers), reply.body)
             status, size = reply.status, len(reply.body)
         except Exception:  # noqa: BLE001 - never a traceback to the client
@@ -366,12 +373,35 @@ class HttpProtocol(asyncio.Protocol):
             status, size = 500, len(reply.body)
         finally:
             self.inflight = None
+        self._log_query(req, status, t0, size)
+        self.last = self.server.loop.time()
+        return True
+
+    async def _answer_threaded(self, req: _Request, request: QueryRequest, pending, t0: float) -> None:
+        status = size = 0
+        try:
+            reply = await pending
+            self._send(req, reply.status, reply_headers(reply, "origin" in request.headers), reply.body)
+            status, size = reply.status, len(reply.body)
+        except asyncio.CancelledError:
+            status = 499  # the client went away (the watchdog frees the thread, front.py)
+        except Exception:  # noqa: BLE001 - never a traceback to the client
+            log.exception("internal error on %s /sparql", _printable(req.method))
+            reply = _text(500, "internal error")
+            self._send(req, 500, [("Content-Type", reply.media_type)], reply.body)
+            status, size = 500, len(reply.body)
+        finally:
+            self.threaded = None
+            self._log_query(req, status, t0, size)
+        self.task = None  # done: the next request may be answered inline, or its connection handed over
+        self._next()
+
+    def _log_query(self, req: _Request, status: int, t0: float, size: int) -> None:
         if self.server.access is not None:
             self.server.access.write(req.method, "/sparql", status, (time.perf_counter() - t0) * 1000, size)
         else:
             log.info("%s %s %d %.1fms %dB", _printable(req.method), "/sparql", status,
                      (time.perf_counter() - t0) * 1000, size)
-        self.last = self.server.loop.time()
 
     def _query_request(self, req: _Request, path: str, query: str) -> QueryRequest:
         lines, headers = self.seen_headers
