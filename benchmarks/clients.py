@@ -44,10 +44,11 @@ def wait_up(port: int, path: str, seconds: float = 90) -> None:
 
 
 def loop(port: int, path: str, queries: list[tuple[str, str]], seconds: float, clients: int, stop_event=None,
-         timeout: float = 60):
+         timeout: float = 60, source: str | None = None):
     """``clients`` threads looping ``queries`` ((name, text) pairs, client i starting at
-    the i-th) for ``seconds`` or until ``stop_event``; returns (latencies by name in
-    seconds, errors by status, elapsed seconds)."""
+    the i-th) for ``seconds`` or until ``stop_event``, connecting from the loopback address
+    ``source`` if given (another client address to the server); returns (latencies by name
+    in seconds, errors by status, elapsed seconds)."""
     latencies: dict[str, list[float]] = {name: [] for name, _q in queries}
     errors: dict = {}
     lock = threading.Lock()
@@ -55,7 +56,8 @@ def loop(port: int, path: str, queries: list[tuple[str, str]], seconds: float, c
     bodies = [(name, urllib.parse.urlencode({"query": q}).encode()) for name, q in queries]
 
     def client(i: int):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        address = (source, 0) if source else None
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=address)
         k = i
         while time.perf_counter() < stop and not (stop_event and stop_event.is_set()):
             name, body = bodies[k % len(bodies)]
@@ -68,7 +70,7 @@ def loop(port: int, path: str, queries: list[tuple[str, str]], seconds: float, c
                 status = r.status
             except OSError as e:
                 status = type(e).__name__
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=address)
             dt = time.perf_counter() - t0
             with lock:
                 if status == 200:

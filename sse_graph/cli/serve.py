@@ -36,9 +36,9 @@ def serve(
     store_url: Optional[str] = typer.Option(None, "--store", help="Serve from this external SPARQL store (an Oxigraph "
                                             "server, or Virtuoso's http://127.0.0.1:PORT/sparql) instead of the build; "
                                             "--workers is then the number of queries forwarded at once."),
-    front: str = typer.Option("hop", "--front", envvar="SSE_GRAPH_FRONT", help="direct: front workers accept HTTP and answer queries "
-                              "themselves, behind the OS barrier; hop: this process serves HTTP and queries hop to "
-                              "worker processes (always with --store)."),
+    front: str = typer.Option("direct", "--front", envvar="SSE_GRAPH_FRONT", help="direct: front workers accept HTTP and "
+                              "answer queries themselves, behind the OS barrier; hop: this process serves HTTP and queries "
+                              "hop to worker processes (always with --store)."),
     data: Optional[Path] = DataOpt,
 ):
     """Serve the reasoned dataset read-only over the SPARQL 1.1 protocol at /sparql (YASGUI at /)."""

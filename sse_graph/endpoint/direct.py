@@ -1,4 +1,4 @@
-"""``serve --front direct`` (chosen with ``--front direct``; the default is ``--front hop``): the supervisor.
+"""``serve --front direct`` (the default; ``--front hop`` is the other design, server.py and pool.py): the supervisor.
 
 It makes the listening socket, then starts ``--fronts`` front workers (front.py;
 one by default: two processes waking for every request cost about half as much CPU
