@@ -55,6 +55,7 @@ BAD_INPUT = [  # exit 2; (arguments, a piece of stderr naming the mistake)
     (["draw", "-o", "never.html", "-p", "nonsense"], "unknown projection 'nonsense'"),
     (["export", "--format", "nonsense"], "unknown export format 'nonsense'"),
     (["serve", "--timeout", "-1"], "must be positive"),
+    (["serve", "--fronts", "0"], "--fronts"),
     (["import", "nowhere.csv", "--kind", "organisations"], "nowhere.csv: no such file"),
     (["import", "--undo", "99"], "no import 99"),
     (["frobnicate"], "No such command"),
