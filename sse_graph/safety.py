@@ -25,6 +25,7 @@ False
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -84,7 +85,8 @@ def is_update(text: str) -> bool:
     from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        parseUpdate(text)
+        with _PARSING:
+            parseUpdate(text)
     except Exception:  # noqa: BLE001 - not an update
         return False
     return True
@@ -96,6 +98,14 @@ def check(text: str, known_graphs: Collection[str], base_iri: str | None = None)
     :class:`SyntaxError` for the caller to report (or to let the engine report)."""
     if not might_reach_out(text):
         return Verdict(declares_dataset=False, parsed=False)
+    with _PARSING:  # rdflib's parser (pyparsing) makes no promise for two threads at once (front.py's query threads)
+        return _check_parsed(text, known_graphs, base_iri)
+
+
+_PARSING = threading.RLock()  # is_update parses too, inside check
+
+
+def _check_parsed(text: str, known_graphs: Collection[str], base_iri: str | None) -> Verdict:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 

@@ -332,3 +332,11 @@ def test_the_query_threads_have_a_per_client_budget_and_a_bounded_queue(threaded
     for t, out in running + [queued]:  # every one answered (re-run by the supervisor), none reset
         t.join(60)
         assert out["r"][0] == 503, out
+
+
+def test_one_front_worker_for_a_build_held_in_memory_two_for_one_read_from_disk(built):
+    from sse_graph.endpoint import EndpointSettings
+
+    assert EndpointSettings(built.dataset_path).fronts == 1
+    assert EndpointSettings(built.dataset_path, memory_triples=0).fronts == 2
+    assert EndpointSettings(built.dataset_path, memory_triples=0, fronts=1).fronts == 1

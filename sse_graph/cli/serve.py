@@ -18,8 +18,9 @@ def serve(
     max_rows: int = typer.Option(10000, "--max-rows", help="Rows (or triples) at most in a result; truncation is flagged."),
     workers: int = typer.Option(2, "--workers", help="Queries evaluated at once: the fast lane's worker processes "
                                 "(--front hop), each front worker's query threads (--front direct)."),
-    fronts: int = typer.Option(1, "--fronts", help="--front direct: processes accepting HTTP (one is cheapest per "
-                               "request; each evaluates known-cheap queries inline, others in its --workers threads)."),
+    fronts: Optional[int] = typer.Option(None, "--fronts", help="--front direct: processes accepting HTTP, each "
+                                         "evaluating known-cheap queries inline, others in its --workers threads "
+                                         "[default: 1 for a build held in memory, 2 for one read from disk]."),
     slow_workers: int = typer.Option(1, "--slow-workers", help="Query worker processes for queries that overran --fast-budget."),
     fast_budget: float = typer.Option(1.0, "--fast-budget", help="Seconds a query may run in the fast lane before it moves to the slow one (longer while it waits for a core)."),
     cache_size: int = typer.Option(512, "--cache-size", help="Answers kept in memory for identical requests (0: none)."),
@@ -46,7 +47,7 @@ def serve(
     from ..endpoint.isolation import probe
     from ..errors import InputError
 
-    if min(timeout, max_rows, workers, fronts, slow_workers, fast_budget, max_body, max_url, max_queue, per_client, cache_mb) <= 0 \
+    if min(timeout, max_rows, workers, 1 if fronts is None else fronts, slow_workers, fast_budget, max_body, max_url, max_queue, per_client, cache_mb) <= 0 \
             or cache_size < 0 or memory_triples < 0:
         raise InputError("--timeout, --max-rows, --workers, --fronts, --slow-workers, --fast-budget, --cache-mb, --max-body, "
                          "--max-url, --max-queue and --per-client must be positive; --cache-size and "

@@ -64,7 +64,7 @@ class EndpointSettings:
                  memory_limit: int | None = 2 * 1024**3, queue_wait: float | None = None, cache_size: int = 512,
                  cache_bytes: int = 64 << 20, max_body: int = 256 << 10, max_url: int = 32 << 10, max_queue: int = 32,
                  per_client: int = 8, slow_workers: int = 1, fast_budget: float = 1.0, check_queries: bool = True,
-                 store_url: str | None = None, front: str = "hop", memory_triples: int = 200_000, fronts: int = 1):
+                 store_url: str | None = None, front: str = "hop", memory_triples: int = 200_000, fronts: int | None = None):
         self.dataset_path = str(dataset_path)
         # each query worker holds a dataset of at most memory_triples triples in memory (the
         # answers never change while it serves): a small query costs a third to a half less
@@ -76,8 +76,11 @@ class EndpointSettings:
         # "hop": this process serves HTTP, queries hop to worker processes (http.py, pool.py)
         self.front = "hop" if store_url else front
         # direct: the processes accepting HTTP; each evaluates a text known to be cheap inline and
-        # any other in one of ``workers`` threads (front.py)
-        self.fronts = fronts
+        # any other in one of ``workers`` threads (front.py).  By default one for a build held in
+        # memory (two processes woken for every light request cost half as much CPU again), two
+        # for one read from disk (its queries of a few tenths of a millisecond, inline, need the
+        # second core; benchmarks/README.md, "One front worker, query threads")
+        self.fronts = fronts or (1 if self.in_memory else 2)
         self.store_url = store_url  # serve from this external store instead (remote_backend.py)
         self.timeout = timeout
         self.max_rows = max_rows
