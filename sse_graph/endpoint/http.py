@@ -364,13 +364,9 @@ class HttpProtocol(asyncio.Protocol):
                 self.threaded = req  # re-run by the supervisor if this worker leaves before it is written
                 self.task = self.server.loop.create_task(self._answer_threaded(req, request, reply, t0))
                 return False
-            self._send(req, reply.status, reply_headers(reply, "origin" in request.headers), reply.body)
-            status, size = reply.status, len(reply.body)
+            status, size = self._send_reply(req, request, reply)
         except Exception:  # noqa: BLE001 - never a traceback to the client
-            log.exception("internal error on %s /sparql", _printable(req.method))
-            reply = _text(500, "internal error")
-            self._send(req, 500, [("Content-Type", reply.media_type)], reply.body)
-            status, size = 500, len(reply.body)
+            status, size = self._send_internal_error(req)
         finally:
             self.inflight = None
         self._log_query(req, status, t0, size)
@@ -380,21 +376,26 @@ class HttpProtocol(asyncio.Protocol):
     async def _answer_threaded(self, req: _Request, request: QueryRequest, pending, t0: float) -> None:
         status = size = 0
         try:
-            reply = await pending
-            self._send(req, reply.status, reply_headers(reply, "origin" in request.headers), reply.body)
-            status, size = reply.status, len(reply.body)
+            status, size = self._send_reply(req, request, await pending)
         except asyncio.CancelledError:
             status = 499  # the client went away (the watchdog frees the thread, front.py)
         except Exception:  # noqa: BLE001 - never a traceback to the client
-            log.exception("internal error on %s /sparql", _printable(req.method))
-            reply = _text(500, "internal error")
-            self._send(req, 500, [("Content-Type", reply.media_type)], reply.body)
-            status, size = 500, len(reply.body)
+            status, size = self._send_internal_error(req)
         finally:
             self.threaded = None
             self._log_query(req, status, t0, size)
         self.task = None  # done: the next request may be answered inline, or its connection handed over
         self._next()
+
+    def _send_reply(self, req: _Request, request: QueryRequest, reply: Reply) -> tuple[int, int]:
+        self._send(req, reply.status, reply_headers(reply, "origin" in request.headers), reply.body)
+        return reply.status, len(reply.body)
+
+    def _send_internal_error(self, req: _Request) -> tuple[int, int]:
+        log.exception("internal error on %s /sparql", _printable(req.method))
+        reply = _text(500, "internal error")
+        self._send(req, 500, [("Content-Type", reply.media_type)], reply.body)
+        return 500, len(reply.body)
 
     def _log_query(self, req: _Request, status: int, t0: float, size: int) -> None:
         if self.server.access is not None:
