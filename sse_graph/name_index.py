@@ -155,10 +155,10 @@ class StoredLabelIndex(LabelIndex):
         return self._db.execute("SELECT 1 FROM name WHERE org = ? UNION SELECT 1 FROM label WHERE iri = ? LIMIT 1",
                                 (iri, iri)).fetchone() is not None
 
-    def _names(self):  # only for suggestions, when nothing matches
+    def all_names(self):  # suggestions and close spellings, when nothing matches
         yield from self._db.execute("SELECT org, value FROM name ORDER BY rowid")
 
-    def _thing_names(self):  # only for suggestions, when nothing matches
+    def all_thing_names(self):  # suggestions and close spellings, when nothing matches
         if self._has_things:
             yield from self._db.execute("SELECT iri, value FROM thing_name ORDER BY rowid")
 

@@ -103,7 +103,7 @@ class LabelIndex:
         return sorted(set(others + [a for a in self.alt.get(iri, []) if a != shown]))
 
     # ------------------------------------------------------------------ resolving
-    def _names(self):
+    def all_names(self):
         for iri in [*self.organisations, *sorted(self.persons - self.organisations)]:
             for value in self.pref.get(iri, {}).values():
                 yield iri, value
@@ -113,7 +113,7 @@ class LabelIndex:
     def is_person(self, iri: str) -> bool:
         return iri in self.persons
 
-    def _thing_names(self):
+    def all_thing_names(self):
         for iri in sorted(self.things):
             for value in self.pref.get(iri, {}).values():
                 yield iri, value
@@ -123,14 +123,14 @@ class LabelIndex:
     def candidates(self, key: str):
         """``(organisation or person, name, normalised name)`` for each name of an organisation
         or a person whose normalised form contains ``key`` (a normalised text)."""
-        for org, value in self._names():
+        for org, value in self.all_names():
             norm = normalise(value)
             if key in norm:
                 yield org, value, norm
 
     def thing_candidates(self, key: str):
         """The same for the other named things (projects, events, publications, places ...)."""
-        for iri, value in self._thing_names():
+        for iri, value in self.all_thing_names():
             norm = normalise(value)
             if key in norm:
                 yield iri, value, norm
@@ -181,7 +181,7 @@ class LabelIndex:
                 if len(top) == 1:
                     return top.pop()
                 self._ambiguous(name, top, lang)
-        choices = {normalise(v): v for _o, v in [*self._names(), *self._thing_names()]}
+        choices = {normalise(v): v for _o, v in [*self.all_names(), *self.all_thing_names()]}
         close = difflib.get_close_matches(key, list(choices), n=5, cutoff=0.6)
         raise NotFoundError(f"no organisation matches '{name}' (nor any person)", [choices[c] for c in close])
 

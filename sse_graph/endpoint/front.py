@@ -119,9 +119,10 @@ class FrontEndpoint(Endpoint):
         pass
 
     def answer_now(self, req, conn=None, raw=None):
-        """:meth:`Endpoint.answer_now`, or a coroutine of the reply when the query runs in
-        a query thread; 503/429 + Retry-After when the threads' queue or the client's
-        budget is full."""
+        """:meth:`Endpoint.handle` for this worker (http.py calls it on every ``/sparql``
+        request): the reply when the query was answered inline; a coroutine of it when the
+        query runs in a query thread; None if the connection was handed over to the
+        supervisor; 503/429 + Retry-After when the threads' queue or the client's budget is full."""
         pending = self.prepare(req)
         if type(pending) is Reply:
             return pending

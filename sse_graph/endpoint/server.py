@@ -511,18 +511,6 @@ class Endpoint:
             return self.reply(fmts, answer)
         return Pending(key, QueryJob(query, fmts, settings.max_rows, default_graphs, named_graphs, base, req.client))
 
-    def answer_now(self, req: QueryRequest, conn=None, raw=None) -> Reply | None:
-        """:meth:`handle` with an inline backend (front.py): the query runs in this
-        thread; None if the backend handed the connection ``conn`` over instead."""
-        pending = self.prepare(req)
-        if type(pending) is Reply:
-            return pending
-        answer = self.pool.run_now(pending.job, conn, raw)
-        if answer is None:
-            return None
-        self.cache.put(pending.key, answer)
-        return self.reply(pending.job.fmt, answer)
-
     async def run(self, client: str, pending: "Pending", spent: float = 0.0) -> Reply:
         """Run a prepared query in the backend, within the per-client budget."""
         settings, in_flight, job = self.settings, self.in_flight, pending.job

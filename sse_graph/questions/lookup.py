@@ -291,7 +291,7 @@ def _close_spellings(labels: LabelIndex, asked: list[str]) -> dict[str, int]:
 
     if any(len(a) < 4 for a in asked):  # too short to tell a typo from another name
         return {}
-    named = [(iri, value, lower) for names, lower in ((labels._names(), 0), (labels._thing_names(), 1))
+    named = [(iri, value, lower) for names, lower in ((labels.all_names(), 0), (labels.all_thing_names(), 1))
              for iri, value in islice(names, FUZZY_MAX_NAMES + 1)]
     if len(named) > FUZZY_MAX_NAMES:
         return {}
